@@ -1,0 +1,34 @@
+# kc_add_plugin(<name> <source>...)
+#
+# Adds the vendor plugin <name> (the plugin's .name, a-z 0-9 '-') when the
+# packager selected it with KEXTCHECK_PLUGINS.  A plugin named in
+# KEXTCHECK_BUILTIN_PLUGINS is compiled into the kextcheck binary; any other
+# is a MODULE library "<name>.so" put in the build tree's plugin directory
+# (where the build tree's kextcheck finds it) and installed under
+# ${KC_INSTALL_PLUGINDIR}.
+function(kc_add_plugin name)
+  if(NOT name MATCHES "^[a-z][a-z0-9-]*$")
+    message(FATAL_ERROR "kc_add_plugin: '${name}' is not a valid plugin name")
+  endif()
+  if(NOT KEXTCHECK_PLUGINS STREQUAL "all" AND NOT name IN_LIST KEXTCHECK_PLUGINS)
+    return()
+  endif()
+  string(REPLACE "-" "_" ident "${name}")
+  set_property(GLOBAL APPEND PROPERTY KC_SELECTED_PLUGINS "${name}")
+  if(KEXTCHECK_BUILTIN_PLUGINS STREQUAL "all" OR name IN_LIST KEXTCHECK_BUILTIN_PLUGINS)
+    add_library(kcplugin_${ident} OBJECT ${ARGN})
+    target_include_directories(kcplugin_${ident} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    set_property(GLOBAL APPEND PROPERTY KC_BUILTIN_PLUGIN_NAMES "${name}")
+    set_property(GLOBAL APPEND PROPERTY KC_BUILTIN_PLUGIN_TARGETS "kcplugin_${ident}")
+  else()
+    add_library(kcplugin_${ident} MODULE ${ARGN})
+    target_include_directories(kcplugin_${ident} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    set_target_properties(kcplugin_${ident} PROPERTIES
+      PREFIX "" SUFFIX ".so" OUTPUT_NAME "${name}"
+      C_VISIBILITY_PRESET hidden
+      LIBRARY_OUTPUT_DIRECTORY "${KC_BUILD_PLUGINDIR}")
+    install(TARGETS kcplugin_${ident} LIBRARY DESTINATION "${KC_INSTALL_PLUGINDIR}"
+            COMPONENT plugins)
+    set_property(GLOBAL APPEND PROPERTY KC_MODULE_PLUGIN_NAMES "${name}")
+  endif()
+endfunction()

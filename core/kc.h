@@ -1,0 +1,337 @@
+/* kextcheck core: internal interfaces shared by the engine's modules. */
+#ifndef KC_H
+#define KC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <kextcheck/plugin.h>
+
+#define KC_PROGRAM "kextcheck"
+#define KC_JSON_SCHEMA_VERSION 1
+
+#define KC_STR_(x) #x
+#define KC_STR(x) KC_STR_(x)
+/* "major.minor" of the plugin ABI this host speaks. */
+#define KC_ABI_STRING KC_STR(KC_PLUGIN_ABI_MAJOR) "." KC_STR(KC_PLUGIN_ABI_MINOR)
+
+/* Exit codes (documented in README.md and --help). */
+enum {
+    KC_EXIT_OK = 0,
+    KC_EXIT_WARNING = 1,
+    KC_EXIT_CRITICAL = 2,
+    KC_EXIT_UNKNOWN = 3,
+    KC_EXIT_USAGE = 64,
+};
+
+/* ---- util.c ----------------------------------------------------------- */
+
+/* Prints "kextcheck: <what>: <why>" on stderr. */
+void kc_err(const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A growable array of owned strings. */
+typedef struct kc_strv {
+    char **v;
+    size_t n;
+    size_t cap;
+} kc_strv;
+
+int kc_strv_push(kc_strv *sv, const char *s);      /* copies s; 0 or -1 */
+bool kc_strv_contains(const kc_strv *sv, const char *s);
+void kc_strv_free(kc_strv *sv);
+
+char *kc_strdup(const char *s);                     /* NULL on NULL or OOM */
+char *kc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* snprintf into a fixed buffer; returns -1 when the result was cut. */
+int kc_snprintf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* root + "/" + path (path absolute on the Mac); "/" root gives path. */
+char *kc_path_under_root(const char *root, const char *mac_path);
+
+/* Valid UTF-8 copy of n bytes: invalid sequences and NUL become U+FFFD. */
+char *kc_utf8_clean(const char *s, size_t n);
+/* Copy for a terminal: control characters (C0, DEL, C1) shown as \xNN. */
+char *kc_printable(const char *s);
+/* The string as one POSIX shell word in single quotes. */
+char *kc_shell_quote(const char *s);
+
+/* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
+int kc_read_file(const char *path, size_t max, char **data, size_t *len,
+                 char *why, size_t whylen);
+
+/* ---- config.c --------------------------------------------------------- */
+
+typedef struct kc_config {
+    char *root;          /* NULL: not set */
+    char *policy_db;     /* NULL: <root>/var/db/SystemPolicyConfiguration/KextPolicy */
+    kc_strv plugin_dirs; /* empty: the default directory */
+    kc_strv enable;      /* empty: every plugin found */
+    kc_strv disable;
+} kc_config;
+
+/* Parses an INI file into cfg.  Returns 0; 1 when the file does not exist
+ * (cfg untouched); -1 with a message in why ("FILE:LINE: ...") otherwise. */
+int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen);
+void kc_config_free(kc_config *cfg);
+
+/* ---- validate.c ------------------------------------------------------- */
+
+/* A validated copy of a plugin descriptor, owned by the host. */
+typedef struct kc_vendor {
+    char *name;
+    char *vendor;
+    char *team_id;
+    char *developer_name; /* may be NULL */
+    char *reference;
+    kc_strv kexts;
+    kc_strv install_paths;
+    kc_strv staged_paths;
+    uint32_t abi_version;
+    char *source; /* plugin file, or "built-in" */
+} kc_vendor;
+
+/* Checks desc against every rule of plugin.h; expected_name is the file
+ * stem (or NULL to skip that rule).  On success fills out (a deep copy)
+ * and returns 0; otherwise returns -1 with the reason in why. */
+int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
+                       kc_vendor *out, char *why, size_t whylen);
+void kc_vendor_free(kc_vendor *v);
+
+/* ---- loader.c --------------------------------------------------------- */
+
+typedef struct kc_refusal {
+    char *source; /* file or built-in name */
+    char *reason;
+} kc_refusal;
+
+typedef struct kc_registry {
+    kc_vendor *vendors;
+    size_t n_vendors;
+    kc_refusal *refused;
+    size_t n_refused;
+    void **handles; /* dlopen handles kept until kc_registry_free */
+    int *fds;       /* the checked files they were loaded from, kept open so
+                       each /proc/self/fd/N name stays unique */
+    size_t n_handles;
+} kc_registry;
+
+typedef struct kc_builtin_plugin {
+    const char *name;
+    kc_plugin_entry_fn entry;
+} kc_builtin_plugin;
+
+extern const kc_builtin_plugin kc_builtin_plugins[];
+extern const size_t kc_builtin_plugin_count;
+
+/* Loads the built-in plugins, then every "*.so" in each directory (sorted
+ * by name), honouring enable/disable.  Refusals are recorded, not fatal.
+ * Returns 0, or -1 on out-of-memory. */
+int kc_registry_load(kc_registry *reg, const kc_strv *dirs,
+                     const kc_strv *enable, const kc_strv *disable);
+/* Loads one plugin file; refusal recorded in reg.  0 loaded, 1 refused. */
+int kc_registry_load_file(kc_registry *reg, const char *path);
+/* Validates one entry's descriptor and adds it (duplicate checks). */
+int kc_registry_add(kc_registry *reg, const struct kc_plugin *desc,
+                    const char *expected_name, const char *source);
+void kc_registry_free(kc_registry *reg);
+
+/* ---- policydb.c ------------------------------------------------------- */
+
+typedef enum kc_db_state {
+    KC_DB_OK,
+    KC_DB_MISSING,
+    KC_DB_UNREADABLE,
+    KC_DB_CORRUPT,
+    KC_DB_NO_TABLES,
+} kc_db_state;
+
+typedef struct kc_policy_row {
+    char *team_id;
+    char *bundle_id;
+    char *developer_name;
+    int allowed;          /* 1, 0, or -1 when neither */
+    bool has_flags;
+    long long flags;
+} kc_policy_row;
+
+typedef struct kc_mdm_row {
+    char *team_id;
+    char *bundle_id;      /* NULL or "" approves the whole team */
+    int allowed;
+    char *payload_uuid;
+} kc_mdm_row;
+
+typedef struct kc_history_row {
+    char *path;
+    char *team_id;
+    char *bundle_id;
+    char *created_at;
+    char *last_seen;
+    bool has_flags;
+    long long flags;
+    char *cdhash;
+} kc_history_row;
+
+typedef struct kc_policydb {
+    kc_db_state state;
+    char *path;
+    char *error;          /* why, when state != KC_DB_OK */
+    const char *access;   /* "in_place", "immutable", "private_copy" */
+    bool has_kext_policy, has_mdm, has_history, has_cdhash;
+    void *db;             /* sqlite3 *, open while state == KC_DB_OK */
+    char *tmpdir;         /* private copy's folder, removed on close */
+} kc_policydb;
+
+typedef struct kc_policy_rows {
+    kc_policy_row *policy;
+    size_t n_policy;
+    kc_mdm_row *mdm;
+    size_t n_mdm;
+    kc_history_row *history;
+    size_t n_history;
+    bool truncated;       /* a cap on rows was reached */
+} kc_policy_rows;
+
+/* Opens the database read-only without changing a byte of it or its
+ * -wal/-shm files.  Never fails: the outcome is in db->state. */
+void kc_policydb_open(kc_policydb *db, const char *path);
+/* Rows of one team, plus rows that name one of its bundle IDs under
+ * another team.  0, or -1 with db->error set (state stays OK). */
+int kc_policydb_query(kc_policydb *db, const char *team_id,
+                      const kc_strv *bundle_ids, kc_policy_rows *out);
+void kc_policy_rows_free(kc_policy_rows *rows);
+void kc_policydb_close(kc_policydb *db);
+const char *kc_db_state_name(kc_db_state s);
+
+/* ---- bundles.c -------------------------------------------------------- */
+
+typedef struct kc_bundle {
+    char *path;           /* as on the Mac (without the root) */
+    char *bundle_id;      /* NULL when Info.plist could not be read */
+    char *version;        /* CFBundleVersion, may be NULL */
+    char *short_version;  /* CFBundleShortVersionString, may be NULL */
+    char *error;          /* why Info.plist could not be used */
+} kc_bundle;
+
+typedef struct kc_bundles {
+    kc_bundle *items;
+    size_t n;
+    size_t cap;
+    bool truncated;
+} kc_bundles;
+
+/* Reads one plist file (XML or binary, at most 1 MiB). NULL with why. */
+void *kc_plist_read(const char *path, char *why, size_t whylen);
+
+/* Finds .kext bundles at or below mac_path inside root. Returns 1 when the
+ * path exists, 0 when it does not, -1 on out-of-memory. */
+int kc_bundles_scan(const char *root, const char *mac_path, kc_bundles *out);
+void kc_bundles_free(kc_bundles *b);
+
+/* ---- diagnose.c ------------------------------------------------------- */
+
+typedef enum kc_severity {
+    KC_SEV_OK,
+    KC_SEV_UNKNOWN,
+    KC_SEV_WARNING,
+    KC_SEV_CRITICAL,
+} kc_severity;
+
+typedef enum kc_status {
+    KC_STATUS_OK,
+    KC_STATUS_WARNING,
+    KC_STATUS_CRITICAL,
+    KC_STATUS_UNKNOWN,
+    KC_STATUS_NOT_INSTALLED,
+} kc_status;
+
+typedef enum kc_policy {
+    KC_POLICY_ALLOWED,
+    KC_POLICY_PENDING,
+    KC_POLICY_MDM,
+    KC_POLICY_NONE,
+    KC_POLICY_UNKNOWN,
+} kc_policy;
+
+typedef struct kc_finding {
+    const char *code;
+    kc_severity severity;
+    int step;              /* the article's step it belongs to (0: none) */
+    char *kext;            /* bundle ID it is about, or NULL */
+    char *message;
+    kc_strv remediation;
+} kc_finding;
+
+typedef struct kc_kext_result {
+    const char *bundle_id;          /* the plugin's copy */
+    kc_policy policy;
+    const kc_policy_row *row;       /* kext_policy row, or NULL */
+    const kc_mdm_row *mdm;          /* approving MDM row, or NULL */
+    const kc_bundle *installed;     /* first installed copy, or NULL */
+    const kc_bundle *staged;        /* first staged copy, or NULL */
+    const kc_history_row *history;  /* latest load record, or NULL */
+} kc_kext_result;
+
+typedef struct kc_path_state {
+    const char *path;
+    bool staged;
+    bool present;
+} kc_path_state;
+
+typedef struct kc_vendor_result {
+    const kc_vendor *vendor;
+    kc_status status;
+    bool installed;
+    kc_path_state *paths;
+    size_t n_paths;
+    kc_kext_result *kexts;
+    size_t n_kexts;
+    kc_finding *findings;
+    size_t n_findings;
+    kc_policy_rows rows;
+    char *query_error;     /* the database opened but this query failed */
+    kc_bundles installed_bundles;
+    kc_bundles staged_bundles;
+} kc_vendor_result;
+
+typedef struct kc_check_input {
+    const char *root;        /* the Mac's root folder */
+    kc_policydb *db;
+} kc_check_input;
+
+/* Gathers the evidence for one vendor and diagnoses it. 0, or -1 on OOM. */
+int kc_check_vendor(const kc_check_input *in, const kc_vendor *v,
+                    kc_vendor_result *out);
+/* Diagnosis proper: fills kexts, findings and status from the evidence
+ * already in out (rows, bundles, paths).  0, or -1 on OOM. */
+int kc_diagnose(const kc_check_input *in, kc_vendor_result *out);
+void kc_vendor_result_free(kc_vendor_result *r);
+
+const char *kc_severity_name(kc_severity s);
+const char *kc_status_name(kc_status s);
+const char *kc_policy_name(kc_policy p);
+/* Worst-first merge used for exit codes: critical > warning > unknown > ok. */
+int kc_exit_code_for(const kc_vendor_result *results, size_t n, size_t n_refused);
+/* The finding whose first remediation step is the next thing to do. */
+const kc_finding *kc_next_step(const kc_vendor_result *r);
+
+/* ---- report_text.c / report_json.c ----------------------------------- */
+
+typedef struct kc_report {
+    const char *root;
+    const kc_policydb *db;
+    const kc_vendor_result *results;
+    size_t n_results;
+    const kc_registry *reg;
+    int exit_code;
+} kc_report;
+
+int kc_report_text(FILE *out, const kc_report *rep, bool color);
+int kc_report_json(FILE *out, const kc_report *rep);
+
+#endif /* KC_H */

@@ -1,0 +1,252 @@
+/* The human report: worst vendor first, the next step on top. */
+#include "kc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct painter {
+    FILE *out;
+    bool color;
+    int err;
+} painter;
+
+/* Prints s with control characters made visible (evidence may hold any bytes). */
+static void put_text(painter *p, const char *s)
+{
+    char *clean, *shown;
+
+    if (s == NULL)
+        s = "(none)";
+    clean = kc_utf8_clean(s, strlen(s));
+    shown = clean ? kc_printable(clean) : NULL;
+    if (shown == NULL || fputs(shown, p->out) == EOF)
+        p->err = -1;
+    free(clean);
+    free(shown);
+}
+
+static void put_fmt(painter *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put_fmt(painter *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vfprintf(p->out, fmt, ap) < 0)
+        p->err = -1;
+    va_end(ap);
+}
+
+static const char *status_color(kc_status s)
+{
+    switch (s) {
+    case KC_STATUS_CRITICAL:
+        return "\033[1;31m";
+    case KC_STATUS_WARNING:
+        return "\033[1;33m";
+    case KC_STATUS_UNKNOWN:
+        return "\033[1;35m";
+    case KC_STATUS_OK:
+        return "\033[1;32m";
+    case KC_STATUS_NOT_INSTALLED:
+        return "\033[2m";
+    }
+    return "";
+}
+
+static kc_status status_of_severity(kc_severity s)
+{
+    return s == KC_SEV_CRITICAL  ? KC_STATUS_CRITICAL
+           : s == KC_SEV_WARNING ? KC_STATUS_WARNING
+           : s == KC_SEV_UNKNOWN ? KC_STATUS_UNKNOWN
+                                 : KC_STATUS_OK;
+}
+
+static void put_label(painter *p, kc_status s, const char *label, int width)
+{
+    char buf[32];
+    size_t i;
+
+    for (i = 0; label[i] && i < sizeof(buf) - 1; i++)
+        buf[i] = (char)(label[i] >= 'a' && label[i] <= 'z' ? label[i] - 32 : label[i]);
+    buf[i] = '\0';
+    if (p->color)
+        put_fmt(p, "%s%-*s\033[0m", status_color(s), width, buf);
+    else
+        put_fmt(p, "%-*s", width, buf);
+}
+
+static int status_rank(kc_status s)
+{
+    switch (s) {
+    case KC_STATUS_CRITICAL:
+        return 0;
+    case KC_STATUS_WARNING:
+        return 1;
+    case KC_STATUS_UNKNOWN:
+        return 2;
+    case KC_STATUS_OK:
+        return 3;
+    case KC_STATUS_NOT_INSTALLED:
+        return 4;
+    }
+    return 5;
+}
+
+static void put_policy(painter *p, const kc_kext_result *k)
+{
+    switch (k->policy) {
+    case KC_POLICY_ALLOWED:
+        put_fmt(p, "approved");
+        break;
+    case KC_POLICY_MDM:
+        put_fmt(p, "approved by MDM");
+        break;
+    case KC_POLICY_PENDING:
+        put_fmt(p, "WAITING FOR APPROVAL");
+        break;
+    case KC_POLICY_NONE:
+        put_fmt(p, "no approval record");
+        break;
+    case KC_POLICY_UNKNOWN:
+        put_fmt(p, "approval unknown");
+        break;
+    }
+    if (k->row && k->row->has_flags)
+        put_fmt(p, " (flags %lld)", k->row->flags);
+}
+
+static void put_bundle(painter *p, const char *what, const kc_bundle *b)
+{
+    put_fmt(p, "; %s ", what);
+    if (b == NULL) {
+        put_fmt(p, "-");
+        return;
+    }
+    put_text(p, b->version ? b->version : b->short_version ? b->short_version : "?");
+}
+
+static void put_vendor(painter *p, const kc_vendor_result *r)
+{
+    const kc_vendor *v = r->vendor;
+    const kc_finding *next = kc_next_step(r);
+
+    put_label(p, r->status, kc_status_name(r->status), 10);
+    put_text(p, v->vendor);
+    put_fmt(p, "\n          plugin ");
+    put_text(p, v->name);
+    put_fmt(p, ", team %s\n", v->team_id);
+    if (next != NULL) {
+        put_fmt(p, "  Next step: ");
+        put_text(p, next->remediation.v[0]);
+        put_fmt(p, "\n");
+    }
+    put_fmt(p, "  Kexts:\n");
+    for (size_t i = 0; i < r->n_kexts; i++) {
+        const kc_kext_result *k = &r->kexts[i];
+        put_fmt(p, "    ");
+        put_text(p, k->bundle_id);
+        put_fmt(p, ": ");
+        put_policy(p, k);
+        put_bundle(p, "installed", k->installed);
+        put_bundle(p, "staged", k->staged);
+        if (k->history) {
+            put_fmt(p, "; last loaded ");
+            put_text(p, k->history->last_seen);
+        }
+        put_fmt(p, "\n");
+    }
+    put_fmt(p, "  Findings:\n");
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const kc_finding *f = &r->findings[i];
+        put_fmt(p, "    ");
+        put_label(p, status_of_severity(f->severity), kc_severity_name(f->severity), 9);
+        put_fmt(p, "%s: ", f->code);
+        put_text(p, f->message);
+        put_fmt(p, "\n");
+        for (size_t s = 0; s < f->remediation.n; s++) {
+            put_fmt(p, "      %zu. ", s + 1);
+            put_text(p, f->remediation.v[s]);
+            put_fmt(p, "\n");
+        }
+    }
+    put_fmt(p, "\n");
+}
+
+static void put_database(painter *p, const kc_policydb *db)
+{
+    put_fmt(p, "Approval database: ");
+    put_text(p, db->path);
+    if (db->state == KC_DB_OK) {
+        put_fmt(p, " (read %s; tables: kext_policy%s%s%s)\n",
+                strcmp(db->access, "in_place") == 0 ? "in place, read-only"
+                : strcmp(db->access, "immutable") == 0
+                    ? "in place, read-only, no write-ahead log"
+                    : "from a private copy: the -wal file has no -shm beside it",
+                db->has_mdm ? ", kext_policy_mdm" : "",
+                db->has_history ? ", kext_load_history_v3" : "", db->has_cdhash ? " with cdhash" : "");
+    } else {
+        put_fmt(p, " (%s: ", kc_db_state_name(db->state));
+        put_text(p, db->error);
+        put_fmt(p, ")\n");
+    }
+}
+
+int kc_report_text(FILE *out, const kc_report *rep, bool color)
+{
+    painter p = {out, color, 0};
+    size_t *idx = malloc((rep->n_results ? rep->n_results : 1) * sizeof(*idx));
+    size_t counts[5] = {0}, shown_not_installed = 0;
+
+    if (idx == NULL)
+        return -1;
+    for (size_t i = 0; i < rep->n_results; i++)
+        idx[i] = i;
+    /* Stable insertion sort by status, worst first. */
+    for (size_t i = 1; i < rep->n_results; i++) {
+        size_t x = idx[i], j = i;
+        while (j > 0 && status_rank(rep->results[idx[j - 1]].status) >
+                            status_rank(rep->results[x].status)) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = x;
+    }
+    put_fmt(&p, "kextcheck %s: checking the Mac at ", KEXTCHECK_VERSION);
+    put_text(&p, rep->root);
+    put_fmt(&p, "\n");
+    put_database(&p, rep->db);
+    put_fmt(&p, "\n");
+    for (size_t i = 0; i < rep->n_results; i++) {
+        const kc_vendor_result *r = &rep->results[idx[i]];
+        counts[status_rank(r->status)]++;
+        if (r->status != KC_STATUS_NOT_INSTALLED)
+            put_vendor(&p, r);
+    }
+    for (size_t i = 0; i < rep->n_results; i++) {
+        const kc_vendor_result *r = &rep->results[idx[i]];
+        if (r->status != KC_STATUS_NOT_INSTALLED)
+            continue;
+        put_fmt(&p, shown_not_installed++ ? ", " : "Not installed: ");
+        put_text(&p, r->vendor->name);
+    }
+    if (shown_not_installed)
+        put_fmt(&p, "\n\n");
+    if (rep->reg->n_refused > 0) {
+        put_fmt(&p, "Plugins refused (not checked):\n");
+        for (size_t i = 0; i < rep->reg->n_refused; i++) {
+            put_fmt(&p, "  ");
+            put_text(&p, rep->reg->refused[i].source);
+            put_fmt(&p, ": ");
+            put_text(&p, rep->reg->refused[i].reason);
+            put_fmt(&p, "\n");
+        }
+        put_fmt(&p, "\n");
+    }
+    put_fmt(&p, "Result: exit %d; %zu critical, %zu warning, %zu unknown, %zu ok, %zu not "
+                "installed; %zu plugin%s refused\n",
+            rep->exit_code, counts[0], counts[1], counts[2], counts[3], counts[4],
+            rep->reg->n_refused, rep->reg->n_refused == 1 ? "" : "s");
+    free(idx);
+    return p.err;
+}

@@ -1,0 +1,296 @@
+/* The host's checks of a plugin descriptor: every rule in plugin.h. */
+#include "kc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WHY(...) kc_snprintf(why, whylen, __VA_ARGS__)
+
+/* Length of s if it ends within max bytes, else max + 1. */
+static size_t bounded_len(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    while (n <= max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
+static int check_text(const char *field, const char *s, bool required,
+                      char *why, size_t whylen)
+{
+    size_t n;
+
+    if (s == NULL) {
+        if (required) {
+            WHY("%s is NULL", field);
+            return -1;
+        }
+        return 0;
+    }
+    n = bounded_len(s, KC_PLUGIN_TEXT_MAX);
+    if (n == 0) {
+        WHY("%s is empty", field);
+        return -1;
+    }
+    if (n > KC_PLUGIN_TEXT_MAX) {
+        WHY("%s is longer than %d bytes", field, KC_PLUGIN_TEXT_MAX);
+        return -1;
+    }
+    if (has_control(s)) {
+        WHY("%s contains a control character", field);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_name(const char *s, const char *expected, char *why, size_t whylen)
+{
+    size_t n;
+
+    if (s == NULL) {
+        WHY("name is NULL");
+        return -1;
+    }
+    n = bounded_len(s, KC_PLUGIN_NAME_MAX);
+    if (n == 0 || n > KC_PLUGIN_NAME_MAX) {
+        WHY("name must be 1 to %d characters", KC_PLUGIN_NAME_MAX);
+        return -1;
+    }
+    if (!(s[0] >= 'a' && s[0] <= 'z')) {
+        WHY("name \"%s\" must start with a lowercase letter", s);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+            WHY("name \"%s\" may hold only a-z, 0-9 and '-'", s);
+            return -1;
+        }
+    }
+    if (expected != NULL && strcmp(s, expected) != 0) {
+        WHY("name \"%s\" does not match the file name \"%s\"", s, expected);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_team(const char *s, char *why, size_t whylen)
+{
+    size_t n;
+
+    if (s == NULL) {
+        WHY("team_id is NULL");
+        return -1;
+    }
+    n = bounded_len(s, 10);
+    if (n != 10) {
+        WHY("team_id must be exactly 10 characters of A-Z and 0-9");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+            WHY("team_id \"%s\" must be 10 characters of A-Z and 0-9", s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_bundle_id(const char *s, char *why, size_t whylen)
+{
+    size_t n = bounded_len(s, KC_PLUGIN_ID_MAX);
+    size_t label = 0, labels = 0;
+
+    if (n == 0 || n > KC_PLUGIN_ID_MAX) {
+        WHY("bundle ID must be 1 to %d bytes", KC_PLUGIN_ID_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0)
+                goto bad;
+            labels++;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   (c >= '0' && c <= '9') || c == '-' || c == '_') {
+            label++;
+        } else {
+            goto bad;
+        }
+    }
+    if (labels >= 2)
+        return 0;
+bad:
+    if (has_control(s))
+        WHY("bundle ID contains a control character");
+    else
+        WHY("bundle ID \"%s\" is not reverse-DNS (labels of A-Z a-z 0-9 - _ "
+            "separated by single dots, at least two)", s);
+    return -1;
+}
+
+static int check_path(const char *s, bool staged, char *why, size_t whylen)
+{
+    static const char staged_prefix[] = "/Library/StagedExtensions/";
+    size_t n = bounded_len(s, KC_PLUGIN_PATH_MAX);
+
+    if (n == 0 || n > KC_PLUGIN_PATH_MAX) {
+        WHY("path must be 1 to %d bytes", KC_PLUGIN_PATH_MAX);
+        return -1;
+    }
+    if (has_control(s)) {
+        WHY("path contains a control character");
+        return -1;
+    }
+    if (s[0] != '/') {
+        WHY("path \"%s\" is not absolute", s);
+        return -1;
+    }
+    if (strstr(s, "//") != NULL || strstr(s, "/./") != NULL ||
+        strstr(s, "/../") != NULL || (n >= 2 && strcmp(s + n - 2, "/.") == 0) ||
+        (n >= 3 && strcmp(s + n - 3, "/..") == 0)) {
+        WHY("path \"%s\" has an empty, '.' or '..' component", s);
+        return -1;
+    }
+    if (n > 1 && s[n - 1] == '/') {
+        WHY("path \"%s\" ends with '/'", s);
+        return -1;
+    }
+    if (staged && (strncmp(s, staged_prefix, sizeof(staged_prefix) - 1) != 0 ||
+                   n == sizeof(staged_prefix) - 1)) {
+        WHY("staged path \"%s\" does not start with %s", s, staged_prefix);
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks a NULL-terminated array and copies it into out. */
+static int check_array(const char *field, const char *const *arr, bool required,
+                       int kind, kc_strv *out, char *why, size_t whylen)
+{
+    char item_why[600];
+    size_t n = 0;
+
+    if (arr == NULL) {
+        if (required) {
+            WHY("%s is NULL", field);
+            return -1;
+        }
+        return 0;
+    }
+    while (n <= KC_PLUGIN_ARRAY_MAX && arr[n] != NULL)
+        n++;
+    if (n > KC_PLUGIN_ARRAY_MAX) {
+        WHY("%s has no NULL terminator within %d entries", field, KC_PLUGIN_ARRAY_MAX);
+        return -1;
+    }
+    if (n == 0 && required) {
+        WHY("%s is empty", field);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = kind == 0 ? check_bundle_id(arr[i], item_why, sizeof(item_why))
+                           : check_path(arr[i], kind == 2, item_why, sizeof(item_why));
+        if (rc != 0) {
+            WHY("%s[%zu]: %s", field, i, item_why);
+            return -1;
+        }
+        if (kc_strv_contains(out, arr[i])) {
+            WHY("%s[%zu]: \"%s\" is listed twice", field, i, arr[i]);
+            return -1;
+        }
+        if (kc_strv_push(out, arr[i]) != 0) {
+            WHY("out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void kc_vendor_free(kc_vendor *v)
+{
+    if (v == NULL)
+        return;
+    free(v->name);
+    free(v->vendor);
+    free(v->team_id);
+    free(v->developer_name);
+    free(v->reference);
+    free(v->source);
+    kc_strv_free(&v->kexts);
+    kc_strv_free(&v->install_paths);
+    kc_strv_free(&v->staged_paths);
+    memset(v, 0, sizeof(*v));
+}
+
+int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
+                       kc_vendor *out, char *why, size_t whylen)
+{
+    kc_vendor v;
+    uint32_t major, minor;
+    int rc = -1;
+
+    memset(&v, 0, sizeof(v));
+    if (desc == NULL) {
+        WHY("the entry function returned NULL (the plugin declined host ABI %d.%d)",
+            KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
+        goto done;
+    }
+    major = KC_PLUGIN_VERSION_MAJOR(desc->abi_version);
+    minor = KC_PLUGIN_VERSION_MINOR(desc->abi_version);
+    if (major != KC_PLUGIN_ABI_MAJOR) {
+        WHY("plugin ABI %u.%u has major version %u; this kextcheck speaks %d.%d",
+            major, minor, major, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
+        goto done;
+    }
+    if (minor > KC_PLUGIN_ABI_MINOR) {
+        WHY("plugin ABI %u.%u is newer than this kextcheck's %d.%d: upgrade kextcheck",
+            major, minor, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
+        goto done;
+    }
+    if (desc->size < KC_PLUGIN_SIZE_1_0) {
+        WHY("descriptor size %u is smaller than the %zu bytes of ABI 1.0",
+            desc->size, (size_t)KC_PLUGIN_SIZE_1_0);
+        goto done;
+    }
+    if (check_name(desc->name, expected_name, why, whylen) != 0 ||
+        check_text("vendor", desc->vendor, true, why, whylen) != 0 ||
+        check_team(desc->team_id, why, whylen) != 0 ||
+        check_text("developer_name", desc->developer_name, false, why, whylen) != 0 ||
+        check_text("reference", desc->reference, true, why, whylen) != 0 ||
+        check_array("kext_bundle_ids", desc->kext_bundle_ids, true, 0, &v.kexts, why,
+                    whylen) != 0 ||
+        check_array("install_paths", desc->install_paths, false, 1, &v.install_paths,
+                    why, whylen) != 0 ||
+        check_array("staged_paths", desc->staged_paths, false, 2, &v.staged_paths, why,
+                    whylen) != 0)
+        goto done;
+    v.abi_version = desc->abi_version;
+    v.name = kc_strdup(desc->name);
+    v.vendor = kc_strdup(desc->vendor);
+    v.team_id = kc_strdup(desc->team_id);
+    v.reference = kc_strdup(desc->reference);
+    v.developer_name = kc_strdup(desc->developer_name);
+    if (v.name == NULL || v.vendor == NULL || v.team_id == NULL || v.reference == NULL ||
+        (desc->developer_name != NULL && v.developer_name == NULL)) {
+        WHY("out of memory");
+        goto done;
+    }
+    *out = v;
+    memset(&v, 0, sizeof(v));
+    rc = 0;
+done:
+    kc_vendor_free(&v);
+    return rc;
+}

@@ -1,0 +1,182 @@
+/*
+ * kextcheck plugin SDK: the contract between the kextcheck host and a
+ * vendor plugin.
+ *
+ * A plugin is a shared object (or, for packagers, an object built into the
+ * kextcheck binary) that describes one vendor's kernel extensions: who signs
+ * them, their bundle identifiers and where they are installed and staged.
+ * It contains data only; the host does every check.
+ *
+ * ABI version: 1.0 (see KC_PLUGIN_ABI_MAJOR / KC_PLUGIN_ABI_MINOR).
+ *
+ * How a plugin is written
+ * -----------------------
+ *
+ *     #include <kextcheck/plugin.h>
+ *
+ *     static const char *const kexts[] = { "com.example.kext.guard", NULL };
+ *     static const char *const installed[] = { "/Library/Extensions/Guard.kext", NULL };
+ *     static const char *const staged[] = {
+ *         "/Library/StagedExtensions/Library/Extensions/Guard.kext", NULL };
+ *
+ *     static const struct kc_plugin example = {
+ *         .abi_version = KC_PLUGIN_ABI_VERSION,
+ *         .size = sizeof(struct kc_plugin),
+ *         .name = "example",
+ *         .vendor = "Example Security",
+ *         .team_id = "ABCDE12345",
+ *         .developer_name = "Example, Inc.",
+ *         .kext_bundle_ids = kexts,
+ *         .install_paths = installed,
+ *         .staged_paths = staged,
+ *         .reference = "Example KB 1234: approving the Guard kext",
+ *     };
+ *
+ *     KC_PLUGIN_DEFINE(example, example)
+ *
+ * Build it as "example.so" (the file name without ".so" must equal .name)
+ * with -fPIC -shared -fvisibility=hidden, and put it in a plugin directory.
+ *
+ * The rules the host applies (a plugin that breaks any of them is refused
+ * with the file name and the reason; the other plugins still run)
+ * ------------------------------------------------------------------------
+ *
+ *  1. Entry point.  The file exports exactly one function named
+ *     kextcheck_plugin_<ident>, where <ident> is the plugin name with each
+ *     '-' replaced by '_' (plugin "cisco-anyconnect" exports
+ *     kextcheck_plugin_cisco_anyconnect).  KC_PLUGIN_DEFINE writes it.  The
+ *     host calls it once with its own ABI version; it returns a pointer to a
+ *     descriptor with static storage duration, or NULL to decline (for
+ *     example when the host's major version differs from the plugin's).
+ *
+ *  2. Versions.  abi_version comes first and is KC_PLUGIN_ABI_VERSION as the
+ *     plugin was compiled.  Its major part must equal the host's; its minor
+ *     part must not be newer than the host's.  size comes second and is
+ *     sizeof(struct kc_plugin) as the plugin was compiled; it must cover at
+ *     least the fields of the plugin's minor version.  The host never reads
+ *     a field past size.
+ *
+ *  3. name: required; 1 to KC_PLUGIN_NAME_MAX characters of a-z, 0-9 and
+ *     '-', starting with a letter; equal to the file name without ".so".
+ *     No two loaded plugins may share a name.
+ *
+ *  4. vendor: required; the product or vendor name shown to admins;
+ *     1 to KC_PLUGIN_TEXT_MAX bytes, no control characters.
+ *
+ *  5. team_id: required; the Apple Developer Team ID that signs the kexts:
+ *     exactly 10 characters of A-Z and 0-9.  No two loaded plugins may claim
+ *     the same team.
+ *
+ *  6. developer_name: optional (NULL when unknown); the developer name as
+ *     the approval database's kext_policy.developer_name shows it.  Used for
+ *     messages only: the host matches on team_id, never on this.
+ *
+ *  7. kext_bundle_ids: required; a NULL-terminated array of 1 to
+ *     KC_PLUGIN_ARRAY_MAX bundle identifiers in reverse-DNS form: at least
+ *     two dot-separated labels of A-Z, a-z, 0-9, '-' and '_', at most
+ *     KC_PLUGIN_ID_MAX bytes, no spaces or control characters, no duplicates.
+ *
+ *  8. install_paths: optional (NULL or an empty array); where the product
+ *     installs its kexts.  Each entry is an absolute path (a .kext bundle or
+ *     a folder that contains them), at most KC_PLUGIN_PATH_MAX bytes,
+ *     without control characters, "//", "/./" or "/../" components.
+ *
+ *  9. staged_paths: optional; the copies macOS makes under
+ *     /Library/StagedExtensions.  Same rules as install_paths and each entry
+ *     starts with "/Library/StagedExtensions/".
+ *
+ * 10. reference: required; where the data comes from (a vendor article, a
+ *     document, a public profile), 1 to KC_PLUGIN_TEXT_MAX bytes.
+ *
+ * 11. Arrays are NULL-terminated and hold at most KC_PLUGIN_ARRAY_MAX
+ *     entries; an array without a terminator in that range is refused.
+ *
+ * Ownership: every string and array belongs to the plugin and must live as
+ * long as the plugin is loaded (use static const data).  The host copies
+ * what it keeps and never writes to or frees plugin memory.
+ */
+#ifndef KEXTCHECK_PLUGIN_H
+#define KEXTCHECK_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Major version: changes only when the descriptor's layout breaks. */
+#define KC_PLUGIN_ABI_MAJOR 1
+/** Minor version: grows when fields are appended to struct kc_plugin. */
+#define KC_PLUGIN_ABI_MINOR 0
+
+/** Packs a major and minor version into one 32-bit value. */
+#define KC_PLUGIN_MKVERSION(major, minor) \
+    ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xffffu)))
+#define KC_PLUGIN_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
+#define KC_PLUGIN_VERSION_MINOR(v) ((uint32_t)(v) & 0xffffu)
+
+/** The version this header describes. */
+#define KC_PLUGIN_ABI_VERSION \
+    KC_PLUGIN_MKVERSION(KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR)
+
+/** Limits the host enforces (see the rules above). */
+#define KC_PLUGIN_NAME_MAX 32
+#define KC_PLUGIN_TEXT_MAX 512
+#define KC_PLUGIN_ID_MAX 255
+#define KC_PLUGIN_PATH_MAX 1024
+#define KC_PLUGIN_ARRAY_MAX 32
+
+/** The prefix of every entry function's name. */
+#define KC_PLUGIN_ENTRY_PREFIX "kextcheck_plugin_"
+
+/** One vendor's description.  Field order is part of the ABI. */
+struct kc_plugin {
+    /* --- ABI 1.0 --- */
+    uint32_t abi_version;                 /* KC_PLUGIN_ABI_VERSION */
+    uint32_t size;                        /* sizeof(struct kc_plugin) */
+    const char *name;                     /* plugin name == file stem */
+    const char *vendor;                   /* display name */
+    const char *team_id;                  /* 10 chars, A-Z 0-9 */
+    const char *developer_name;           /* optional, as kext_policy shows it */
+    const char *const *kext_bundle_ids;   /* NULL-terminated, 1..32 */
+    const char *const *install_paths;     /* optional, NULL-terminated */
+    const char *const *staged_paths;      /* optional, NULL-terminated */
+    const char *reference;                /* where the data comes from */
+    /* Fields added in later minor versions go below this line. */
+};
+
+/** Bytes a descriptor of ABI 1.0 must at least have. */
+#define KC_PLUGIN_SIZE_1_0 \
+    (offsetof(struct kc_plugin, reference) + sizeof(const char *))
+
+/** The type of a plugin's entry function. */
+typedef const struct kc_plugin *(*kc_plugin_entry_fn)(uint32_t host_abi_version);
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KC_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define KC_PLUGIN_EXPORT
+#endif
+
+/**
+ * Declares and defines the entry function of plugin <ident> (the plugin
+ * name with '-' written as '_'), returning &desc when the host's major ABI
+ * version equals this header's and NULL otherwise.
+ */
+#define KC_PLUGIN_DEFINE(ident, desc)                                        \
+    KC_PLUGIN_EXPORT const struct kc_plugin *kextcheck_plugin_##ident(       \
+        uint32_t host_abi_version);                                          \
+    KC_PLUGIN_EXPORT const struct kc_plugin *kextcheck_plugin_##ident(       \
+        uint32_t host_abi_version)                                           \
+    {                                                                        \
+        if (KC_PLUGIN_VERSION_MAJOR(host_abi_version) != KC_PLUGIN_ABI_MAJOR) \
+            return NULL;                                                     \
+        return &(desc);                                                      \
+    }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KEXTCHECK_PLUGIN_H */

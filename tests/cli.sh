@@ -1,0 +1,111 @@
+#!/bin/sh
+# cli.sh KEXTCHECK PLUGINDIR SNAPSHOTS BADPLUGINDIR TESTSRC WORKDIR
+# Command-line behaviour: help, version, usage errors, configuration files,
+# --vendor, and broken plugins refused one by one while the others run.
+set -u
+bin=$1 plugins=$2 snaps=$3 bad=$4 src=$5 work=$6
+article="$snaps/article-10.13"
+fails=0 passes=0
+rm -rf "$work" && mkdir -p "$work" || exit 2
+
+check() { # check NAME EXPECTED_STATUS STATUS
+    if [ "$3" = "$2" ]; then passes=$((passes + 1)); else
+        echo "FAIL: $1: exit status $3, expected $2" >&2; fails=$((fails + 1)); fi
+}
+has() { # has NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then passes=$((passes + 1)); else
+        echo "FAIL: $1: '$3' not found in:" >&2; sed 's/^/    /' "$2" >&2; fails=$((fails + 1)); fi
+}
+run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
+
+# --help, --version
+st=$(run --help); check help 0 "$st"; has help "$work/out" "Usage: kextcheck"
+has help-exit "$work/out" " 64  bad command line"
+st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.0"
+
+# Usage errors: exit 64 and "kextcheck: what: why" on stderr.
+st=$(run --frobnicate); check unknown-option 64 "$st"
+has unknown-option "$work/err" "kextcheck: --frobnicate: unknown option"
+st=$(run --format yaml); check bad-format 64 "$st"
+has bad-format "$work/err" "kextcheck: --format: must be text or json"
+st=$(run --root); check missing-value 64 "$st"
+has missing-value "$work/err" "this option needs a value"
+st=$(run --no-config --root "$work/nowhere"); check bad-root 64 "$st"
+has bad-root "$work/err" "kextcheck: $work/nowhere: No such file or directory"
+st=$(run --no-config -P "$plugins" --root "$article" --vendor nosuch); check bad-vendor 64 "$st"
+has bad-vendor "$work/err" "kextcheck: nosuch: no plugin of that name was loaded"
+st=$(run --config "$work/absent.ini" --root "$article"); check absent-config 64 "$st"
+has absent-config "$work/err" "kextcheck: config: $work/absent.ini: no such file"
+
+# --vendor limits the run.
+st=$(run --no-config -P "$plugins" --root "$article" --vendor trendmicro --format json)
+check vendor-limit 2 "$st"
+n=$(grep -c '"team_id"' "$work/out"); check vendor-limit-count 1 "$n"
+
+# Configuration: errors name file and line; settings apply; flags override.
+printf '[kextcheck]\nroot = %s\n[plugins]\ndir = %s\nenable = trendmicro, sophos\n' \
+    "$article" "$plugins" >"$work/good.ini"
+st=$(run --config "$work/good.ini" --format json); check config-root 2 "$st"
+has config-root "$work/out" '"id": "sophos"'
+n=$(grep -c '"team_id"' "$work/out"); check config-enable 2 "$n"
+printf '[plugins]\ndir = %s\ndisable = trendmicro\n' "$plugins" >"$work/disable.ini"
+st=$(run --config "$work/disable.ini" --root "$article"); check config-disable 0 "$st"
+has config-disable "$work/out" "Not installed:"
+if grep -q trendmicro "$work/out"; then echo "FAIL: disabled plugin ran" >&2; fails=$((fails + 1)); fi
+st=$(run --config "$work/good.ini" --root "$snaps/approved-10.14"); check flag-overrides 0 "$st"
+printf '[kextcheck]\nroot = /\n\n[plugins]\ncolour = blue\n' >"$work/bad-key.ini"
+st=$(run --config "$work/bad-key.ini"); check bad-key 64 "$st"
+has bad-key "$work/err" "kextcheck: config: $work/bad-key.ini:5: unknown key \"colour\" in [plugins]"
+printf '[kextcheck]\nthis line is not ini\n' >"$work/bad-syntax.ini"
+st=$(run --config "$work/bad-syntax.ini"); check bad-syntax 64 "$st"
+has bad-syntax "$work/err" "$work/bad-syntax.ini:2: not an INI line"
+printf '[network]\nproxy = x\n' >"$work/bad-section.ini"
+st=$(run --config "$work/bad-section.ini"); check bad-section 64 "$st"
+has bad-section "$work/err" "bad-section.ini:2: unknown section [network]"
+
+# The database path override.
+st=$(run --no-config -P "$plugins" --root "$snaps/no-record" \
+    --db "$snaps/approved-10.14/var/db/SystemPolicyConfiguration/KextPolicy")
+check db-override 0 "$st"
+
+# Colour: never without a terminal or with --color=never; always on request.
+st=$(run --no-config -P "$plugins" --root "$article" --color always); check color 2 "$st"
+has color "$work/out" "$(printf '\033[1;31mCRITICAL')"
+st=$(NO_COLOR=1 run --no-config -P "$plugins" --root "$article")
+if grep -q "$(printf '\033')" "$work/out"; then echo "FAIL: colour without a terminal" >&2; fails=$((fails + 1)); fi
+
+# Broken plugins: each refused with its reason, Trend Micro still checked.
+mkdir -p "$work/dup" && cp "$plugins/trendmicro.so" "$work/dup/trendmicro.so"
+st=$(run --no-config -P "$plugins" -P "$bad" -P "$work/dup" -P "$work/no-such-dir" --root "$article")
+check broken-plugins 2 "$st"
+has broken-still-runs "$work/out" "KEXT_PENDING_APPROVAL"
+for reason in \
+    "not-elf.so: cannot be loaded as a shared object" \
+    "no-entry.so: no entry function kextcheck_plugin_no_entry" \
+    "declines.so: the entry function returned NULL" \
+    "wrong-major.so: plugin ABI 2.0 has major version 2; this kextcheck speaks 1.0" \
+    "newer-minor.so: plugin ABI 1.7 is newer than this kextcheck's 1.0" \
+    "small-size.so: descriptor size 8 is smaller than" \
+    "null-name.so: name is NULL" \
+    "bad-team.so: team_id must be exactly 10 characters of A-Z and 0-9" \
+    "bad-bundle.so: kext_bundle_ids[1]: bundle ID \"com.example kext\" is not reverse-DNS" \
+    "relative-path.so: install_paths[0]: path \"Library/Extensions/Test.kext\" is not absolute" \
+    "bad-staged.so: staged_paths[0]: staged path \"/Library/Extensions/Test.kext\" does not start with /Library/StagedExtensions/" \
+    "unterminated.so: kext_bundle_ids has no NULL terminator within 32 entries" \
+    "name-mismatch.so: name \"other-name\" does not match the file name \"name-mismatch\"" \
+    "empty-kexts.so: kext_bundle_ids is empty" \
+    "zz-dup-team.so: team ID E8P47U2H32 is already claimed by plugin \"trendmicro\"" \
+    "dup/trendmicro.so: plugin \"trendmicro\" is already loaded from" \
+    "no-such-dir: plugin directory: No such file or directory"; do
+    has "refused: $reason" "$work/out" "$reason"
+    has "stderr: $reason" "$work/err" "kextcheck: "
+done
+# Refused plugins alone make the result "could not check".
+st=$(run --no-config -P "$plugins" -P "$bad" --root "$snaps/approved-10.14"); check refused-unknown 3 "$st"
+# No plugins at all.
+mkdir -p "$work/empty"
+st=$(run --no-config -P "$work/empty" --root "$article"); check no-plugins 3 "$st"
+has no-plugins "$work/err" "kextcheck: plugins: none loaded from $work/empty"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The whole test suite, as CI runs it: a warning-free (-Werror) build and its
+# tests, then the same suite built with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  Run from anywhere; builds in build-ci/ and
+# build-asan/ at the top of the source tree.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build with -Werror and run the tests"
+cmake -S . -B build-ci -DKEXTCHECK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-ci -j"$jobs"
+ctest --test-dir build-ci --output-on-failure -j"$jobs"
+
+echo "== build with ASan+UBSan and run the tests"
+cmake -S . -B build-asan -DKEXTCHECK_WERROR=ON -DKEXTCHECK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+cmake --build build-asan -j"$jobs"
+# A sanitizer report exits 99, which no test expects from kextcheck.
+ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"

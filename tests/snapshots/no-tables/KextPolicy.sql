@@ -1,0 +1,2 @@
+-- A valid SQLite file with no tables at all.
+PRAGMA user_version = 7;

@@ -1,0 +1,188 @@
+/*
+ * mksnapshot SRC OUT: builds a Mac-root snapshot for the tests from text.
+ *
+ *   SRC/root/...              copied into OUT; a file "NAME.tobin" (an XML
+ *                             plist) becomes the binary plist "NAME"
+ *   SRC/KextPolicy.sql        run into OUT/var/db/SystemPolicyConfiguration/KextPolicy
+ *   SRC/KextPolicy.wal.sql    with it: the database is put in WAL mode and
+ *                             these statements stay in KextPolicy-wal only
+ *   SRC/KextPolicy.raw        copied as the database file instead
+ *   SRC/KextPolicy.truncate   a byte count: the built database is cut to it
+ *
+ * OUT must not exist yet.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <plist/plist.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DBDIR "/var/db/SystemPolicyConfiguration"
+
+static void die(const char *what, const char *why)
+{
+    fprintf(stderr, "mksnapshot: %s: %s\n", what, why);
+    exit(1);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        die(path, "cannot size");
+    buf = malloc((size_t)n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        die(path, "cannot read");
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+static void spit(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+        die(path, strerror(errno));
+}
+
+static void mkdirs(const char *path)
+{
+    char buf[4096];
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        die(path, "path too long");
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            die(buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        die(buf, strerror(errno));
+}
+
+static void copy_tree(const char *src, const char *dst)
+{
+    DIR *d = opendir(src);
+    struct dirent *de;
+
+    if (d == NULL)
+        return;
+    mkdirs(dst);
+    while ((de = readdir(d)) != NULL) {
+        char s[4096], t[4096];
+        struct stat st;
+        size_t n = strlen(de->d_name);
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(s, sizeof(s), "%s/%s", src, de->d_name);
+        snprintf(t, sizeof(t), "%s/%s", dst, de->d_name);
+        if (lstat(s, &st) != 0)
+            die(s, strerror(errno));
+        if (S_ISDIR(st.st_mode)) {
+            copy_tree(s, t);
+        } else if (n > 6 && strcmp(de->d_name + n - 6, ".tobin") == 0) {
+            size_t len;
+            char *xml = slurp(s, &len), *bin = NULL;
+            uint32_t blen = 0;
+            plist_t pl = NULL;
+            plist_from_xml(xml, (uint32_t)len, &pl);
+            if (pl == NULL)
+                die(s, "not an XML plist");
+            plist_to_bin(pl, &bin, &blen);
+            t[strlen(t) - 6] = '\0';
+            spit(t, bin, blen);
+            free(bin);
+            plist_free(pl);
+            free(xml);
+        } else {
+            size_t len;
+            char *data = slurp(s, &len);
+            if (data == NULL)
+                die(s, strerror(errno));
+            spit(t, data, len);
+            free(data);
+        }
+    }
+    closedir(d);
+}
+
+static void exec_sql(sqlite3 *db, const char *sql, const char *what)
+{
+    char *err = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        die(what, err ? err : "sqlite error");
+}
+
+int main(int argc, char **argv)
+{
+    char path[4096], dbpath[4096];
+    char *sql, *wal, *raw, *cut;
+    size_t rawlen;
+    struct stat st;
+
+    if (argc != 3)
+        die("usage", "mksnapshot SRC OUT");
+    if (stat(argv[2], &st) == 0)
+        die(argv[2], "already exists");
+    mkdirs(argv[2]);
+    snprintf(path, sizeof(path), "%s/root", argv[1]);
+    copy_tree(path, argv[2]);
+    snprintf(path, sizeof(path), "%s%s", argv[2], DBDIR);
+    snprintf(dbpath, sizeof(dbpath), "%s%s/KextPolicy", argv[2], DBDIR);
+
+    snprintf(path, sizeof(path), "%s/KextPolicy.raw", argv[1]);
+    raw = slurp(path, &rawlen);
+    snprintf(path, sizeof(path), "%s/KextPolicy.sql", argv[1]);
+    sql = slurp(path, NULL);
+    snprintf(path, sizeof(path), "%s/KextPolicy.wal.sql", argv[1]);
+    wal = slurp(path, NULL);
+    snprintf(path, sizeof(path), "%s/KextPolicy.truncate", argv[1]);
+    cut = slurp(path, NULL);
+    if (raw || sql) {
+        snprintf(path, sizeof(path), "%s%s", argv[2], DBDIR);
+        mkdirs(path);
+    }
+    if (raw) {
+        spit(dbpath, raw, rawlen);
+    } else if (sql) {
+        sqlite3 *db = NULL;
+        if (sqlite3_open(dbpath, &db) != SQLITE_OK)
+            die(dbpath, sqlite3_errmsg(db));
+        if (wal)
+            exec_sql(db, "PRAGMA journal_mode=WAL;", "journal_mode");
+        exec_sql(db, sql, "KextPolicy.sql");
+        if (wal) {
+            exec_sql(db, "PRAGMA wal_checkpoint(TRUNCATE);", "checkpoint");
+            if (sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK)
+                die("no_ckpt_on_close", sqlite3_errmsg(db));
+            sqlite3_wal_autocheckpoint(db, 0);
+            exec_sql(db, wal, "KextPolicy.wal.sql");
+        }
+        if (sqlite3_close(db) != SQLITE_OK)
+            die(dbpath, "close failed");
+        if (cut && truncate(dbpath, atol(cut)) != 0)
+            die(dbpath, strerror(errno));
+    }
+    free(raw);
+    free(sql);
+    free(wal);
+    free(cut);
+    return 0;
+}
