@@ -196,7 +196,7 @@ int kc_report_text(FILE *out, const kc_report *rep, bool color)
 {
     painter p = {out, color, 0};
     size_t *idx = malloc((rep->n_results ? rep->n_results : 1) * sizeof(*idx));
-    size_t counts[5] = {0}, shown_not_installed = 0;
+    size_t counts[6] = {0}, shown_not_installed = 0;
 
     if (idx == NULL)
         return -1;
