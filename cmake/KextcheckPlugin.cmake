@@ -27,6 +27,10 @@ function(kc_add_plugin name)
       PREFIX "" SUFFIX ".so" OUTPUT_NAME "${name}"
       C_VISIBILITY_PRESET hidden
       LIBRARY_OUTPUT_DIRECTORY "${KC_BUILD_PLUGINDIR}")
+    # Plugins run as root, so the host refuses group- or world-writable
+    # files; do not let a permissive umask produce one.
+    add_custom_command(TARGET kcplugin_${ident} POST_BUILD
+                       COMMAND chmod go-w "$<TARGET_FILE:kcplugin_${ident}>")
     install(TARGETS kcplugin_${ident} LIBRARY DESTINATION "${KC_INSTALL_PLUGINDIR}"
             COMPONENT plugins)
     set_property(GLOBAL APPEND PROPERTY KC_MODULE_PLUGIN_NAMES "${name}")

@@ -55,6 +55,7 @@ char *kc_path_under_root(const char *root, const char *mac_path);
 
 /* Valid UTF-8 copy of n bytes: invalid sequences and NUL become U+FFFD. */
 char *kc_utf8_clean(const char *s, size_t n);
+bool kc_utf8_valid(const char *s);
 /* Copy for a terminal: control characters (C0, DEL, C1) shown as \xNN. */
 char *kc_printable(const char *s);
 /* The string as one POSIX shell word in single quotes. */
@@ -100,13 +101,18 @@ typedef struct kc_vendor {
  * and returns 0; otherwise returns -1 with the reason in why. */
 int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
                        kc_vendor *out, char *why, size_t whylen);
+/* The same checks, collecting every problem (one per field) in problems
+ * instead of stopping at the first; out may be NULL. */
+int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
+                       kc_vendor *out, kc_strv *problems);
 void kc_vendor_free(kc_vendor *v);
 
 /* ---- loader.c --------------------------------------------------------- */
 
 typedef struct kc_refusal {
-    char *source; /* file or built-in name */
-    char *reason;
+    char *source;     /* file, folder or built-in name */
+    char *reason;     /* every problem, joined with "; " */
+    kc_strv problems; /* one entry per problem */
 } kc_refusal;
 
 typedef struct kc_registry {
@@ -118,6 +124,7 @@ typedef struct kc_registry {
     int *fds;       /* the checked files they were loaded from, kept open so
                        each /proc/self/fd/N name stays unique */
     size_t n_handles;
+    bool allow_unsafe; /* skip the ownership and permission checks */
 } kc_registry;
 
 typedef struct kc_builtin_plugin {
@@ -133,7 +140,8 @@ extern const size_t kc_builtin_plugin_count;
  * Returns 0, or -1 on out-of-memory. */
 int kc_registry_load(kc_registry *reg, const kc_strv *dirs,
                      const kc_strv *enable, const kc_strv *disable);
-/* Loads one plugin file; refusal recorded in reg.  0 loaded, 1 refused. */
+/* Loads one plugin file (its folder is checked too); refusal recorded in
+ * reg.  0 loaded, 1 refused, -1 out of memory. */
 int kc_registry_load_file(kc_registry *reg, const char *path);
 /* Validates one entry's descriptor and adds it (duplicate checks). */
 int kc_registry_add(kc_registry *reg, const struct kc_plugin *desc,
@@ -333,5 +341,8 @@ typedef struct kc_report {
 
 int kc_report_text(FILE *out, const kc_report *rep, bool color);
 int kc_report_json(FILE *out, const kc_report *rep);
+/* `kextcheck plugins`: what was loaded, from where, and what was refused. */
+int kc_report_plugins_text(FILE *out, const kc_registry *reg);
+int kc_report_plugins_json(FILE *out, const kc_registry *reg);
 
 #endif /* KC_H */

@@ -24,14 +24,18 @@ typedef struct options {
     bool no_config;
     out_format format;
     color_mode color;
+    bool allow_unsafe;
     kc_strv vendors;
     kc_strv plugin_dirs;
+    kc_strv args; /* the command and its operands */
 } options;
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: kextcheck [OPTION]...\n"
+            "Usage: kextcheck [OPTION]...                  check the Mac at --root\n"
+            "       kextcheck plugins [OPTION]...          list loaded and refused plugins\n"
+            "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
             "Diagnose why a security product's kernel extension does not load on a Mac:\n"
             "approval database, installed and staged copies, for every vendor plugin.\n"
             "\n"
@@ -45,6 +49,10 @@ static void usage(FILE *out)
             "      --no-config        read no configuration file\n"
             "  -P, --plugin-dir DIR   load plugins from DIR (repeatable; replaces the\n"
             "                         configured and default directories)\n"
+            "      --allow-unsafe-plugins\n"
+            "                         load plugins even when their file or folder is\n"
+            "                         writable by others or owned by another user\n"
+            "                         (for development only: plugins run as root)\n"
             "      --color WHEN       auto (default: on a terminal, unless NO_COLOR is set),\n"
             "                         always or never\n"
             "  -h, --help             show this help and exit\n"
@@ -56,7 +64,9 @@ static void usage(FILE *out)
             "  2  critical: a kext cannot load until the admin acts\n"
             "  3  could not check: unreadable evidence or a refused plugin\n"
             " 64  bad command line or configuration file\n"
-            "When vendors differ, critical wins over warning, warning over could not check.\n");
+            "When vendors differ, critical wins over warning, warning over could not check.\n"
+            "'plugins' exits 0, or 3 when a plugin was refused or none was found;\n"
+            "'plugins validate' exits 0 when every file is valid, 1 otherwise.\n");
 }
 
 static int bad_usage(const char *what, const char *why)
@@ -66,7 +76,7 @@ static int bad_usage(const char *what, const char *why)
     return KC_EXIT_USAGE;
 }
 
-enum { OPT_DB = 256, OPT_NO_CONFIG, OPT_COLOR, OPT_VERSION };
+enum { OPT_DB = 256, OPT_NO_CONFIG, OPT_COLOR, OPT_VERSION, OPT_UNSAFE };
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -79,6 +89,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
         {"plugin-dir", required_argument, NULL, 'P'},
         {"color", required_argument, NULL, OPT_COLOR},
+        {"allow-unsafe-plugins", no_argument, NULL, OPT_UNSAFE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -112,6 +123,9 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_NO_CONFIG:
             o->no_config = true;
             break;
+        case OPT_UNSAFE:
+            o->allow_unsafe = true;
+            break;
         case 'P':
             if (kc_strv_push(&o->plugin_dirs, optarg) != 0)
                 return bad_usage("memory", "out of memory");
@@ -138,8 +152,9 @@ static int parse_args(int argc, char **argv, options *o)
             return bad_usage(argv[optind - 1], "unknown option");
         }
     }
-    if (optind < argc)
-        return bad_usage(argv[optind], "unexpected argument");
+    for (int i = optind; i < argc; i++)
+        if (kc_strv_push(&o->args, argv[i]) != 0)
+            return bad_usage("memory", "out of memory");
     return 0;
 }
 
@@ -177,35 +192,165 @@ static bool want_color(color_mode m)
     return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
 }
 
-static int run(int argc, char **argv)
-{
+typedef struct session {
     options o;
     kc_config cfg;
     kc_registry reg;
+    kc_strv default_dirs;
+    const kc_strv *dirs;
+} session;
+
+/* Loads the plugins from the folders the flags, the config or the default
+ * name.  0, or -1 on out-of-memory. */
+static int load_plugins(session *s)
+{
+    s->dirs = s->o.plugin_dirs.n ? &s->o.plugin_dirs
+              : s->cfg.plugin_dirs.n ? &s->cfg.plugin_dirs
+                                     : NULL;
+    if (s->dirs == NULL) {
+        char *dir = default_plugin_dir();
+        char resolved[PATH_MAX];
+        int rc;
+        if (dir == NULL)
+            return -1;
+        rc = kc_strv_push(&s->default_dirs, realpath(dir, resolved) ? resolved : dir);
+        free(dir);
+        if (rc != 0)
+            return -1;
+        s->dirs = &s->default_dirs;
+    }
+    s->reg.allow_unsafe = s->o.allow_unsafe;
+    return kc_registry_load(&s->reg, s->dirs, &s->cfg.enable, &s->cfg.disable);
+}
+
+static int finish_output(int out, int rc)
+{
+    if (out != 0 || fflush(stdout) != 0) {
+        kc_err("output", "%s", strerror(errno ? errno : EIO));
+        return KC_EXIT_UNKNOWN;
+    }
+    return rc;
+}
+
+static int cmd_plugins(session *s)
+{
+    int out;
+
+    if (load_plugins(s) != 0)
+        return -1;
+    out = s->o.format == FORMAT_JSON ? kc_report_plugins_json(stdout, &s->reg)
+                                     : kc_report_plugins_text(stdout, &s->reg);
+    return finish_output(out, s->reg.n_refused || !s->reg.n_vendors ? KC_EXIT_UNKNOWN
+                                                                     : KC_EXIT_OK);
+}
+
+static int cmd_validate(session *s)
+{
+    int out;
+
+    s->reg.allow_unsafe = s->o.allow_unsafe;
+    for (size_t i = 2; i < s->o.args.n; i++) {
+        char *path = strchr(s->o.args.v[i], '/') ? kc_strdup(s->o.args.v[i])
+                                                   : kc_asprintf("./%s", s->o.args.v[i]);
+        int r = path ? kc_registry_load_file(&s->reg, path) : -1;
+        free(path);
+        if (r < 0)
+            return -1;
+    }
+    out = s->o.format == FORMAT_JSON ? kc_report_plugins_json(stdout, &s->reg)
+                                     : kc_report_plugins_text(stdout, &s->reg);
+    return finish_output(out, s->reg.n_refused ? 1 : KC_EXIT_OK);
+}
+
+static int cmd_check(session *s)
+{
+    const options *o = &s->o;
     kc_policydb db;
     kc_vendor_result *results = NULL;
     size_t n_results = 0;
-    char why[1024];
-    char *plugin_dir = NULL, *db_path = NULL;
-    const char *root;
-    const kc_strv *dirs;
-    kc_strv default_dirs = {0};
+    char *db_path = NULL;
+    const char *root = o->root ? o->root : s->cfg.root ? s->cfg.root : "/";
     struct stat st;
-    int rc = KC_EXIT_UNKNOWN, prc;
+    int rc = -1;
 
-    memset(&o, 0, sizeof(o));
-    memset(&cfg, 0, sizeof(cfg));
-    memset(&reg, 0, sizeof(reg));
     memset(&db, 0, sizeof(db));
-    prc = parse_args(argc, argv, &o);
-    if (prc != 0) {
-        rc = prc < 0 ? KC_EXIT_OK : prc;
+    if (stat(root, &st) != 0) {
+        kc_err(root, "%s", strerror(errno));
+        return KC_EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        kc_err(root, "not a folder (--root names the Mac's root or a snapshot folder)");
+        return KC_EXIT_USAGE;
+    }
+    if (load_plugins(s) != 0)
+        return -1;
+    for (size_t i = 0; i < o->vendors.n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < s->reg.n_vendors && !found; j++)
+            found = strcmp(s->reg.vendors[j].name, o->vendors.v[i]) == 0;
+        if (!found) {
+            kc_err(o->vendors.v[i], "no plugin of that name was loaded (see 'kextcheck "
+                                    "plugins')");
+            return KC_EXIT_USAGE;
+        }
+    }
+    for (size_t i = 0; i < s->reg.n_refused; i++)
+        kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
+    if (s->reg.n_vendors == 0)
+        kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
+
+    db_path = o->policy_db ? kc_strdup(o->policy_db)
+              : s->cfg.policy_db ? kc_strdup(s->cfg.policy_db)
+                                 : kc_path_under_root(root, KC_POLICY_DB_PATH);
+    if (db_path == NULL)
+        goto done;
+    kc_policydb_open(&db, db_path);
+    results = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*results));
+    if (results == NULL)
+        goto done;
+    for (size_t i = 0; i < s->reg.n_vendors; i++) {
+        kc_check_input in = {root, &db};
+        if (o->vendors.n && !kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
+            continue;
+        if (kc_check_vendor(&in, &s->reg.vendors[i], &results[n_results++]) != 0)
+            goto done;
+    }
+    {
+        kc_report rep = {root, &db, results, n_results, &s->reg, 0};
+        rep.exit_code = kc_exit_code_for(results, n_results, s->reg.n_refused);
+        if (s->reg.n_vendors == 0)
+            rep.exit_code = KC_EXIT_UNKNOWN;
+        rc = finish_output(o->format == FORMAT_JSON
+                               ? kc_report_json(stdout, &rep)
+                               : kc_report_text(stdout, &rep, want_color(o->color)),
+                           rep.exit_code);
+    }
+done:
+    for (size_t i = 0; i < n_results; i++)
+        kc_vendor_result_free(&results[i]);
+    free(results);
+    kc_policydb_close(&db);
+    free(db_path);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    session s;
+    char why[1024];
+    const kc_strv *args = &s.o.args;
+    int rc;
+
+    memset(&s, 0, sizeof(s));
+    rc = parse_args(argc, argv, &s.o);
+    if (rc != 0) {
+        rc = rc < 0 ? KC_EXIT_OK : rc;
         goto done;
     }
-    if (!o.no_config) {
-        const char *path = o.config ? o.config : KC_SYSCONF_FILE;
-        int c = kc_config_load(path, &cfg, why, sizeof(why));
-        if (c < 0 || (c == 1 && o.config != NULL)) {
+    if (!s.o.no_config) {
+        const char *path = s.o.config ? s.o.config : KC_SYSCONF_FILE;
+        int c = kc_config_load(path, &s.cfg, why, sizeof(why));
+        if (c < 0 || (c == 1 && s.o.config != NULL)) {
             if (c == 1)
                 kc_snprintf(why, sizeof(why), "%s: no such file", path);
             kc_err("config", "%s", why);
@@ -213,89 +358,29 @@ static int run(int argc, char **argv)
             goto done;
         }
     }
-    root = o.root ? o.root : cfg.root ? cfg.root : "/";
-    if (stat(root, &st) != 0) {
-        kc_err(root, "%s", strerror(errno));
-        rc = KC_EXIT_USAGE;
-        goto done;
+    if (args->n == 0) {
+        rc = cmd_check(&s);
+    } else if (strcmp(args->v[0], "plugins") == 0 && args->n == 1) {
+        rc = cmd_plugins(&s);
+    } else if (strcmp(args->v[0], "plugins") == 0 && strcmp(args->v[1], "validate") == 0) {
+        rc = args->n > 2 ? cmd_validate(&s)
+                         : bad_usage("plugins validate", "name at least one plugin file");
+    } else {
+        rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
+                                                                           : args->v[0],
+                       "unknown command (commands: plugins, plugins validate FILE...)");
     }
-    if (!S_ISDIR(st.st_mode)) {
-        kc_err(root, "not a folder (--root names the Mac's root or a snapshot folder)");
-        rc = KC_EXIT_USAGE;
-        goto done;
+    if (rc < 0) {
+        kc_err("memory", "out of memory");
+        rc = KC_EXIT_UNKNOWN;
     }
-    dirs = o.plugin_dirs.n ? &o.plugin_dirs : cfg.plugin_dirs.n ? &cfg.plugin_dirs : NULL;
-    if (dirs == NULL) {
-        plugin_dir = default_plugin_dir();
-        if (plugin_dir == NULL || kc_strv_push(&default_dirs, plugin_dir) != 0)
-            goto oom;
-        dirs = &default_dirs;
-    }
-    if (kc_registry_load(&reg, dirs, &cfg.enable, &cfg.disable) != 0)
-        goto oom;
-    for (size_t i = 0; i < o.vendors.n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < reg.n_vendors && !found; j++)
-            found = strcmp(reg.vendors[j].name, o.vendors.v[i]) == 0;
-        if (!found) {
-            kc_err(o.vendors.v[i], "no plugin of that name was loaded (see 'kextcheck --format "
-                                   "json' under plugins, or the plugin directory)");
-            rc = KC_EXIT_USAGE;
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < reg.n_refused; i++)
-        kc_err(reg.refused[i].source, "%s", reg.refused[i].reason);
-    if (reg.n_vendors == 0)
-        kc_err("plugins", "none loaded from %s", dirs->v[0]);
-
-    db_path = o.policy_db ? kc_strdup(o.policy_db)
-              : cfg.policy_db ? kc_strdup(cfg.policy_db)
-                              : kc_path_under_root(root, KC_POLICY_DB_PATH);
-    if (db_path == NULL)
-        goto oom;
-    kc_policydb_open(&db, db_path);
-    results = calloc(reg.n_vendors ? reg.n_vendors : 1, sizeof(*results));
-    if (results == NULL)
-        goto oom;
-    for (size_t i = 0; i < reg.n_vendors; i++) {
-        kc_check_input in = {root, &db};
-        if (o.vendors.n && !kc_strv_contains(&o.vendors, reg.vendors[i].name))
-            continue;
-        if (kc_check_vendor(&in, &reg.vendors[i], &results[n_results++]) != 0)
-            goto oom;
-    }
-    {
-        kc_report rep = {root, &db, results, n_results, &reg, 0};
-        int out;
-        rep.exit_code = kc_exit_code_for(results, n_results, reg.n_refused);
-        if (reg.n_vendors == 0)
-            rep.exit_code = KC_EXIT_UNKNOWN;
-        out = o.format == FORMAT_JSON ? kc_report_json(stdout, &rep)
-                                      : kc_report_text(stdout, &rep, want_color(o.color));
-        if (out != 0 || fflush(stdout) != 0) {
-            kc_err("output", "%s", strerror(errno ? errno : EIO));
-            rc = KC_EXIT_UNKNOWN;
-            goto done;
-        }
-        rc = rep.exit_code;
-    }
-    goto done;
-oom:
-    kc_err("memory", "out of memory");
-    rc = KC_EXIT_UNKNOWN;
 done:
-    for (size_t i = 0; i < n_results; i++)
-        kc_vendor_result_free(&results[i]);
-    free(results);
-    kc_policydb_close(&db);
-    kc_registry_free(&reg);
-    kc_config_free(&cfg);
-    kc_strv_free(&o.vendors);
-    kc_strv_free(&o.plugin_dirs);
-    kc_strv_free(&default_dirs);
-    free(plugin_dir);
-    free(db_path);
+    kc_registry_free(&s.reg);
+    kc_config_free(&s.cfg);
+    kc_strv_free(&s.o.vendors);
+    kc_strv_free(&s.o.plugin_dirs);
+    kc_strv_free(&s.o.args);
+    kc_strv_free(&s.default_dirs);
     return rc;
 }
 

@@ -220,7 +220,7 @@ static json_t *db_json(const kc_policydb *db)
     return o;
 }
 
-static json_t *plugins_json(const kc_registry *reg)
+static json_t *plugins_json(const kc_registry *reg, bool details)
 {
     json_t *o = json_object(), *loaded = json_array(), *refused = json_array();
     int rc = 0;
@@ -244,6 +244,15 @@ static json_t *plugins_json(const kc_registry *reg)
         rc |= put(p, "id", jstr(v->name));
         rc |= put(p, "source", jstr(v->source));
         rc |= put(p, "abi", jstr(abi));
+        if (details) {
+            rc |= put(p, "name", jstr(v->vendor));
+            rc |= put(p, "team_id", jstr(v->team_id));
+            rc |= put(p, "developer_name", jstr(v->developer_name));
+            rc |= put(p, "kext_bundle_ids", strv_json(&v->kexts));
+            rc |= put(p, "install_paths", strv_json(&v->install_paths));
+            rc |= put(p, "staged_paths", strv_json(&v->staged_paths));
+            rc |= put(p, "reference", jstr(v->reference));
+        }
     }
     for (size_t i = 0; i < reg->n_refused; i++) {
         json_t *p = json_object();
@@ -253,6 +262,8 @@ static json_t *plugins_json(const kc_registry *reg)
         }
         rc |= put(p, "source", jstr(reg->refused[i].source));
         rc |= put(p, "reason", jstr(reg->refused[i].reason));
+        if (details)
+            rc |= put(p, "problems", strv_json(&reg->refused[i].problems));
     }
     rc |= put(o, "loaded", loaded);
     rc |= put(o, "refused", refused);
@@ -261,6 +272,24 @@ static json_t *plugins_json(const kc_registry *reg)
         return NULL;
     }
     return o;
+}
+
+int kc_report_plugins_json(FILE *out, const kc_registry *reg)
+{
+    json_t *doc = json_object();
+    int rc = 0;
+
+    if (doc == NULL)
+        return -1;
+    rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
+    rc |= put(doc, "plugin_abi", jstr(KC_ABI_STRING));
+    rc |= put(doc, "plugins", plugins_json(reg, true));
+    if (rc == 0)
+        rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    json_decref(doc);
+    return rc;
 }
 
 int kc_report_json(FILE *out, const kc_report *rep)
@@ -295,7 +324,7 @@ int kc_report_json(FILE *out, const kc_report *rep)
         rc |= put(summary, order[s], json_integer(n));
     }
     rc |= put(doc, "summary", summary);
-    rc |= put(doc, "plugins", plugins_json(rep->reg));
+    rc |= put(doc, "plugins", plugins_json(rep->reg, false));
     rc |= put(doc, "exit_code", json_integer(rep->exit_code));
     if (rc == 0)
         rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;

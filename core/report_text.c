@@ -250,3 +250,36 @@ int kc_report_text(FILE *out, const kc_report *rep, bool color)
     free(idx);
     return p.err;
 }
+
+int kc_report_plugins_text(FILE *out, const kc_registry *reg)
+{
+    painter p = {out, false, 0};
+
+    put_fmt(&p, "Loaded plugins: %zu (host plugin ABI %s)\n", reg->n_vendors, KC_ABI_STRING);
+    for (size_t i = 0; i < reg->n_vendors; i++) {
+        const kc_vendor *v = &reg->vendors[i];
+        put_fmt(&p, "  ");
+        put_text(&p, v->name);
+        put_fmt(&p, ": ");
+        put_text(&p, v->vendor);
+        put_fmt(&p, "\n      team %s, %zu kext%s, ABI %u.%u, from ", v->team_id, v->kexts.n,
+                v->kexts.n == 1 ? "" : "s", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
+                KC_PLUGIN_VERSION_MINOR(v->abi_version));
+        put_text(&p, v->source);
+        put_fmt(&p, "\n      source: ");
+        put_text(&p, v->reference);
+        put_fmt(&p, "\n");
+    }
+    put_fmt(&p, "Refused plugins: %zu\n", reg->n_refused);
+    for (size_t i = 0; i < reg->n_refused; i++) {
+        put_fmt(&p, "  ");
+        put_text(&p, reg->refused[i].source);
+        put_fmt(&p, "\n");
+        for (size_t j = 0; j < reg->refused[i].problems.n; j++) {
+            put_fmt(&p, "      - ");
+            put_text(&p, reg->refused[i].problems.v[j]);
+            put_fmt(&p, "\n");
+        }
+    }
+    return p.err;
+}

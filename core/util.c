@@ -188,6 +188,20 @@ char *kc_utf8_clean(const char *s, size_t n)
     return out;
 }
 
+bool kc_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq_len(p + i, n - i);
+        if (l == 0)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
 char *kc_printable(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

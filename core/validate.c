@@ -49,6 +49,10 @@ static int check_text(const char *field, const char *s, bool required,
         WHY("%s contains a control character", field);
         return -1;
     }
+    if (!kc_utf8_valid(s)) {
+        WHY("%s is not valid UTF-8", field);
+        return -1;
+    }
     return 0;
 }
 
@@ -234,48 +238,62 @@ void kc_vendor_free(kc_vendor *v)
     memset(v, 0, sizeof(*v));
 }
 
-int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
-                       kc_vendor *out, char *why, size_t whylen)
+/* Runs one field check and records its complaint. */
+#define CHECK(call)                                                            \
+    do {                                                                       \
+        why[0] = '\0';                                                         \
+        if ((call) != 0 && kc_strv_push(problems, why) != 0)                   \
+            goto oom;                                                          \
+    } while (0)
+
+int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
+                       kc_vendor *out, kc_strv *problems)
 {
+    char why[1024];
+    const size_t whylen = sizeof(why);
     kc_vendor v;
     uint32_t major, minor;
-    int rc = -1;
 
     memset(&v, 0, sizeof(v));
     if (desc == NULL) {
         WHY("the entry function returned NULL (the plugin declined host ABI %d.%d)",
             KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
-        goto done;
+        goto stop;
     }
     major = KC_PLUGIN_VERSION_MAJOR(desc->abi_version);
     minor = KC_PLUGIN_VERSION_MINOR(desc->abi_version);
     if (major != KC_PLUGIN_ABI_MAJOR) {
         WHY("plugin ABI %u.%u has major version %u; this kextcheck speaks %d.%d",
             major, minor, major, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
-        goto done;
+        goto stop;
     }
     if (minor > KC_PLUGIN_ABI_MINOR) {
         WHY("plugin ABI %u.%u is newer than this kextcheck's %d.%d: upgrade kextcheck",
             major, minor, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
-        goto done;
+        goto stop;
     }
     if (desc->size < KC_PLUGIN_SIZE_1_0) {
-        WHY("descriptor size %u is smaller than the %zu bytes of ABI 1.0",
+        WHY("descriptor size %u is smaller than the %zu bytes of ABI 1.0 (set .size = "
+            "sizeof(struct kc_plugin))",
             desc->size, (size_t)KC_PLUGIN_SIZE_1_0);
-        goto done;
+        goto stop;
     }
-    if (check_name(desc->name, expected_name, why, whylen) != 0 ||
-        check_text("vendor", desc->vendor, true, why, whylen) != 0 ||
-        check_team(desc->team_id, why, whylen) != 0 ||
-        check_text("developer_name", desc->developer_name, false, why, whylen) != 0 ||
-        check_text("reference", desc->reference, true, why, whylen) != 0 ||
-        check_array("kext_bundle_ids", desc->kext_bundle_ids, true, 0, &v.kexts, why,
-                    whylen) != 0 ||
-        check_array("install_paths", desc->install_paths, false, 1, &v.install_paths,
-                    why, whylen) != 0 ||
-        check_array("staged_paths", desc->staged_paths, false, 2, &v.staged_paths, why,
-                    whylen) != 0)
-        goto done;
+    /* The fields can be read: report every problem, not just the first. */
+    CHECK(check_name(desc->name, expected_name, why, whylen));
+    CHECK(check_text("vendor", desc->vendor, true, why, whylen));
+    CHECK(check_team(desc->team_id, why, whylen));
+    CHECK(check_text("developer_name", desc->developer_name, false, why, whylen));
+    CHECK(check_text("reference", desc->reference, true, why, whylen));
+    CHECK(check_array("kext_bundle_ids", desc->kext_bundle_ids, true, 0, &v.kexts, why,
+                      whylen));
+    CHECK(check_array("install_paths", desc->install_paths, false, 1, &v.install_paths, why,
+                      whylen));
+    CHECK(check_array("staged_paths", desc->staged_paths, false, 2, &v.staged_paths, why,
+                      whylen));
+    if (problems->n > 0) {
+        kc_vendor_free(&v);
+        return -1;
+    }
     v.abi_version = desc->abi_version;
     v.name = kc_strdup(desc->name);
     v.vendor = kc_strdup(desc->vendor);
@@ -283,14 +301,40 @@ int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
     v.reference = kc_strdup(desc->reference);
     v.developer_name = kc_strdup(desc->developer_name);
     if (v.name == NULL || v.vendor == NULL || v.team_id == NULL || v.reference == NULL ||
-        (desc->developer_name != NULL && v.developer_name == NULL)) {
-        WHY("out of memory");
-        goto done;
-    }
-    *out = v;
-    memset(&v, 0, sizeof(v));
-    rc = 0;
-done:
+        (desc->developer_name != NULL && v.developer_name == NULL))
+        goto oom;
+    if (out != NULL)
+        *out = v;
+    else
+        kc_vendor_free(&v);
+    return 0;
+stop:
+    if (kc_strv_push(problems, why) == 0)
+        return -1;
+oom:
     kc_vendor_free(&v);
+    kc_strv_push(problems, "out of memory");
+    return -1;
+}
+
+int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
+                       kc_vendor *out, char *why, size_t whylen)
+{
+    kc_strv problems = {0};
+    size_t o = 0;
+    int rc = kc_plugin_problems(desc, expected_name, out, &problems);
+
+    if (rc != 0) {
+        why[0] = '\0';
+        for (size_t i = 0; i < problems.n && o + 1 < whylen; i++) {
+            int n = snprintf(why + o, whylen - o, "%s%s", i ? "; " : "", problems.v[i]);
+            if (n < 0)
+                break;
+            o += (size_t)n;
+        }
+        if (problems.n == 0)
+            kc_snprintf(why, whylen, "out of memory");
+    }
+    kc_strv_free(&problems);
     return rc;
 }

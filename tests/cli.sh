@@ -94,6 +94,7 @@ for reason in \
     "unterminated.so: kext_bundle_ids has no NULL terminator within 32 entries" \
     "name-mismatch.so: name \"other-name\" does not match the file name \"name-mismatch\"" \
     "empty-kexts.so: kext_bundle_ids is empty" \
+    "many-problems.so: vendor is empty; team_id must be exactly 10 characters of A-Z and 0-9; install_paths[0]" \
     "zz-dup-team.so: team ID E8P47U2H32 is already claimed by plugin \"trendmicro\"" \
     "dup/trendmicro.so: plugin \"trendmicro\" is already loaded from" \
     "no-such-dir: plugin directory: No such file or directory"; do
@@ -106,6 +107,50 @@ st=$(run --no-config -P "$plugins" -P "$bad" --root "$snaps/approved-10.14"); ch
 mkdir -p "$work/empty"
 st=$(run --no-config -P "$work/empty" --root "$article"); check no-plugins 3 "$st"
 has no-plugins "$work/err" "kextcheck: plugins: none loaded from $work/empty"
+
+# Trust: plugins run as root.  Each unsafe file or folder is refused with a
+# message that says how to fix it; --allow-unsafe-plugins lifts the checks.
+trust() { # trust NAME SETUP EXPECTED_TEXT
+    rm -rf "$work/trust" && mkdir -p "$work/trust" && chmod 755 "$work/trust" &&
+        cp "$plugins/trendmicro.so" "$work/trust/" && chmod 755 "$work/trust/trendmicro.so"
+    (cd "$work/trust" && eval "$2")
+    st=$(run plugins --no-config -P "$work/trust")
+    check "trust $1" 3 "$st"
+    has "trust $1" "$work/out" "$3"
+}
+trust group-writable "chmod g+w trendmicro.so" \
+    "group-writable, so others could change code that runs as root: run 'chmod go-w $work/trust/trendmicro.so'"
+trust world-writable "chmod o+w trendmicro.so" "world-writable, so others could change code"
+trust symlink "mv trendmicro.so real.so.bak && ln -s real.so.bak trendmicro.so" \
+    "is a symbolic link (plugins must be regular files"
+trust world-writable-dir "chmod o+w ." \
+    "plugin directory is world-writable, so anyone could plant code that runs as root: run 'chmod o-w $work/trust'"
+trust sticky-dir "chmod +t ." "plugin directory has the sticky bit"
+if [ "$(id -u)" = 0 ]; then
+    trust other-owner "chown 65534 trendmicro.so" \
+        "owned by uid 65534, which is neither root nor the running user (uid 0): run 'chown root $work/trust/trendmicro.so'"
+fi
+trust group-writable-checked-as-opened "chmod g+w trendmicro.so" "Refused plugins: 1"
+rm -rf "$work/trust" && mkdir -p "$work/trust" && cp "$plugins/trendmicro.so" "$work/trust/" &&
+    chmod 775 "$work/trust/trendmicro.so" && chmod 1777 "$work/trust"
+st=$(run plugins --no-config --allow-unsafe-plugins -P "$work/trust"); check allow-unsafe 0 "$st"
+has allow-unsafe "$work/out" "trendmicro: Trend Micro"
+chmod 755 "$work/trust"
+
+# plugins validate: every problem of a file listed; exit 1; a good file exits 0.
+st=$(run plugins validate "$plugins/trendmicro.so"); check validate-good 0 "$st"
+st=$(run plugins validate "$bad/bad-team.so" "$bad/relative-path.so"); check validate-bad 1 "$st"
+has validate-bad "$work/out" "      - team_id must be exactly 10 characters"
+st=$(run plugins validate "$bad/many-problems.so"); check validate-many 1 "$st"
+has validate-many-1 "$work/out" "      - vendor is empty"
+has validate-many-2 "$work/out" "      - team_id must be exactly 10 characters"
+has validate-many-3 "$work/out" "      - install_paths[0]: path \"relative/Test.kext\" is not absolute"
+st=$(run plugins validate --format json "$bad/many-problems.so"); check validate-json 1 "$st"
+has validate-json "$work/out" '"problems": ['
+
+st=$(run plugins validate); check validate-nothing 64 "$st"
+st=$(run plugins frobnicate); check plugins-unknown 64 "$st"
+has plugins-unknown "$work/err" "kextcheck: frobnicate: unknown command"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

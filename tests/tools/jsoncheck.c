@@ -1,9 +1,14 @@
 /*
  * jsoncheck: reads a kextcheck JSON report on stdin and checks that it is
  * valid JSON that follows docs/json-schema.md (schema_version 1).
+ *
+ * jsoncheck --catalog N: reads `kextcheck plugins --format json` instead and
+ * checks the shipped catalog: N plugins loaded, none refused, each with a
+ * reference, and no team ID or bundle ID claimed twice.
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int errors;
@@ -46,7 +51,64 @@ static void need_enum(json_t *obj, const char *key, const char *const *set, cons
     }
 }
 
-int main(void)
+static int catalog(json_t *doc, long want)
+{
+    json_t *plugins = need(doc, "plugins", JSON_OBJECT, "top"), *loaded, *refused, *p, *q;
+    size_t i, j, k, l;
+
+    if (plugins == NULL)
+        return 1;
+    loaded = need(plugins, "loaded", JSON_ARRAY, "plugins");
+    refused = need(plugins, "refused", JSON_ARRAY, "plugins");
+    if (loaded == NULL || refused == NULL)
+        return 1;
+    if ((long)json_array_size(loaded) != want) {
+        fprintf(stderr, "jsoncheck: %zu plugins loaded, expected %ld\n", json_array_size(loaded),
+                want);
+        errors++;
+    }
+    json_array_foreach(refused, i, p) {
+        fprintf(stderr, "jsoncheck: refused: %s: %s\n",
+                json_string_value(json_object_get(p, "source")),
+                json_string_value(json_object_get(p, "reason")));
+        errors++;
+    }
+    json_array_foreach(loaded, i, p) {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        const char *team = json_string_value(json_object_get(p, "team_id"));
+        const char *ref = json_string_value(json_object_get(p, "reference"));
+        json_t *kexts = json_object_get(p, "kext_bundle_ids"), *a, *b;
+        if (id == NULL || team == NULL || ref == NULL || ref[0] == '\0' || !json_is_array(kexts)) {
+            bad("plugin", "id, team_id, reference or kext_bundle_ids missing");
+            continue;
+        }
+        json_array_foreach(loaded, j, q) {
+            json_t *other = json_object_get(q, "kext_bundle_ids");
+            if (j <= i)
+                continue;
+            if (team && json_string_value(json_object_get(q, "team_id")) &&
+                strcmp(team, json_string_value(json_object_get(q, "team_id"))) == 0) {
+                fprintf(stderr, "jsoncheck: team %s claimed twice\n", team);
+                errors++;
+            }
+            json_array_foreach(kexts, k, a) {
+                json_array_foreach(other, l, b) {
+                    if (json_equal(a, b)) {
+                        fprintf(stderr, "jsoncheck: bundle ID %s claimed twice\n",
+                                json_string_value(a));
+                        errors++;
+                    }
+                }
+            }
+        }
+    }
+    if (errors == 0)
+        printf("jsoncheck: catalog of %ld plugins valid, no team or bundle ID claimed twice\n",
+               want);
+    return errors ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
     static const char *const statuses[] = {"ok", "warning", "critical", "unknown",
                                            "not_installed", NULL};
@@ -61,6 +123,11 @@ int main(void)
     if (doc == NULL) {
         fprintf(stderr, "jsoncheck: invalid JSON at line %d: %s\n", err.line, err.text);
         return 1;
+    }
+    if (argc == 3 && strcmp(argv[1], "--catalog") == 0) {
+        int rc = catalog(doc, atol(argv[2]));
+        json_decref(doc);
+        return rc;
     }
     v = need(doc, "schema_version", JSON_INTEGER, "top");
     if (v && json_integer_value(v) != 1)
