@@ -92,6 +92,7 @@ typedef struct kc_vendor {
     kc_strv kexts;
     kc_strv install_paths;
     kc_strv staged_paths;
+    kc_strv sysexts;      /* ABI 1.1; empty for 1.0 plugins */
     uint32_t abi_version;
     char *source; /* plugin file, or "built-in" */
 } kc_vendor;
@@ -240,6 +241,86 @@ void *kc_plist_read(const char *path, char *why, size_t whylen);
  * path exists, 0 when it does not, -1 on out-of-memory. */
 int kc_bundles_scan(const char *root, const char *mac_path, kc_bundles *out);
 void kc_bundles_free(kc_bundles *b);
+
+/* ---- evidence.c: the other signals (issue: consent, SIP, loaded, MDM,
+ * system extensions, macOS version) ------------------------------------ */
+
+typedef enum kc_tri { KC_UNKNOWN = -1, KC_NO = 0, KC_YES = 1 } kc_tri;
+
+/* Where one piece of evidence came from and whether it could be used. */
+typedef struct kc_source {
+    bool present;   /* the file existed / the command ran */
+    bool ok;        /* it was read and understood */
+    char *origin;   /* "file PATH" or "command ARGV..." */
+    char *error;    /* why it could not be used (present or not) */
+} kc_source;
+
+typedef struct kc_loaded_kext {
+    char *bundle_id;
+    char *version;
+} kc_loaded_kext;
+
+typedef struct kc_sysext {
+    char *identifier;
+    char *team_id;
+    char *state;
+    char *version;
+} kc_sysext;
+
+typedef struct kc_mdm_kext {
+    char *team_id;
+    char *bundle_id;
+} kc_mdm_kext;
+
+typedef enum kc_sip {
+    KC_SIP_UNKNOWN,
+    KC_SIP_ENABLED,
+    KC_SIP_DISABLED,
+    KC_SIP_CUSTOM,   /* enabled or unknown "(Custom Configuration)" */
+} kc_sip;
+
+typedef struct kc_evidence {
+    kc_source consent_status_src;
+    kc_tri consent_enabled;          /* "Kernel Extension User Consent: ENABLED" */
+    kc_source consent_list_src;
+    kc_strv consent_teams;           /* "Allowed Team Identifiers:" */
+    kc_source sip_src;
+    kc_sip sip;
+    kc_tri kext_signing;             /* "Kext Signing: enabled|disabled"; KC_YES when
+                                        SIP is plainly enabled, KC_NO when disabled */
+    kc_source loaded_src;
+    kc_loaded_kext *loaded;
+    size_t n_loaded;
+    kc_source mdm_src;               /* the installed kernel-extension-policy profile */
+    kc_strv mdm_teams;               /* AllowedTeamIdentifiers */
+    kc_mdm_kext *mdm_kexts;          /* AllowedKernelExtensions */
+    size_t n_mdm_kexts;
+    kc_tri mdm_user_overrides;       /* AllowUserOverrides */
+    kc_source os_src;
+    char *os_version;                /* ProductVersion */
+    int os_major, os_minor;          /* 0 when unknown */
+    kc_source sysext_src;
+    kc_sysext *sysexts;
+    size_t n_sysexts;
+    bool sysexts_truncated;
+} kc_evidence;
+
+/* Parsers: each reads the whole text (len bytes, not NUL-terminated
+ * necessarily), fills its part of ev and returns 0, or returns -1 with a
+ * reason in why ("line 3: ...") and leaves its part unknown.  They accept
+ * only what the tool prints; anything else is a reason, never a guess. */
+int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char *why,
+                            size_t whylen);
+int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *why,
+                          size_t whylen);
+int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen);
+int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen);
+/* Plist readers: path is the full path of the file.  Return 1 when read,
+ * 0 when the file does not exist, -1 with why when it could not be used. */
+int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen);
+int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen);
+int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen);
+void kc_evidence_free(kc_evidence *ev);
 
 /* ---- diagnose.c ------------------------------------------------------- */
 

@@ -70,13 +70,15 @@ static int clash(const kc_registry *reg, const kc_vendor *v, char *why, size_t w
                         v->team_id, o->name, o->source);
             return 1;
         }
-        for (size_t k = 0; k < v->kexts.n; k++)
-            if (kc_strv_contains(&o->kexts, v->kexts.v[k])) {
+        for (size_t k = 0; k < v->kexts.n + v->sysexts.n; k++) {
+            const char *id = k < v->kexts.n ? v->kexts.v[k] : v->sysexts.v[k - v->kexts.n];
+            if (kc_strv_contains(&o->kexts, id) || kc_strv_contains(&o->sysexts, id)) {
                 kc_snprintf(why, whylen,
-                            "bundle ID %s is already claimed by plugin \"%s\" (%s)",
-                            v->kexts.v[k], o->name, o->source);
+                            "bundle ID %s is already claimed by plugin \"%s\" (%s)", id,
+                            o->name, o->source);
                 return 1;
             }
+        }
     }
     return 0;
 }

@@ -235,6 +235,7 @@ void kc_vendor_free(kc_vendor *v)
     kc_strv_free(&v->kexts);
     kc_strv_free(&v->install_paths);
     kc_strv_free(&v->staged_paths);
+    kc_strv_free(&v->sysexts);
     memset(v, 0, sizeof(*v));
 }
 
@@ -272,10 +273,11 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
             major, minor, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
         goto stop;
     }
-    if (desc->size < KC_PLUGIN_SIZE_1_0) {
-        WHY("descriptor size %u is smaller than the %zu bytes of ABI 1.0 (set .size = "
+    if (desc->size < KC_PLUGIN_SIZE_1_0 || (minor >= 1 && desc->size < KC_PLUGIN_SIZE_1_1)) {
+        WHY("descriptor size %u is smaller than the %zu bytes of ABI %u.%u (set .size = "
             "sizeof(struct kc_plugin))",
-            desc->size, (size_t)KC_PLUGIN_SIZE_1_0);
+            desc->size, (size_t)(minor >= 1 ? KC_PLUGIN_SIZE_1_1 : KC_PLUGIN_SIZE_1_0),
+            major, minor);
         goto stop;
     }
     /* The fields can be read: report every problem, not just the first. */
@@ -290,6 +292,19 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
                       whylen));
     CHECK(check_array("staged_paths", desc->staged_paths, false, 2, &v.staged_paths, why,
                       whylen));
+    /* ABI 1.1 field: read only when the plugin says it has it. */
+    if (minor >= 1) {
+        CHECK(check_array("sysext_bundle_ids", desc->sysext_bundle_ids, false, 0, &v.sysexts,
+                          why, whylen));
+        for (size_t i = 0; i < v.sysexts.n; i++)
+            if (kc_strv_contains(&v.kexts, v.sysexts.v[i])) {
+                WHY("sysext_bundle_ids[%zu]: \"%s\" is also a kext bundle ID", i,
+                    v.sysexts.v[i]);
+                if (kc_strv_push(problems, why) != 0)
+                    goto oom;
+                break;
+            }
+    }
     if (problems->n > 0) {
         kc_vendor_free(&v);
         return -1;

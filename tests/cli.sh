@@ -1,9 +1,9 @@
 #!/bin/sh
-# cli.sh KEXTCHECK PLUGINDIR SNAPSHOTS BADPLUGINDIR TESTSRC WORKDIR
+# cli.sh KEXTCHECK PLUGINDIR SNAPSHOTS BADPLUGINDIR TESTSRC WORKDIR COMPATDIR
 # Command-line behaviour: help, version, usage errors, configuration files,
 # --vendor, and broken plugins refused one by one while the others run.
 set -u
-bin=$1 plugins=$2 snaps=$3 bad=$4 src=$5 work=$6
+bin=$1 plugins=$2 snaps=$3 bad=$4 src=$5 work=$6 compat=$7
 article="$snaps/article-10.13"
 fails=0 passes=0
 rm -rf "$work" && mkdir -p "$work" || exit 2
@@ -21,7 +21,7 @@ run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
 # --help, --version
 st=$(run --help); check help 0 "$st"; has help "$work/out" "Usage: kextcheck"
 has help-exit "$work/out" " 64  bad command line"
-st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.0"
+st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.1"
 
 # Usage errors: exit 64 and "kextcheck: what: why" on stderr.
 st=$(run --frobnicate); check unknown-option 64 "$st"
@@ -83,8 +83,8 @@ for reason in \
     "not-elf.so: cannot be loaded as a shared object" \
     "no-entry.so: no entry function kextcheck_plugin_no_entry" \
     "declines.so: the entry function returned NULL" \
-    "wrong-major.so: plugin ABI 2.0 has major version 2; this kextcheck speaks 1.0" \
-    "newer-minor.so: plugin ABI 1.7 is newer than this kextcheck's 1.0" \
+    "wrong-major.so: plugin ABI 2.0 has major version 2; this kextcheck speaks 1.1" \
+    "newer-minor.so: plugin ABI 1.7 is newer than this kextcheck's 1.1" \
     "small-size.so: descriptor size 8 is smaller than" \
     "null-name.so: name is NULL" \
     "bad-team.so: team_id must be exactly 10 characters of A-Z and 0-9" \
@@ -94,6 +94,8 @@ for reason in \
     "unterminated.so: kext_bundle_ids has no NULL terminator within 32 entries" \
     "name-mismatch.so: name \"other-name\" does not match the file name \"name-mismatch\"" \
     "empty-kexts.so: kext_bundle_ids is empty" \
+    "sysext-clash.so: sysext_bundle_ids[0]: \"com.example.kext.test\" is also a kext bundle ID" \
+    "short-1-1.so: descriptor size " \
     "many-problems.so: vendor is empty; team_id must be exactly 10 characters of A-Z and 0-9; install_paths[0]" \
     "zz-dup-team.so: team ID E8P47U2H32 is already claimed by plugin \"trendmicro\"" \
     "dup/trendmicro.so: plugin \"trendmicro\" is already loaded from" \
@@ -136,6 +138,11 @@ rm -rf "$work/trust" && mkdir -p "$work/trust" && cp "$plugins/trendmicro.so" "$
 st=$(run plugins --no-config --allow-unsafe-plugins -P "$work/trust"); check allow-unsafe 0 "$st"
 has allow-unsafe "$work/out" "trendmicro: Trend Micro"
 chmod 755 "$work/trust"
+
+# ABI compatibility: a plugin built against 1.0 loads in this 1.1 host.
+st=$(run plugins --no-config -P "$compat"); check abi-compat 0 "$st"
+has abi-1-0 "$work/out" "team LEGACY0001, 1 kext, ABI 1.0"
+has abi-1-1 "$work/out" "team MODERN0001, 1 kext, ABI 1.1"
 
 # plugins validate: every problem of a file listed; exit 1; a good file exits 0.
 st=$(run plugins validate "$plugins/trendmicro.so"); check validate-good 0 "$st"

@@ -20,8 +20,9 @@ kc="$work/prefix/bin/kextcheck"
 grep -q "example-guard: Example Guard Endpoint" "$work/validate.txt" ||
     { echo "FAIL: validate output:" >&2; cat "$work/validate.txt" >&2; exit 1; }
 plugindir=$(pkg-config --variable=plugindir kextcheck-plugin)
-[ "$(pkg-config --variable=plugin_abi kextcheck-plugin)" = "1.0" ] ||
-    { echo "FAIL: plugin_abi variable" >&2; exit 1; }
+abi=$(pkg-config --variable=plugin_abi kextcheck-plugin)
+"$kc" --version | grep -q "(plugin ABI $abi)" ||
+    { echo "FAIL: plugin_abi variable $abi differs from kextcheck --version" >&2; exit 1; }
 install -m 0644 "$work/out/example-guard.so" "$plugindir/"
 "$kc" plugins --no-config >"$work/plugins.txt"
 grep -q "from $(realpath "$plugindir")/example-guard.so" "$work/plugins.txt" ||

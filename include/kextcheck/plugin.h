@@ -7,7 +7,10 @@
  * them, their bundle identifiers and where they are installed and staged.
  * It contains data only; the host does every check.
  *
- * ABI version: 1.0 (see KC_PLUGIN_ABI_MAJOR / KC_PLUGIN_ABI_MINOR).
+ * ABI version: 1.1 (see KC_PLUGIN_ABI_MAJOR / KC_PLUGIN_ABI_MINOR).
+ *   1.0  the first version.
+ *   1.1  adds sysext_bundle_ids (system extensions, macOS 11 and later).
+ *        Plugins built against 1.0 keep loading unchanged.
  *
  * How a plugin is written
  * -----------------------
@@ -88,6 +91,12 @@
  * 10. reference: required; where the data comes from (a vendor article, a
  *     document, a public profile), 1 to KC_PLUGIN_TEXT_MAX bytes.
  *
+ * 10a. sysext_bundle_ids (since 1.1): optional; the bundle identifiers of the
+ *     product's system extensions (macOS 11 and later), checked against
+ *     /Library/SystemExtensions/db.plist.  Same rules as kext_bundle_ids, and
+ *     none may repeat a kext bundle ID.  Read only from plugins whose
+ *     abi_version is 1.1 or later and whose size covers the field.
+ *
  * 11. Arrays are NULL-terminated and hold at most KC_PLUGIN_ARRAY_MAX
  *     entries; an array without a terminator in that range is refused.
  *
@@ -108,7 +117,7 @@ extern "C" {
 /** Major version: changes only when the descriptor's layout breaks. */
 #define KC_PLUGIN_ABI_MAJOR 1
 /** Minor version: grows when fields are appended to struct kc_plugin. */
-#define KC_PLUGIN_ABI_MINOR 0
+#define KC_PLUGIN_ABI_MINOR 1
 
 /** Packs a major and minor version into one 32-bit value. */
 #define KC_PLUGIN_MKVERSION(major, minor) \
@@ -143,12 +152,17 @@ struct kc_plugin {
     const char *const *install_paths;     /* optional, NULL-terminated */
     const char *const *staged_paths;      /* optional, NULL-terminated */
     const char *reference;                /* where the data comes from */
+    /* --- ABI 1.1 --- */
+    const char *const *sysext_bundle_ids; /* optional, NULL-terminated */
     /* Fields added in later minor versions go below this line. */
 };
 
 /** Bytes a descriptor of ABI 1.0 must at least have. */
 #define KC_PLUGIN_SIZE_1_0 \
     (offsetof(struct kc_plugin, reference) + sizeof(const char *))
+/** Bytes a descriptor of ABI 1.1 must at least have. */
+#define KC_PLUGIN_SIZE_1_1 \
+    (offsetof(struct kc_plugin, sysext_bundle_ids) + sizeof(const char *const *))
 
 /** The type of a plugin's entry function. */
 typedef const struct kc_plugin *(*kc_plugin_entry_fn)(uint32_t host_abi_version);

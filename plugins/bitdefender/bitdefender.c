@@ -30,6 +30,12 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: kandji-inc/support. */
+static const char *const sysexts[] = {
+    "com.bitdefender.cst.net.dci.dci-network-extension",
+    NULL,
+};
+
 static const struct kc_plugin bitdefender = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -41,6 +47,7 @@ static const struct kc_plugin bitdefender = {
     .staged_paths = staged_paths,
     .reference = "kandji-inc/support custom-apps and kext profiles (the "
                  "single source for the kext IDs)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(bitdefender, bitdefender)

@@ -25,6 +25,12 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: VMware Carbon Black Cloud installer script. */
+static const char *const sysexts[] = {
+    "com.vmware.carbonblack.cloud.se-agent.extension",
+    NULL,
+};
+
 static const struct kc_plugin carbonblack = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -36,6 +42,7 @@ static const struct kc_plugin carbonblack = {
     .staged_paths = staged_paths,
     .reference = "vmware-samples/euc-samples UEM-Samples/Apps/macOS (kext ID); "
                  "VMware Carbon Black Cloud installer script (install folder)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(carbonblack, carbonblack)

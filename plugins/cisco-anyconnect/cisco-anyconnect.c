@@ -27,6 +27,12 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: uber/client-platform-engineering. */
+static const char *const sysexts[] = {
+    "com.cisco.anyconnect.macos.acsockext",
+    NULL,
+};
+
 static const struct kc_plugin cisco_anyconnect = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -37,6 +43,7 @@ static const struct kc_plugin cisco_anyconnect = {
     .install_paths = install_paths,
     .staged_paths = staged_paths,
     .reference = "uber/client-platform-engineering (AnyConnect acsock kext)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(cisco_anyconnect, cisco_anyconnect)

@@ -32,6 +32,12 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: kandji-inc/support and vmware-samples/euc-samples. */
+static const char *const sysexts[] = {
+    "com.crowdstrike.falcon.Agent",
+    NULL,
+};
+
 static const struct kc_plugin crowdstrike = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -45,6 +51,7 @@ static const struct kc_plugin crowdstrike = {
                  "uber/client-platform-engineering (Falcon.app kext path); "
                  "kandji-inc/support custom-apps and kext profiles; "
                  "vmware-samples/euc-samples UEM-Samples/Apps/macOS",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(crowdstrike, crowdstrike)

@@ -24,6 +24,12 @@ static const char *const install_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: vendors.md (no second source). */
+static const char *const sysexts[] = {
+    "com.kaspersky.kav.sysext",
+    NULL,
+};
+
 static const struct kc_plugin kaspersky = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -34,6 +40,7 @@ static const struct kc_plugin kaspersky = {
     .install_paths = install_paths,
     .reference = "codesign output of the Kaspersky kexts and Kaspersky "
                  "uninstall scripts (legacy klif and klnke kexts)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(kaspersky, kaspersky)

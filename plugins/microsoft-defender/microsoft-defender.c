@@ -27,6 +27,14 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: microsoft/mdatp-xplat mobileconfig profiles. */
+static const char *const sysexts[] = {
+    "com.microsoft.wdav.epsext",
+    "com.microsoft.wdav.netext",
+    "com.microsoft.wdav.tunnelext",
+    NULL,
+};
+
 static const struct kc_plugin microsoft_defender = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -40,6 +48,7 @@ static const struct kc_plugin microsoft_defender = {
                  "Microsoft Defender for Endpoint documentation (install and "
                  "staged path); vmware-samples/euc-samples "
                  "UEM-Samples/Apps/macOS; Installomator labels",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(microsoft_defender, microsoft_defender)

@@ -16,6 +16,12 @@ static const char *const kexts[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: vendors.md (no second source). */
+static const char *const sysexts[] = {
+    "com.paloaltonetworks.GlobalProtect.client.extension",
+    NULL,
+};
+
 static const struct kc_plugin paloalto_globalprotect = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -26,6 +32,7 @@ static const struct kc_plugin paloalto_globalprotect = {
     .kext_bundle_ids = kexts,
     .reference = "MicrosoftDocs/memdocs kernel-extensions-settings-macos.md "
                  "(team, developer name, pangpd kext)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(paloalto_globalprotect, paloalto_globalprotect)

@@ -14,6 +14,12 @@ static const char *const kexts[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: kandji-inc/support. */
+static const char *const sysexts[] = {
+    "com.sentinelone.network-monitoring",
+    NULL,
+};
+
 static const struct kc_plugin sentinelone = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -23,6 +29,7 @@ static const struct kc_plugin sentinelone = {
     .kext_bundle_ids = kexts,
     .reference = "vmware-samples/euc-samples UEM-Samples/Apps/macOS (kext ID); "
                  "kandji-inc/support custom-apps and kext profiles",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(sentinelone, sentinelone)

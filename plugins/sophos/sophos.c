@@ -33,6 +33,13 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: kandji-inc/support. */
+static const char *const sysexts[] = {
+    "com.sophos.endpoint.networkextension",
+    "com.sophos.endpoint.scanextension",
+    NULL,
+};
+
 static const struct kc_plugin sophos = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -47,6 +54,7 @@ static const struct kc_plugin sophos = {
                  "paths); kandji-inc/support custom-apps and kext profiles; "
                  "com.sophos.kext.oas and com.sophos.driver.devctrl from a "
                  "single source",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(sophos, sophos)

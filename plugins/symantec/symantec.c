@@ -40,6 +40,12 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
+/* System extensions (ABI 1.1), source: vendors.md (no second source). */
+static const char *const sysexts[] = {
+    "com.symantec.mes.systemextension",
+    NULL,
+};
+
 static const struct kc_plugin symantec = {
     .abi_version = KC_PLUGIN_ABI_VERSION,
     .size = sizeof(struct kc_plugin),
@@ -53,6 +59,7 @@ static const struct kc_plugin symantec = {
     .reference = "kext_policy dump shown in ChiChou's talk (team, developer "
                  "name, kext IDs); Broadcom RemoveSymantecMacFiles.command "
                  "(install paths)",
+    .sysext_bundle_ids = sysexts,
 };
 
 KC_PLUGIN_DEFINE(symantec, symantec)
