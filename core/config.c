@@ -8,14 +8,38 @@
 
 typedef struct parse_ctx {
     kc_config *cfg;
-    char why[512]; /* first error; the line number comes from inih */
+    FILE *f;
+    int line;       /* lines read so far: the handler's current line */
+    int why_line;   /* the line of the first handler error */
+    int long_line;  /* the first line longer than inih takes, or 0 */
+    char why[512];  /* the first handler error */
 } parse_ctx;
 
 static int fail(parse_ctx *ctx, const char *fmt, const char *a, const char *b)
 {
-    if (ctx->why[0] == '\0')
+    if (ctx->why[0] == '\0') {
         kc_snprintf(ctx->why, sizeof(ctx->why), fmt, a, b);
+        ctx->why_line = ctx->line;
+    }
     return 0; /* inih: error on this line */
+}
+
+/* inih's line reader, counting lines; a line longer than inih's buffer ends
+ * the parse (inih would otherwise read its tail as a line of its own). */
+static char *read_line(char *str, int num, void *stream)
+{
+    parse_ctx *ctx = stream;
+    size_t n;
+
+    if (fgets(str, num, ctx->f) == NULL)
+        return NULL;
+    ctx->line++;
+    n = strlen(str);
+    if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(ctx->f)) {
+        ctx->long_line = ctx->line;
+        return NULL;
+    }
+    return str;
 }
 
 /* Splits a list on commas and white space into sv. */
@@ -105,17 +129,30 @@ int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen)
     }
     memset(&ctx, 0, sizeof(ctx));
     ctx.cfg = cfg;
-    line = ini_parse_file(f, handler, &ctx);
+    ctx.f = f;
+    line = ini_parse_stream(read_line, &ctx, handler, &ctx);
+    if (ferror(f)) {
+        fclose(f);
+        kc_snprintf(why, whylen, "%s: cannot be read", path);
+        return -1;
+    }
     fclose(f);
+    if (line == 0 && ctx.long_line != 0)
+        line = ctx.long_line;
+    else if (ctx.long_line != 0 && ctx.long_line < line)
+        line = ctx.long_line;
     if (line == 0)
         return 0;
     if (line < 0)
         kc_snprintf(why, whylen, "%s: cannot be read", path);
+    else if (line == ctx.long_line)
+        kc_snprintf(why, whylen, "%s:%d: line is longer than 200 bytes", path, line);
+    else if (line == ctx.why_line)
+        kc_snprintf(why, whylen, "%s:%d: %s", path, line, ctx.why);
     else
         kc_snprintf(why, whylen, "%s:%d: %s", path, line,
-                    ctx.why[0] ? ctx.why
-                               : "not an INI line (expected [section], key = value, or a "
-                                 "comment starting with ; or #; lines are at most 200 bytes)");
+                    "not an INI line (expected [section], key = value, or a comment "
+                    "starting with ; or #)");
     return -1;
 }
 

@@ -393,6 +393,15 @@ static void sort_findings(kc_vendor_result *r)
     }
 }
 
+/* A staged bundle that could not be read may be the "missing" copy. */
+static bool any_unreadable(const kc_bundles *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].error != NULL)
+            return true;
+    return false;
+}
+
 static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_result *k,
                          bool any_identified)
 {
@@ -442,7 +451,7 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
         version_of(k->installed) && version_of(k->staged) &&
         !same(version_of(k->installed), version_of(k->staged)))
         return finding_stale(r, k, in->root);
-    if (k->installed && !k->staged && v->staged_paths.n > 0 &&
+    if (k->installed && !k->staged && v->staged_paths.n > 0 && !any_unreadable(&r->staged_bundles) &&
         (k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM))
         return finding_staged_missing(r, k);
     return 0;

@@ -322,6 +322,27 @@ int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t 
 int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen);
 void kc_evidence_free(kc_evidence *ev);
 
+/* ---- command.c --------------------------------------------------------- */
+
+typedef struct kc_cmd_result {
+    bool ran;             /* the command was started */
+    bool missing;         /* not found or not executable */
+    char *out;            /* stdout and stderr together, NUL-terminated */
+    size_t len;
+    int exit_status;      /* -1 when it did not exit normally */
+    bool timed_out;
+    bool truncated;       /* printed more than the cap */
+    long long duration_ms;
+    char *error;          /* why the output cannot be trusted, or NULL */
+} kc_cmd_result;
+
+/* Runs argv[0] (an absolute path) with a clean environment, stdin from
+ * /dev/null, a timeout and an output cap.  Returns 0 with the outcome in r
+ * (r->error set when it could not run, timed out, was cut or killed), or -1
+ * on out-of-memory. */
+int kc_run_command(const char *const argv[], int timeout_ms, size_t cap, kc_cmd_result *r);
+void kc_cmd_result_free(kc_cmd_result *r);
+
 /* ---- diagnose.c ------------------------------------------------------- */
 
 typedef enum kc_severity {

@@ -16,10 +16,11 @@ static size_t bounded_len(const char *s, size_t max)
     return n;
 }
 
+/* C0 controls, DEL, and C1 controls (U+0080..U+009F, e.g. CSI). */
 static bool has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
             return true;
     return false;
 }

@@ -1,0 +1,460 @@
+/* Unit tests for core/util.c: text cleaning, quoting, paths, file reads. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kc.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FFFD "\xef\xbf\xbd"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* True when s is well-formed UTF-8 (no NUL inside n, no overlong, no
+ * surrogate, nothing above U+10FFFF). */
+static bool valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = p[i], cp, min;
+        size_t len;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2, cp = c & 0x1f, min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3, cp = c & 0x0f, min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static size_t count_fffd(const char *s)
+{
+    size_t n = 0;
+
+    for (const char *p = s; (p = strstr(p, FFFD)) != NULL; p += 3)
+        n++;
+    return n;
+}
+
+/* Cleans n bytes and checks the result is valid UTF-8 equal to want. */
+static void expect_clean(const char *in, size_t n, const char *want)
+{
+    char *out = kc_utf8_clean(in, n);
+
+    assert_non_null(out);
+    assert_true(valid_utf8(out, strlen(out)));
+    assert_string_equal(out, want);
+    free(out);
+}
+
+/* Cleans n bytes; the result must be valid UTF-8 that starts with prefix,
+ * ends with suffix and holds at least one U+FFFD between them. */
+static void expect_replaced(const char *in, size_t n, const char *prefix, const char *suffix)
+{
+    char *out = kc_utf8_clean(in, n);
+    size_t ol, pl = strlen(prefix), sl = strlen(suffix);
+
+    assert_non_null(out);
+    ol = strlen(out);
+    assert_true(valid_utf8(out, ol));
+    assert_true(ol >= pl + 3 + sl);
+    assert_memory_equal(out, prefix, pl);
+    assert_memory_equal(out + ol - sl, suffix, sl);
+    assert_true(count_fffd(out) >= 1);
+    /* Only replacement characters between the kept parts. */
+    for (size_t i = pl; i < ol - sl; i += 3)
+        assert_memory_equal(out + i, FFFD, 3);
+    assert_int_equal((ol - pl - sl) % 3, 0);
+    free(out);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP || flag == FTW_D)
+        return rmdir(path);
+    return unlink(path);
+}
+
+static void rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+typedef struct fixture {
+    char dir[4096];
+} fixture;
+
+static int setup_tmp(void **state)
+{
+    const char *base = getenv("KC_TEST_TMP");
+    fixture *f = calloc(1, sizeof(*f));
+
+    if (f == NULL)
+        return -1;
+    if (base == NULL || base[0] == '\0')
+        base = "/tmp";
+    if (kc_snprintf(f->dir, sizeof(f->dir), "%s/kc-util-XXXXXX", base) != 0 ||
+        mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown_tmp(void **state)
+{
+    fixture *f = *state;
+
+    rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static char *path_in(const fixture *f, const char *name)
+{
+    char *p = kc_asprintf("%s/%s", f->dir, name);
+
+    assert_non_null(p);
+    return p;
+}
+
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* ---- kc_utf8_clean ------------------------------------------------------ */
+
+static void utf8_valid_kept(void **state)
+{
+    static const char s[] = "plain ASCII, caf\xc3\xa9, \xe6\x97\xa5\xe6\x9c\xac, "
+                            "\xf0\x9f\x98\x80, U+10FFFF \xf4\x8f\xbf\xbf, U+FFFD " FFFD;
+
+    (void)state;
+    expect_clean(s, sizeof(s) - 1, s);
+    expect_clean("", 0, "");
+    /* Only n bytes are read: the rest of the buffer is ignored. */
+    expect_clean("abcdef", 3, "abc");
+}
+
+static void utf8_null_input(void **state)
+{
+    (void)state;
+    assert_null(kc_utf8_clean(NULL, 0));
+}
+
+static void utf8_invalid_bytes(void **state)
+{
+    (void)state;
+    /* Single bytes that never start a sequence: one U+FFFD each. */
+    expect_clean("a\xff" "b", 3, "a" FFFD "b");
+    expect_clean("a\xfe" "b", 3, "a" FFFD "b");
+    expect_replaced("a\xf5\x80\x80\x80" "b", 6, "a", "b");
+    /* A lone continuation byte. */
+    expect_clean("a\x80" "b", 3, "a" FFFD "b");
+    /* A lead byte followed by ASCII: the ASCII survives. */
+    expect_clean("a\xc3" "b", 3, "a" FFFD "b");
+    /* A sequence cut by the end of the buffer. */
+    expect_replaced("ab\xe6\x97", 4, "ab", "");
+    expect_replaced("ab\xf0\x9f\x98", 5, "ab", "");
+    /* Above U+10FFFF. */
+    expect_replaced("x\xf4\x90\x80\x80y", 6, "x", "y");
+    /* Latin-1 text as it appears in broken rows. */
+    expect_clean("Soci\xe9t\xe9", 7, "Soci" FFFD "t" FFFD);
+}
+
+static void utf8_overlong(void **state)
+{
+    (void)state;
+    /* "/" as 2, 3 and 4 bytes; NUL as 2 bytes (modified UTF-8). */
+    expect_replaced("<\xc0\xaf>", 4, "<", ">");
+    expect_replaced("<\xe0\x80\xaf>", 5, "<", ">");
+    expect_replaced("<\xf0\x80\x80\xaf>", 6, "<", ">");
+    expect_replaced("<\xc0\x80>", 4, "<", ">");
+    expect_replaced("<\xc1\xbf>", 4, "<", ">");
+    /* Largest overlong 3-byte form (U+07FF). */
+    expect_replaced("<\xe0\x9f\xbf>", 5, "<", ">");
+    /* Smallest valid forms are kept. */
+    expect_clean("<\xc2\x80>", 4, "<\xc2\x80>");
+    expect_clean("<\xe0\xa0\x80>", 5, "<\xe0\xa0\x80>");
+    expect_clean("<\xf0\x90\x80\x80>", 6, "<\xf0\x90\x80\x80>");
+}
+
+static void utf8_surrogates(void **state)
+{
+    (void)state;
+    expect_replaced("<\xed\xa0\x80>", 5, "<", ">");       /* U+D800 */
+    expect_replaced("<\xed\xbf\xbf>", 5, "<", ">");       /* U+DFFF */
+    /* CESU-8 pair for U+1F600. */
+    expect_replaced("<\xed\xa0\xbd\xed\xb8\x80>", 8, "<", ">");
+    /* Neighbours of the surrogate range are fine. */
+    expect_clean("<\xed\x9f\xbf>", 5, "<\xed\x9f\xbf>"); /* U+D7FF */
+    expect_clean("<\xee\x80\x80>", 5, "<\xee\x80\x80>"); /* U+E000 */
+}
+
+static void utf8_embedded_nul(void **state)
+{
+    char *out;
+
+    (void)state;
+    expect_clean("a\0b", 3, "a" FFFD "b");
+    expect_clean("\0\0", 2, FFFD FFFD);
+    out = kc_utf8_clean("ab\0", 3);
+    assert_non_null(out);
+    assert_int_equal(strlen(out), 5);
+    assert_string_equal(out, "ab" FFFD);
+    free(out);
+}
+
+/* ---- kc_printable ------------------------------------------------------- */
+
+static void expect_printable(const char *in, const char *want)
+{
+    char *out = kc_printable(in);
+
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void printable_controls(void **state)
+{
+    (void)state;
+    expect_printable("red\x1b[31mtext", "red\\x1b[31mtext");
+    expect_printable("two\nlines", "two\\x0alines");
+    expect_printable("cr\rtab\t", "cr\\x0dtab\\x09");
+    expect_printable("del\x7f!", "del\\x7f!");
+    expect_printable("\x01", "\\x01");
+    expect_printable("\x1f", "\\x1f");
+    /* C1 controls as UTF-8: U+009B (CSI), U+0080, U+009F. */
+    expect_printable("csi\xc2\x9b" "31m", "csi\\x9b31m");
+    expect_printable("\xc2\x80|\xc2\x9f", "\\x80|\\x9f");
+}
+
+static void printable_text_kept(void **state)
+{
+    (void)state;
+    expect_printable("", "");
+    expect_printable("VMware, Inc.", "VMware, Inc.");
+    expect_printable("Trend Micro ~ [ok] {1} 'q' \"d\"", "Trend Micro ~ [ok] {1} 'q' \"d\"");
+    /* U+00A0..U+00FF start with 0xc2/0xc3 too and are not controls. */
+    expect_printable("caf\xc3\xa9 \xc2\xa0nbsp \xc2\xa9", "caf\xc3\xa9 \xc2\xa0nbsp \xc2\xa9");
+    expect_printable("\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80", "\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80");
+    expect_printable(FFFD, FFFD);
+}
+
+/* ---- kc_shell_quote ----------------------------------------------------- */
+
+static void expect_quote(const char *in, const char *want)
+{
+    char *out = kc_shell_quote(in);
+
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void shell_quote(void **state)
+{
+    (void)state;
+    expect_quote("", "''");
+    expect_quote("plain", "'plain'");
+    expect_quote("/Volumes/Macintosh HD/Library", "'/Volumes/Macintosh HD/Library'");
+    expect_quote("Mac HD's copy", "'Mac HD'\\''s copy'");
+    expect_quote("'", "''\\'''");
+    expect_quote("''", "''\\'''\\'''");
+    /* Everything else is literal inside single quotes. */
+    expect_quote("$HOME `x` \"y\" \\ * ?", "'$HOME `x` \"y\" \\ * ?'");
+}
+
+/* ---- kc_path_under_root ------------------------------------------------- */
+
+static void expect_under(const char *root, const char *p, const char *want)
+{
+    char *out = kc_path_under_root(root, p);
+
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void path_under_root(void **state)
+{
+    (void)state;
+    expect_under("/", "/Library/Extensions", "/Library/Extensions");
+    expect_under("//", "/Library/Extensions", "/Library/Extensions");
+    expect_under("///", "/Library/Extensions", "/Library/Extensions");
+    expect_under("/cases/mac1", "/Library/Extensions", "/cases/mac1/Library/Extensions");
+    expect_under("/cases/mac1/", "/Library/Extensions", "/cases/mac1/Library/Extensions");
+    expect_under("/cases/mac1///", "/Library/Extensions", "/cases/mac1/Library/Extensions");
+    expect_under("/cases/Mac HD", "/Library/A B.kext", "/cases/Mac HD/Library/A B.kext");
+    /* A relative root stays relative. */
+    expect_under("case", "/Library", "case/Library");
+    expect_under("case/", "/Library", "case/Library");
+    /* A path without its leading slash still gets one. */
+    expect_under("/cases/mac1", "Library", "/cases/mac1/Library");
+}
+
+/* ---- kc_read_file ------------------------------------------------------- */
+
+static void read_file_ok(void **state)
+{
+    fixture *f = *state;
+    char *p = path_in(f, "ten"), *data = NULL, why[256] = "";
+    size_t len = 99;
+
+    write_bytes(p, "0123\0" "6789", 10);
+    assert_int_equal(kc_read_file(p, 10, &data, &len, why, sizeof(why)), 0);
+    assert_non_null(data);
+    assert_int_equal(len, 10);
+    assert_memory_equal(data, "0123\0" "6789", 10);
+    assert_int_equal(data[10], '\0');
+    free(data);
+    free(p);
+}
+
+static void read_file_empty(void **state)
+{
+    fixture *f = *state;
+    char *p = path_in(f, "empty"), *data = NULL, why[256] = "";
+    size_t len = 99;
+
+    write_bytes(p, "", 0);
+    assert_int_equal(kc_read_file(p, 0, &data, &len, why, sizeof(why)), 0);
+    assert_non_null(data);
+    assert_int_equal(len, 0);
+    assert_string_equal(data, "");
+    free(data);
+    free(p);
+}
+
+static void read_file_size_cap(void **state)
+{
+    fixture *f = *state;
+    char *p = path_in(f, "big"), *data = (char *)"sentinel", why[256] = "";
+    size_t len = 99;
+
+    write_bytes(p, "0123456789", 10);
+    assert_int_equal(kc_read_file(p, 9, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_non_null(strstr(why, "larger than 9 bytes"));
+    free(p);
+}
+
+static void read_file_symlink(void **state)
+{
+    fixture *f = *state;
+    char *target = path_in(f, "target"), *link = path_in(f, "link");
+    char *data = (char *)"sentinel", why[256] = "";
+    size_t len = 99;
+
+    write_bytes(target, "secret", 6);
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(kc_read_file(link, 100, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_non_null(strstr(why, "symbolic link"));
+    free(target);
+    free(link);
+}
+
+static void read_file_not_regular(void **state)
+{
+    fixture *f = *state;
+    char *dir = path_in(f, "folder"), *fifo = path_in(f, "fifo");
+    char *data = NULL, why[256] = "";
+    size_t len = 99;
+
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(kc_read_file(dir, 100, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_non_null(strstr(why, "not a regular file"));
+
+    /* A FIFO without a writer must not block the read. */
+    why[0] = '\0';
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(kc_read_file(fifo, 100, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_non_null(strstr(why, "not a regular file"));
+
+    why[0] = '\0';
+    assert_int_equal(kc_read_file("/dev/null", 100, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_non_null(strstr(why, "not a regular file"));
+    free(dir);
+    free(fifo);
+}
+
+static void read_file_missing(void **state)
+{
+    fixture *f = *state;
+    char *p = path_in(f, "nope"), *data = NULL, why[256] = "";
+    size_t len = 99;
+
+    assert_int_equal(kc_read_file(p, 100, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_string_equal(why, strerror(ENOENT));
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_valid_kept),
+        cmocka_unit_test(utf8_null_input),
+        cmocka_unit_test(utf8_invalid_bytes),
+        cmocka_unit_test(utf8_overlong),
+        cmocka_unit_test(utf8_surrogates),
+        cmocka_unit_test(utf8_embedded_nul),
+        cmocka_unit_test(printable_controls),
+        cmocka_unit_test(printable_text_kept),
+        cmocka_unit_test(shell_quote),
+        cmocka_unit_test(path_under_root),
+        cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(read_file_empty, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(read_file_size_cap, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(read_file_symlink, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(read_file_not_regular, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(read_file_missing, setup_tmp, teardown_tmp),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
