@@ -106,8 +106,30 @@ static int handler(void *user, const char *section, const char *name, const char
                         section);
         if (rc == 0 && ctx->why[0] != '\0')
             return 0;
+    } else if (strcmp(section, "commands") == 0) {
+        if (strcmp(name, "timeout") == 0) {
+            char *end = NULL;
+            long t = strtol(value, &end, 10);
+            if (end == value || *end != '\0' || t < 1 || t > 300)
+                return fail(ctx, "timeout \"%s\" is not a number of seconds from 1 to 300%s",
+                            value, "");
+            cfg->cmd_timeout = (int)t;
+            return 1;
+        }
+        if (strcmp(name, "spctl") != 0 && strcmp(name, "csrutil") != 0 &&
+            strcmp(name, "kextstat") != 0)
+            return fail(ctx,
+                        "unknown key \"%s\" in [%s] (known: spctl, csrutil, kextstat, timeout)",
+                        name, section);
+        if (value[0] != '/')
+            return fail(ctx, "%s \"%s\" is not an absolute path", name, value);
+        rc = set_once(strcmp(name, "spctl") == 0     ? &cfg->cmd_spctl
+                      : strcmp(name, "csrutil") == 0 ? &cfg->cmd_csrutil
+                                                     : &cfg->cmd_kextstat,
+                      value);
     } else {
-        return fail(ctx, "unknown section [%s]%s (known: [kextcheck], [plugins])", section, "");
+        return fail(ctx, "unknown section [%s]%s (known: [kextcheck], [plugins], [commands])",
+                    section, "");
     }
     if (rc != 0)
         return fail(ctx, "out of memory%s%s", "", "");
@@ -160,6 +182,9 @@ void kc_config_free(kc_config *cfg)
 {
     free(cfg->root);
     free(cfg->policy_db);
+    free(cfg->cmd_spctl);
+    free(cfg->cmd_csrutil);
+    free(cfg->cmd_kextstat);
     kc_strv_free(&cfg->plugin_dirs);
     kc_strv_free(&cfg->enable);
     kc_strv_free(&cfg->disable);

@@ -69,6 +69,10 @@ int kc_read_file(const char *path, size_t max, char **data, size_t *len,
 
 typedef struct kc_config {
     char *root;          /* NULL: not set */
+    char *cmd_spctl;     /* [commands]: absolute paths of the tools run in */
+    char *cmd_csrutil;   /* live mode; NULL: the macOS default */
+    char *cmd_kextstat;
+    int cmd_timeout;     /* seconds; 0: the default */
     char *policy_db;     /* NULL: <root>/var/db/SystemPolicyConfiguration/KextPolicy */
     kc_strv plugin_dirs; /* empty: the default directory */
     kc_strv enable;      /* empty: every plugin found */
@@ -343,6 +347,52 @@ typedef struct kc_cmd_result {
 int kc_run_command(const char *const argv[], int timeout_ms, size_t cap, kc_cmd_result *r);
 void kc_cmd_result_free(kc_cmd_result *r);
 
+/* ---- gather.c: evidence from the live Mac or from a snapshot ---------- */
+
+/* Captured command outputs live in <root>/.kextcheck/ (written by
+ * `kextcheck collect`); a "<file>.error" beside one says why it is not to
+ * be trusted. */
+#define KC_CAPTURE_DIR ".kextcheck"
+#define KC_SYSTEM_VERSION_PLIST "/System/Library/CoreServices/SystemVersion.plist"
+#define KC_MDM_POLICY_PLIST \
+    "/Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist"
+#define KC_SYSEXT_DB_PLIST "/Library/SystemExtensions/db.plist"
+#define KC_CAPTURE_MAX (1024 * 1024)
+#define KC_DEFAULT_TIMEOUT_MS 10000
+
+typedef enum kc_capture_id {
+    KC_CAP_CONSENT_STATUS,
+    KC_CAP_CONSENT_LIST,
+    KC_CAP_SIP,
+    KC_CAP_LOADED,
+    KC_CAP_COUNT,
+} kc_capture_id;
+
+typedef struct kc_gather {
+    const char *root;
+    bool live;                      /* run the commands instead of reading captures */
+    const char *spctl, *csrutil, *kextstat;
+    int timeout_ms;
+    const char *files[KC_CAP_COUNT]; /* --consent-status etc.: read these instead */
+} kc_gather;
+
+/* The capture's file name in KC_CAPTURE_DIR and a short label. */
+const char *kc_capture_file(kc_capture_id id);
+const char *kc_capture_label(kc_capture_id id);
+/* The command line of a capture (argv[0] from g, NULL-terminated). */
+void kc_capture_argv(const kc_gather *g, kc_capture_id id, const char *argv[4]);
+/* Fills ev from every source.  Never fails on bad input (that is recorded
+ * in the sources); returns -1 only on out-of-memory. */
+int kc_gather_evidence(const kc_gather *g, kc_evidence *ev);
+
+/* ---- collect.c -------------------------------------------------------- */
+
+/* `kextcheck collect DIR`: writes a snapshot of everything kextcheck reads
+ * from the Mac at g->root (running the commands) into out_dir, which must
+ * be new or empty.  Returns an exit code; messages go to stderr. */
+int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg,
+               const char *out_dir);
+
 /* ---- diagnose.c ------------------------------------------------------- */
 
 typedef enum kc_severity {
@@ -375,6 +425,7 @@ typedef struct kc_finding {
     char *kext;            /* bundle ID it is about, or NULL */
     char *message;
     kc_strv remediation;
+    kc_strv evidence;      /* why it applies: "source: what it shows" */
 } kc_finding;
 
 typedef struct kc_kext_result {
@@ -385,7 +436,15 @@ typedef struct kc_kext_result {
     const kc_bundle *installed;     /* first installed copy, or NULL */
     const kc_bundle *staged;        /* first staged copy, or NULL */
     const kc_history_row *history;  /* latest load record, or NULL */
+    kc_tri loaded;                  /* in the loaded-kext list; unknown without one */
+    const kc_loaded_kext *loaded_entry;
+    bool mdm_profile;               /* the installed MDM profile allows it */
 } kc_kext_result;
+
+typedef struct kc_sysext_result {
+    const char *identifier;         /* the plugin's copy */
+    const kc_sysext *entry;         /* its db.plist entry, or NULL */
+} kc_sysext_result;
 
 typedef struct kc_path_state {
     const char *path;
@@ -401,6 +460,8 @@ typedef struct kc_vendor_result {
     size_t n_paths;
     kc_kext_result *kexts;
     size_t n_kexts;
+    kc_sysext_result *sysexts;
+    size_t n_sysexts;
     kc_finding *findings;
     size_t n_findings;
     kc_policy_rows rows;
@@ -412,6 +473,7 @@ typedef struct kc_vendor_result {
 typedef struct kc_check_input {
     const char *root;        /* the Mac's root folder */
     kc_policydb *db;
+    const kc_evidence *ev;   /* may be NULL: no other evidence */
 } kc_check_input;
 
 /* Gathers the evidence for one vendor and diagnoses it. 0, or -1 on OOM. */
@@ -435,6 +497,8 @@ const kc_finding *kc_next_step(const kc_vendor_result *r);
 typedef struct kc_report {
     const char *root;
     const kc_policydb *db;
+    const kc_evidence *ev;
+    bool live;
     const kc_vendor_result *results;
     size_t n_results;
     const kc_registry *reg;

@@ -25,6 +25,8 @@ typedef struct options {
     out_format format;
     color_mode color;
     bool allow_unsafe;
+    bool live;
+    const char *capture_files[KC_CAP_COUNT];
     kc_strv vendors;
     kc_strv plugin_dirs;
     kc_strv args; /* the command and its operands */
@@ -34,6 +36,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: kextcheck [OPTION]...                  check the Mac at --root\n"
+            "       kextcheck collect DIR [OPTION]...      copy the evidence into DIR (on a Mac)\n"
             "       kextcheck plugins [OPTION]...          list loaded and refused plugins\n"
             "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
             "Diagnose why a security product's kernel extension does not load on a Mac:\n"
@@ -42,6 +45,11 @@ static void usage(FILE *out)
             "  -r, --root DIR         the Mac to inspect: / (default) or a snapshot folder\n"
             "      --db FILE          read the approval database from FILE instead of\n"
             "                         DIR" KC_POLICY_DB_PATH "\n"
+            "      --live             run spctl, csrutil and kextstat even with --root DIR\n"
+            "                         (the default for --root /); otherwise their outputs\n"
+            "                         are read from DIR/.kextcheck/ as collect wrote them\n"
+            "      --consent-status FILE, --consent-list FILE, --sip-status FILE,\n"
+            "      --loaded FILE      read that command's captured output from FILE\n"
             "  -f, --format FORMAT    text (default) or json\n"
             "  -V, --vendor NAME      check only this plugin (repeatable)\n"
             "  -c, --config FILE      configuration file (default " KC_SYSCONF_FILE ",\n"
@@ -76,7 +84,18 @@ static int bad_usage(const char *what, const char *why)
     return KC_EXIT_USAGE;
 }
 
-enum { OPT_DB = 256, OPT_NO_CONFIG, OPT_COLOR, OPT_VERSION, OPT_UNSAFE };
+enum {
+    OPT_DB = 256,
+    OPT_NO_CONFIG,
+    OPT_COLOR,
+    OPT_VERSION,
+    OPT_UNSAFE,
+    OPT_LIVE,
+    OPT_CONSENT_STATUS,
+    OPT_CONSENT_LIST,
+    OPT_SIP,
+    OPT_LOADED,
+};
 
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -90,6 +109,11 @@ static int parse_args(int argc, char **argv, options *o)
         {"plugin-dir", required_argument, NULL, 'P'},
         {"color", required_argument, NULL, OPT_COLOR},
         {"allow-unsafe-plugins", no_argument, NULL, OPT_UNSAFE},
+        {"live", no_argument, NULL, OPT_LIVE},
+        {"consent-status", required_argument, NULL, OPT_CONSENT_STATUS},
+        {"consent-list", required_argument, NULL, OPT_CONSENT_LIST},
+        {"sip-status", required_argument, NULL, OPT_SIP},
+        {"loaded", required_argument, NULL, OPT_LOADED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -125,6 +149,21 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case OPT_UNSAFE:
             o->allow_unsafe = true;
+            break;
+        case OPT_LIVE:
+            o->live = true;
+            break;
+        case OPT_CONSENT_STATUS:
+            o->capture_files[KC_CAP_CONSENT_STATUS] = optarg;
+            break;
+        case OPT_CONSENT_LIST:
+            o->capture_files[KC_CAP_CONSENT_LIST] = optarg;
+            break;
+        case OPT_SIP:
+            o->capture_files[KC_CAP_SIP] = optarg;
+            break;
+        case OPT_LOADED:
+            o->capture_files[KC_CAP_LOADED] = optarg;
             break;
         case 'P':
             if (kc_strv_push(&o->plugin_dirs, optarg) != 0)
@@ -262,18 +301,28 @@ static int cmd_validate(session *s)
     return finish_output(out, s->reg.n_refused ? 1 : KC_EXIT_OK);
 }
 
-static int cmd_check(session *s)
+static const char *root_of(const session *s)
 {
-    const options *o = &s->o;
-    kc_policydb db;
-    kc_vendor_result *results = NULL;
-    size_t n_results = 0;
-    char *db_path = NULL;
-    const char *root = o->root ? o->root : s->cfg.root ? s->cfg.root : "/";
-    struct stat st;
-    int rc = -1;
+    return s->o.root ? s->o.root : s->cfg.root ? s->cfg.root : "/";
+}
 
-    memset(&db, 0, sizeof(db));
+static void gather_setup(const session *s, kc_gather *g)
+{
+    memset(g, 0, sizeof(*g));
+    g->root = root_of(s);
+    g->live = s->o.live || strcmp(g->root, "/") == 0;
+    g->spctl = s->cfg.cmd_spctl;
+    g->csrutil = s->cfg.cmd_csrutil;
+    g->kextstat = s->cfg.cmd_kextstat;
+    g->timeout_ms = s->cfg.cmd_timeout * 1000;
+    for (int i = 0; i < KC_CAP_COUNT; i++)
+        g->files[i] = s->o.capture_files[i];
+}
+
+static int check_root(const char *root)
+{
+    struct stat st;
+
     if (stat(root, &st) != 0) {
         kc_err(root, "%s", strerror(errno));
         return KC_EXIT_USAGE;
@@ -282,6 +331,47 @@ static int cmd_check(session *s)
         kc_err(root, "not a folder (--root names the Mac's root or a snapshot folder)");
         return KC_EXIT_USAGE;
     }
+    return 0;
+}
+
+static int cmd_collect(session *s)
+{
+    kc_gather g;
+    int rc;
+
+    if (s->o.args.n != 2)
+        return bad_usage("collect", "name exactly one folder to write the snapshot into");
+    gather_setup(s, &g);
+    g.live = true;
+    rc = check_root(g.root);
+    if (rc != 0)
+        return rc;
+    if (load_plugins(s) != 0)
+        return -1;
+    for (size_t i = 0; i < s->reg.n_refused; i++)
+        kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
+    return kc_collect(&g, s->o.policy_db ? s->o.policy_db : s->cfg.policy_db, &s->reg,
+                      s->o.args.v[1]);
+}
+
+static int cmd_check(session *s)
+{
+    const options *o = &s->o;
+    kc_policydb db;
+    kc_vendor_result *results = NULL;
+    size_t n_results = 0;
+    char *db_path = NULL;
+    const char *root = root_of(s);
+    kc_gather g;
+    kc_evidence ev;
+    int rc = -1;
+
+    memset(&db, 0, sizeof(db));
+    memset(&ev, 0, sizeof(ev));
+    rc = check_root(root);
+    if (rc != 0)
+        return rc;
+    rc = -1;
     if (load_plugins(s) != 0)
         return -1;
     for (size_t i = 0; i < o->vendors.n; i++) {
@@ -305,18 +395,21 @@ static int cmd_check(session *s)
     if (db_path == NULL)
         goto done;
     kc_policydb_open(&db, db_path);
+    gather_setup(s, &g);
+    if (kc_gather_evidence(&g, &ev) != 0)
+        goto done;
     results = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*results));
     if (results == NULL)
         goto done;
     for (size_t i = 0; i < s->reg.n_vendors; i++) {
-        kc_check_input in = {root, &db};
+        kc_check_input in = {root, &db, &ev};
         if (o->vendors.n && !kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
             continue;
         if (kc_check_vendor(&in, &s->reg.vendors[i], &results[n_results++]) != 0)
             goto done;
     }
     {
-        kc_report rep = {root, &db, results, n_results, &s->reg, 0};
+        kc_report rep = {root, &db, &ev, g.live, results, n_results, &s->reg, 0};
         rep.exit_code = kc_exit_code_for(results, n_results, s->reg.n_refused);
         if (s->reg.n_vendors == 0)
             rep.exit_code = KC_EXIT_UNKNOWN;
@@ -330,6 +423,7 @@ done:
         kc_vendor_result_free(&results[i]);
     free(results);
     kc_policydb_close(&db);
+    kc_evidence_free(&ev);
     free(db_path);
     return rc;
 }
@@ -360,6 +454,8 @@ static int run(int argc, char **argv)
     }
     if (args->n == 0) {
         rc = cmd_check(&s);
+    } else if (strcmp(args->v[0], "collect") == 0) {
+        rc = cmd_collect(&s);
     } else if (strcmp(args->v[0], "plugins") == 0 && args->n == 1) {
         rc = cmd_plugins(&s);
     } else if (strcmp(args->v[0], "plugins") == 0 && strcmp(args->v[1], "validate") == 0) {
@@ -368,7 +464,8 @@ static int run(int argc, char **argv)
     } else {
         rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
                                                                            : args->v[0],
-                       "unknown command (commands: plugins, plugins validate FILE...)");
+                       "unknown command (commands: collect DIR, plugins, plugins validate "
+                       "FILE...)");
     }
     if (rc < 0) {
         kc_err("memory", "out of memory");

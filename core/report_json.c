@@ -104,6 +104,10 @@ static json_t *kext_json(const kc_kext_result *k)
     } else {
         rc |= put(o, "mdm", json_null());
     }
+    rc |= put(o, "loaded", k->loaded == KC_UNKNOWN ? json_null() : json_boolean(k->loaded));
+    rc |= put(o, "loaded_version",
+              k->loaded_entry ? jstr(k->loaded_entry->version) : json_null());
+    rc |= put(o, "mdm_profile", json_boolean(k->mdm_profile));
     rc |= put(o, "installed", bundle_json(k->installed));
     rc |= put(o, "staged", bundle_json(k->staged));
     if (k->history) {
@@ -140,6 +144,7 @@ static json_t *finding_json(const kc_finding *f)
     rc |= put(o, "kext", jstr(f->kext));
     rc |= put(o, "message", jstr(f->message));
     rc |= put(o, "remediation", strv_json(&f->remediation));
+    rc |= put(o, "evidence", strv_json(&f->evidence));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -183,10 +188,22 @@ static json_t *vendor_json(const kc_vendor_result *r)
     for (size_t i = 0; i < r->n_kexts; i++)
         rc |= append(kexts, kext_json(&r->kexts[i]));
     rc |= put(o, "kexts", kexts);
+    {
+        json_t *sx = json_array();
+        for (size_t i = 0; sx && i < r->n_sysexts; i++) {
+            const kc_sysext *e = r->sysexts[i].entry;
+            rc |= append(sx, json_pack("{s:o, s:o, s:o}", "identifier",
+                                       jstr(r->sysexts[i].identifier), "state",
+                                       e ? jstr(e->state) : json_null(), "version",
+                                       e ? jstr(e->version) : json_null()));
+        }
+        rc |= put(o, "system_extensions", sx);
+    }
     for (size_t i = 0; i < r->n_findings; i++)
         rc |= append(findings, finding_json(&r->findings[i]));
     rc |= put(o, "findings", findings);
     rc |= put(o, "next_step", next ? jstr(next->remediation.v[0]) : json_null());
+    rc |= put(o, "next_step_code", next ? jstr(next->code) : json_null());
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -213,6 +230,59 @@ static json_t *db_json(const kc_policydb *db)
     rc |= put(t, "kext_load_history_v3", json_boolean(db->has_history));
     rc |= put(t, "cdhash", json_boolean(db->has_cdhash));
     rc |= put(o, "tables", t);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *source_json(const kc_source *src)
+{
+    return json_pack("{s:o, s:b, s:b, s:o}", "origin", jstr(src->origin), "present",
+                     src->present, "ok", src->ok, "error", jstr(src->error));
+}
+
+static json_t *tri_json(kc_tri t)
+{
+    return t == KC_UNKNOWN ? json_null() : json_boolean(t == KC_YES);
+}
+
+static json_t *evidence_json(const kc_evidence *ev, bool live)
+{
+    static const char *const sip_names[] = {"unknown", "enabled", "disabled", "custom"};
+    json_t *o = json_object(), *mdm_kexts = json_array();
+    int rc = 0;
+
+    if (o == NULL || mdm_kexts == NULL) {
+        json_decref(o);
+        json_decref(mdm_kexts);
+        return NULL;
+    }
+    for (size_t i = 0; i < ev->n_mdm_kexts; i++)
+        rc |= append(mdm_kexts, json_pack("{s:o, s:o}", "team_id", jstr(ev->mdm_kexts[i].team_id),
+                                          "bundle_id", jstr(ev->mdm_kexts[i].bundle_id)));
+    rc |= put(o, "mode", jstr(live ? "live" : "snapshot"));
+    rc |= put(o, "macos", json_pack("{s:o, s:o}", "source", source_json(&ev->os_src), "version",
+                                    jstr(ev->os_version)));
+    rc |= put(o, "sip", json_pack("{s:o, s:s, s:o}", "source", source_json(&ev->sip_src),
+                                  "status", sip_names[ev->sip], "kext_signing",
+                                  tri_json(ev->kext_signing)));
+    rc |= put(o, "consent_status", json_pack("{s:o, s:o}", "source",
+                                             source_json(&ev->consent_status_src), "enabled",
+                                             tri_json(ev->consent_enabled)));
+    rc |= put(o, "consent_list", json_pack("{s:o, s:o}", "source",
+                                           source_json(&ev->consent_list_src), "teams",
+                                           strv_json(&ev->consent_teams)));
+    rc |= put(o, "loaded_kexts", json_pack("{s:o, s:I}", "source", source_json(&ev->loaded_src),
+                                           "count", (json_int_t)ev->n_loaded));
+    rc |= put(o, "mdm_profile",
+              json_pack("{s:o, s:o, s:o, s:o}", "source", source_json(&ev->mdm_src),
+                        "allowed_teams", strv_json(&ev->mdm_teams), "allowed_kexts", mdm_kexts,
+                        "allow_user_overrides", tri_json(ev->mdm_user_overrides)));
+    rc |= put(o, "system_extensions",
+              json_pack("{s:o, s:I, s:b}", "source", source_json(&ev->sysext_src), "count",
+                        (json_int_t)ev->n_sysexts, "truncated", ev->sysexts_truncated));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -314,6 +384,8 @@ int kc_report_json(FILE *out, const kc_report *rep)
     rc |= put(doc, "tool", tool);
     rc |= put(doc, "root", jstr(rep->root));
     rc |= put(doc, "policy_db", db_json(rep->db));
+    if (rep->ev != NULL)
+        rc |= put(doc, "evidence", evidence_json(rep->ev, rep->live));
     for (size_t i = 0; i < rep->n_results; i++)
         rc |= append(vendors, vendor_json(&rep->results[i]));
     rc |= put(doc, "vendors", vendors);

@@ -137,7 +137,10 @@ static void put_vendor(painter *p, const kc_vendor_result *r)
     put_text(p, v->name);
     put_fmt(p, ", team %s\n", v->team_id);
     if (next != NULL) {
-        put_fmt(p, "  Next step: ");
+        if (next->step > 0)
+            put_fmt(p, "  Next step (article step %d, %s): ", next->step, next->code);
+        else
+            put_fmt(p, "  Next step (%s): ", next->code);
         put_text(p, next->remediation.v[0]);
         put_fmt(p, "\n");
     }
@@ -154,6 +157,21 @@ static void put_vendor(painter *p, const kc_vendor_result *r)
             put_fmt(p, "; last loaded ");
             put_text(p, k->history->last_seen);
         }
+        if (k->loaded == KC_YES) {
+            put_fmt(p, "; loaded ");
+            put_text(p, k->loaded_entry->version ? k->loaded_entry->version : "?");
+        } else if (k->loaded == KC_NO) {
+            put_fmt(p, "; NOT LOADED");
+        }
+        put_fmt(p, "\n");
+    }
+    for (size_t i = 0; i < r->n_sysexts; i++) {
+        if (i == 0)
+            put_fmt(p, "  System extensions:\n");
+        put_fmt(p, "    ");
+        put_text(p, r->sysexts[i].identifier);
+        put_fmt(p, ": ");
+        put_text(p, r->sysexts[i].entry ? r->sysexts[i].entry->state : "not registered");
         put_fmt(p, "\n");
     }
     put_fmt(p, "  Findings:\n");
@@ -164,6 +182,11 @@ static void put_vendor(painter *p, const kc_vendor_result *r)
         put_fmt(p, "%s: ", f->code);
         put_text(p, f->message);
         put_fmt(p, "\n");
+        for (size_t e = 0; e < f->evidence.n; e++) {
+            put_fmt(p, "      because ");
+            put_text(p, f->evidence.v[e]);
+            put_fmt(p, "\n");
+        }
         for (size_t s = 0; s < f->remediation.n; s++) {
             put_fmt(p, "      %zu. ", s + 1);
             put_text(p, f->remediation.v[s]);
@@ -192,6 +215,56 @@ static void put_database(painter *p, const kc_policydb *db)
     }
 }
 
+/* One line of the evidence summary: the value, or why it is missing. */
+static void put_source(painter *p, const char *label, const kc_source *src)
+{
+    put_fmt(p, "  %s: ", label);
+    if (!src->ok) {
+        put_text(p, src->present ? "unreadable: " : "not available: ");
+        put_text(p, src->error ? src->error : "not read");
+        put_fmt(p, "\n");
+    }
+}
+
+static void put_evidence(painter *p, const kc_evidence *ev, bool live)
+{
+    put_fmt(p, "Other evidence (%s):\n",
+            live ? "live: commands run on this Mac" : "snapshot: captured outputs in .kextcheck/");
+    put_source(p, "macOS", &ev->os_src);
+    if (ev->os_src.ok) {
+        put_text(p, ev->os_version);
+        put_fmt(p, "\n");
+    }
+    put_source(p, "SIP", &ev->sip_src);
+    if (ev->sip_src.ok)
+        put_fmt(p, "%s; Kext Signing %s\n",
+                ev->sip == KC_SIP_ENABLED    ? "enabled"
+                : ev->sip == KC_SIP_DISABLED ? "disabled"
+                                             : "custom configuration",
+                ev->kext_signing == KC_YES  ? "enabled"
+                : ev->kext_signing == KC_NO ? "disabled"
+                                            : "unknown");
+    put_source(p, "Kext consent", &ev->consent_status_src);
+    if (ev->consent_status_src.ok)
+        put_fmt(p, "%s\n", ev->consent_enabled == KC_YES ? "ENABLED" : "DISABLED");
+    put_source(p, "Consent list", &ev->consent_list_src);
+    if (ev->consent_list_src.ok) {
+        for (size_t i = 0; i < ev->consent_teams.n; i++)
+            put_fmt(p, "%s%s", i ? ", " : "", ev->consent_teams.v[i]);
+        put_fmt(p, "%s\n", ev->consent_teams.n ? "" : "no teams");
+    }
+    put_source(p, "Loaded kexts", &ev->loaded_src);
+    if (ev->loaded_src.ok)
+        put_fmt(p, "%zu listed\n", ev->n_loaded);
+    put_source(p, "MDM kext policy", &ev->mdm_src);
+    if (ev->mdm_src.ok)
+        put_fmt(p, "%zu allowed teams, %zu allowed kexts\n", ev->mdm_teams.n, ev->n_mdm_kexts);
+    put_source(p, "System extensions", &ev->sysext_src);
+    if (ev->sysext_src.ok)
+        put_fmt(p, "%zu registered%s\n", ev->n_sysexts,
+                ev->sysexts_truncated ? " (more not read)" : "");
+}
+
 int kc_report_text(FILE *out, const kc_report *rep, bool color)
 {
     painter p = {out, color, 0};
@@ -216,6 +289,8 @@ int kc_report_text(FILE *out, const kc_report *rep, bool color)
     put_text(&p, rep->root);
     put_fmt(&p, "\n");
     put_database(&p, rep->db);
+    if (rep->ev != NULL)
+        put_evidence(&p, rep->ev, rep->live);
     put_fmt(&p, "\n");
     for (size_t i = 0; i < rep->n_results; i++) {
         const kc_vendor_result *r = &rep->results[idx[i]];

@@ -5,6 +5,10 @@
  * jsoncheck --catalog N: reads `kextcheck plugins --format json` instead and
  * checks the shipped catalog: N plugins loaded, none refused, each with a
  * reference, and no team ID or bundle ID claimed twice.
+ *
+ * jsoncheck --same A B: two reports give the same answer: the exit code and,
+ * per vendor, the status, the next step's code, the finding codes in order,
+ * each kext's policy and loaded state, each system extension's state.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -108,6 +112,65 @@ static int catalog(json_t *doc, long want)
     return errors ? 1 : 0;
 }
 
+static json_t *answer(json_t *doc)
+{
+    json_t *out = json_object(), *vendors = json_array(), *v;
+    size_t i, j;
+
+    json_object_set(out, "exit_code", json_object_get(doc, "exit_code"));
+    json_array_foreach(json_object_get(doc, "vendors"), i, v) {
+        json_t *a = json_object(), *codes = json_array(), *kexts = json_array(),
+               *sx = json_array(), *x;
+        json_object_set(a, "id", json_object_get(v, "id"));
+        json_object_set(a, "status", json_object_get(v, "status"));
+        json_object_set(a, "next_step_code", json_object_get(v, "next_step_code"));
+        json_array_foreach(json_object_get(v, "findings"), j, x)
+            json_array_append(codes, json_object_get(x, "code"));
+        json_array_foreach(json_object_get(v, "kexts"), j, x)
+            json_array_append_new(kexts, json_pack("{s:O, s:O, s:O}", "bundle_id",
+                                                   json_object_get(x, "bundle_id"), "policy",
+                                                   json_object_get(x, "policy"), "loaded",
+                                                   json_object_get(x, "loaded")));
+        json_array_foreach(json_object_get(v, "system_extensions"), j, x)
+            json_array_append(sx, json_object_get(x, "state"));
+        json_object_set_new(a, "findings", codes);
+        json_object_set_new(a, "kexts", kexts);
+        json_object_set_new(a, "system_extensions", sx);
+        json_array_append_new(vendors, a);
+    }
+    json_object_set_new(out, "vendors", vendors);
+    return out;
+}
+
+static int same(const char *a, const char *b)
+{
+    json_error_t err;
+    json_t *da = json_load_file(a, 0, &err), *db = json_load_file(b, 0, &err), *x, *y;
+    int rc = 1;
+
+    if (da == NULL || db == NULL) {
+        fprintf(stderr, "jsoncheck: cannot read %s: %s\n", da ? b : a, err.text);
+    } else {
+        x = answer(da);
+        y = answer(db);
+        if (json_equal(x, y)) {
+            printf("jsoncheck: %s and %s give the same answer\n", a, b);
+            rc = 0;
+        } else {
+            char *sa = json_dumps(x, JSON_INDENT(1)), *sb = json_dumps(y, JSON_INDENT(1));
+            fprintf(stderr, "jsoncheck: different answers:\n--- %s\n%s\n--- %s\n%s\n", a,
+                    sa ? sa : "", b, sb ? sb : "");
+            free(sa);
+            free(sb);
+        }
+        json_decref(x);
+        json_decref(y);
+    }
+    json_decref(da);
+    json_decref(db);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const char *const statuses[] = {"ok", "warning", "critical", "unknown",
@@ -117,9 +180,12 @@ int main(int argc, char **argv)
     static const char *const dbstates[] = {"ok", "missing", "unreadable", "corrupt",
                                            "no_tables", NULL};
     json_error_t err;
-    json_t *doc = json_loadf(stdin, 0, &err), *v, *vendors, *db;
+    json_t *doc, *v, *vendors, *db;
     size_t i, j;
 
+    if (argc == 4 && strcmp(argv[1], "--same") == 0)
+        return same(argv[2], argv[3]);
+    doc = json_loadf(stdin, 0, &err);
     if (doc == NULL) {
         fprintf(stderr, "jsoncheck: invalid JSON at line %d: %s\n", err.line, err.text);
         return 1;
@@ -136,6 +202,18 @@ int main(int argc, char **argv)
     need(doc, "exit_code", JSON_INTEGER, "top");
     need(doc, "summary", JSON_OBJECT, "top");
     need(doc, "plugins", JSON_OBJECT, "top");
+    v = need(doc, "evidence", JSON_OBJECT, "top");
+    if (v) {
+        static const char *const parts[] = {"macos", "sip", "consent_status", "consent_list",
+                                            "loaded_kexts", "mdm_profile", "system_extensions"};
+        for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+            json_t *part = need(v, parts[i], JSON_OBJECT, "evidence");
+            json_t *src = part ? need(part, "source", JSON_OBJECT, parts[i]) : NULL;
+            if (src && (!json_is_boolean(json_object_get(src, "present")) ||
+                        !json_is_boolean(json_object_get(src, "ok"))))
+                bad(parts[i], "source.present or source.ok is not a boolean");
+        }
+    }
     db = need(doc, "policy_db", JSON_OBJECT, "top");
     if (db)
         need_enum(db, "state", dbstates, "policy_db");
@@ -150,13 +228,17 @@ int main(int argc, char **argv)
         json_array_foreach(kexts, j, k) {
             need(k, "bundle_id", JSON_STRING, "kext");
             need_enum(k, "policy", policies, "kext");
+            if (json_object_get(k, "loaded") == NULL)
+                bad("kext", "\"loaded\" missing");
         }
+        need(v, "system_extensions", JSON_ARRAY, "vendor");
         findings = need(v, "findings", JSON_ARRAY, "vendor");
         json_array_foreach(findings, j, k) {
             need(k, "code", JSON_STRING, "finding");
             need_enum(k, "severity", severities, "finding");
             need(k, "message", JSON_STRING, "finding");
             need(k, "remediation", JSON_ARRAY, "finding");
+            need(k, "evidence", JSON_ARRAY, "finding");
         }
     }
     json_decref(doc);

@@ -2,7 +2,11 @@
  * mksnapshot SRC OUT: builds a Mac-root snapshot for the tests from text.
  *
  *   SRC/root/...              copied into OUT; a file "NAME.tobin" (an XML
- *                             plist) becomes the binary plist "NAME"
+ *                             plist) becomes the binary plist "NAME"; a file
+ *                             "NAME.repeat" becomes "NAME" with each block
+ *                             "@repeat N" ... "@end" written N times, "%d" in
+ *                             it replaced by 0..N-1 (large inputs from small
+ *                             text; ".tobin.repeat" does both)
  *   SRC/KextPolicy.sql        run into OUT/var/db/SystemPolicyConfiguration/KextPolicy
  *   SRC/KextPolicy.wal.sql    with it: the database is put in WAL mode and
  *                             these statements stay in KextPolicy-wal only
@@ -58,6 +62,57 @@ static void spit(const char *path, const char *data, size_t len)
         die(path, strerror(errno));
 }
 
+/* Expands "@repeat N\n...@end\n" blocks; returns a new buffer. */
+static char *expand(const char *in, size_t *len)
+{
+    size_t cap = 1024, n = 0;
+    char *out = malloc(cap);
+    const char *p = in;
+
+    if (out == NULL)
+        die("expand", "out of memory");
+#define PUT(s, l)                                                  \
+    do {                                                           \
+        while (n + (l) + 1 > cap) {                                \
+            cap *= 2;                                              \
+            out = realloc(out, cap);                               \
+            if (out == NULL)                                       \
+                die("expand", "out of memory");                    \
+        }                                                          \
+        memcpy(out + n, (s), (l));                                 \
+        n += (l);                                                  \
+    } while (0)
+    while (*p) {
+        if (strncmp(p, "@repeat ", 8) == 0) {
+            long count = atol(p + 8);
+            const char *body = strchr(p, '\n'), *end;
+            if (body == NULL || (end = strstr(body + 1, "@end\n")) == NULL)
+                die("expand", "@repeat without @end");
+            body++;
+            for (long i = 0; i < count; i++) {
+                for (const char *q = body; q < end; q++) {
+                    if (q[0] == '%' && q[1] == 'd') {
+                        char num[32];
+                        int k = snprintf(num, sizeof(num), "%ld", i);
+                        PUT(num, (size_t)k);
+                        q++;
+                    } else {
+                        PUT(q, 1);
+                    }
+                }
+            }
+            p = end + 5;
+            continue;
+        }
+        PUT(p, 1);
+        p++;
+    }
+#undef PUT
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
 static void mkdirs(const char *path)
 {
     char buf[4096];
@@ -96,6 +151,33 @@ static void copy_tree(const char *src, const char *dst)
             die(s, strerror(errno));
         if (S_ISDIR(st.st_mode)) {
             copy_tree(s, t);
+            continue;
+        }
+        if (n > 7 && strcmp(de->d_name + n - 7, ".repeat") == 0) {
+            size_t len, xlen;
+            char *raw = slurp(s, &len), *big;
+            if (raw == NULL)
+                die(s, strerror(errno));
+            big = expand(raw, &xlen);
+            free(raw);
+            t[strlen(t) - 7] = '\0';
+            n -= 7;
+            if (n > 6 && strncmp(de->d_name + n - 6, ".tobin", 6) == 0) {
+                char *bin = NULL;
+                uint32_t blen = 0;
+                plist_t pl = NULL;
+                plist_from_xml(big, (uint32_t)xlen, &pl);
+                if (pl == NULL)
+                    die(s, "not an XML plist after expansion");
+                plist_to_bin(pl, &bin, &blen);
+                t[strlen(t) - 6] = '\0';
+                spit(t, bin, blen);
+                free(bin);
+                plist_free(pl);
+            } else {
+                spit(t, big, xlen);
+            }
+            free(big);
         } else if (n > 6 && strcmp(de->d_name + n - 6, ".tobin") == 0) {
             size_t len;
             char *xml = slurp(s, &len), *bin = NULL;

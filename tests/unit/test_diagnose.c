@@ -518,12 +518,18 @@ static void other_team_rows_do_not_approve(void **state)
     assert_null(s.r.kexts[0].row);
     assert_null(s.r.kexts[0].mdm);
     assert_null(s.r.kexts[0].history);
-    assert_int_equal(s.r.status, KC_STATUS_WARNING);
-    expect_codes(&s.r, "KEXT_NO_POLICY_RECORD");
+    /* Another team's rows for this bundle ID are reported as such, first. */
+    assert_int_equal(s.r.status, KC_STATUS_CRITICAL);
+    expect_codes(&s.r, "TEAM_MISMATCH TEAM_MISMATCH KEXT_NO_POLICY_RECORD");
+    assert_non_null(strstr(s.r.findings[0].message, "in the approval table"));
+    assert_non_null(strstr(s.r.findings[1].message, "in the load history"));
+    assert_true(remediation_has(&s.r.findings[0], "codesign -dv --verbose=4"));
     scene_free(&s);
 }
 
-static void other_team_rows_alone_not_installed(void **state)
+/* A row of another team for one of the vendor's bundle IDs is enough to
+ * report it, even with none of the vendor's files: a possible impostor. */
+static void other_team_rows_alone_are_a_mismatch(void **state)
 {
     scene s;
 
@@ -531,9 +537,9 @@ static void other_team_rows_alone_not_installed(void **state)
     scene_init(&s);
     add_policy(&s, OTHER, GUARD, 0, "Impostor");
     diagnose(&s);
-    assert_false(s.r.installed);
-    assert_int_equal(s.r.status, KC_STATUS_NOT_INSTALLED);
-    expect_codes(&s.r, "NOT_INSTALLED");
+    assert_true(s.r.installed);
+    assert_int_equal(s.r.status, KC_STATUS_CRITICAL);
+    expect_codes(&s.r, "TEAM_MISMATCH");
     scene_free(&s);
 }
 
@@ -993,7 +999,7 @@ int main(void)
         cmocka_unit_test(installed_without_row),
         cmocka_unit_test(unexpected_allowed_value),
         cmocka_unit_test(other_team_rows_do_not_approve),
-        cmocka_unit_test(other_team_rows_alone_not_installed),
+        cmocka_unit_test(other_team_rows_alone_are_a_mismatch),
         cmocka_unit_test(team_rows_alone_count_as_installed),
         cmocka_unit_test(latest_history_row),
         cmocka_unit_test(not_installed),

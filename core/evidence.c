@@ -1,0 +1,1249 @@
+/*
+ * The other signals: kext user consent (spctl kext-consent), SIP (csrutil
+ * status), loaded kexts (kextstat / kmutil showloaded), the MDM
+ * kernel-extension policy, the macOS version and the system-extension
+ * database.
+ *
+ * The text parsers read untrusted command output: they never look past len,
+ * accept only what the tools print (with CRLF line ends, trailing spaces and
+ * trailing empty lines allowed) and otherwise name the line they refused.
+ * Each parser builds its result aside and stores it only on success; on
+ * failure its part of the evidence is left unknown.
+ */
+#include "kc.h"
+
+#include <errno.h>
+#include <plist/plist.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define TEXT_MAX_BYTES (1024 * 1024)
+#define MAX_LOADED 10000
+#define MAX_SYSEXTS 10000
+#define EXCERPT_MAX 60
+#define TEAM_ID_LEN 10
+
+#define TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
+#define CONSENT_ENABLED "Kernel Extension User Consent: ENABLED"
+#define CONSENT_DISABLED "Kernel Extension User Consent: DISABLED"
+#define CONSENT_LIST_HEADER "Allowed Team Identifiers:"
+#define CONSENT_LIST_NONE "spctl: no kext consent configuration found."
+#define SIP_PREFIX "System Integrity Protection status: "
+#define KMUTIL_EXECUTING "Executing: /usr/bin/kmutil showloaded"
+#define KMUTIL_NO_VARIANT "No variant specified, falling back to release"
+
+/* ---- lines ---------------------------------------------------------------- */
+
+typedef struct line {
+    const char *s;
+    size_t n;  /* without "\n", a final "\r" and trailing spaces or tabs */
+    size_t no; /* 1-based */
+} line;
+
+typedef struct line_iter {
+    const char *text;
+    size_t len;
+    size_t pos;
+    size_t no;
+} line_iter;
+
+static bool next_line(line_iter *it, line *ln)
+{
+    const char *nl;
+    size_t end;
+
+    if (it->pos >= it->len)
+        return false;
+    nl = memchr(it->text + it->pos, '\n', it->len - it->pos);
+    end = nl != NULL ? (size_t)(nl - it->text) : it->len;
+    ln->s = it->text + it->pos;
+    ln->n = end - it->pos;
+    ln->no = ++it->no;
+    it->pos = nl != NULL ? end + 1 : it->len;
+    if (ln->n > 0 && ln->s[ln->n - 1] == '\r')
+        ln->n--;
+    while (ln->n > 0 && (ln->s[ln->n - 1] == ' ' || ln->s[ln->n - 1] == '\t'))
+        ln->n--;
+    return true;
+}
+
+/* Whether every line after the current one is empty. */
+static bool rest_blank(const line_iter *it)
+{
+    line_iter copy = *it;
+    line ln;
+
+    while (next_line(&copy, &ln))
+        if (ln.n != 0)
+            return false;
+    return true;
+}
+
+/* The next non-empty line, if any. */
+static bool next_nonblank(line_iter *it, line *ln)
+{
+    while (next_line(it, ln))
+        if (ln->n != 0)
+            return true;
+    return false;
+}
+
+static bool line_is(const line *ln, const char *s)
+{
+    size_t n = strlen(s);
+    return ln->n == n && memcmp(ln->s, s, n) == 0;
+}
+
+static bool has_nul(const char *s, size_t n)
+{
+    return memchr(s, '\0', n) != NULL;
+}
+
+/* At most EXCERPT_MAX bytes of s, quoted, valid UTF-8 and printable. */
+static void excerpt(const char *s, size_t n, char *buf, size_t buflen)
+{
+    size_t cut = n;
+    char *clean = NULL, *shown = NULL;
+
+    if (cut > EXCERPT_MAX) {
+        cut = EXCERPT_MAX;
+        /* Do not split a UTF-8 sequence. */
+        while (cut > EXCERPT_MAX - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+            cut--;
+    }
+    clean = kc_utf8_clean(s, cut);
+    if (clean != NULL)
+        shown = kc_printable(clean);
+    /* Cut by a small buffer, it is still a usable message. */
+    kc_snprintf(buf, buflen, "\"%s\"%s", shown != NULL ? shown : "(out of memory)",
+                cut < n ? "..." : "");
+    free(shown);
+    free(clean);
+}
+
+/* "line N: expected WHAT, got "..."". */
+static void bad_line(char *why, size_t whylen, const line *ln, const char *what)
+{
+    char ex[1024];
+
+    if (ln->n == 0) {
+        kc_snprintf(why, whylen, "line %zu: expected %s, got an empty line", ln->no, what);
+        return;
+    }
+    if (has_nul(ln->s, ln->n)) {
+        excerpt(ln->s, ln->n, ex, sizeof(ex));
+        kc_snprintf(why, whylen, "line %zu: contains a NUL byte: %s", ln->no, ex);
+        return;
+    }
+    excerpt(ln->s, ln->n, ex, sizeof(ex));
+    kc_snprintf(why, whylen, "line %zu: expected %s, got %s", ln->no, what, ex);
+}
+
+/* Common checks on a whole text: 0, or -1 with why. */
+static int check_text(const char *text, size_t len, char *why, size_t whylen)
+{
+    line_iter it = {text, len, 0, 0};
+
+    if (text == NULL && len > 0) {
+        kc_snprintf(why, whylen, "no text");
+        return -1;
+    }
+    if (len > TEXT_MAX_BYTES) {
+        kc_snprintf(why, whylen, "the output is larger than %d bytes", TEXT_MAX_BYTES);
+        return -1;
+    }
+    if (len == 0 || rest_blank(&it)) {
+        kc_snprintf(why, whylen, "the output is empty");
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_team_id(const char *s, size_t n)
+{
+    if (n != TEAM_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* ---- a set of strings, for deduplicating without quadratic work ---------- */
+
+typedef struct strset {
+    size_t *slot; /* index into the kc_strv + 1; 0 is free */
+    size_t cap;   /* a power of two */
+} strset;
+
+static size_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+static size_t *strset_find(const strset *set, const kc_strv *sv, const char *s)
+{
+    size_t mask = set->cap - 1;
+    size_t i = hash_str(s) & mask;
+
+    while (set->slot[i] != 0) {
+        if (strcmp(sv->v[set->slot[i] - 1], s) == 0)
+            return &set->slot[i];
+        i = (i + 1) & mask;
+    }
+    return &set->slot[i];
+}
+
+/* Adds s to sv unless it is there: 1 added, 0 already there, -1 OOM. */
+static int strset_add(strset *set, kc_strv *sv, const char *s)
+{
+    size_t *p;
+
+    if ((sv->n + 1) * 2 > set->cap) {
+        strset bigger;
+        if (set->cap > SIZE_MAX / 4 / sizeof(size_t))
+            return -1;
+        bigger.cap = set->cap != 0 ? set->cap * 2 : 64;
+        bigger.slot = calloc(bigger.cap, sizeof(size_t));
+        if (bigger.slot == NULL)
+            return -1;
+        for (size_t i = 0; i < sv->n; i++)
+            *strset_find(&bigger, sv, sv->v[i]) = i + 1;
+        free(set->slot);
+        *set = bigger;
+    }
+    p = strset_find(set, sv, s);
+    if (*p != 0)
+        return 0;
+    if (kc_strv_push(sv, s) != 0)
+        return -1;
+    *p = sv->n;
+    return 1;
+}
+
+static void strset_free(strset *set)
+{
+    free(set->slot);
+    set->slot = NULL;
+    set->cap = 0;
+}
+
+/* ---- spctl kext-consent status ------------------------------------------- */
+
+int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char *why,
+                            size_t whylen)
+{
+    line_iter it = {text, len, 0, 0};
+    line ln;
+    kc_tri value = KC_UNKNOWN;
+    int rc = -1;
+
+    ev->consent_enabled = KC_UNKNOWN;
+    if (check_text(text, len, why, whylen) != 0)
+        goto done;
+    if (!next_line(&it, &ln))
+        goto done;
+    if (line_is(&ln, CONSENT_ENABLED)) {
+        value = KC_YES;
+    } else if (line_is(&ln, CONSENT_DISABLED)) {
+        value = KC_NO;
+    } else {
+        bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
+        goto done;
+    }
+    if (next_nonblank(&it, &ln)) {
+        bad_line(why, whylen, &ln, "nothing after the status line");
+        goto done;
+    }
+    ev->consent_enabled = value;
+    rc = 0;
+done:
+    return rc;
+}
+
+/* ---- spctl kext-consent list --------------------------------------------- */
+
+int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *why,
+                          size_t whylen)
+{
+    line_iter it = {text, len, 0, 0};
+    line ln;
+    kc_strv teams = {NULL, 0, 0};
+    strset seen = {NULL, 0};
+    int rc = -1;
+
+    kc_strv_free(&ev->consent_teams);
+    if (check_text(text, len, why, whylen) != 0)
+        goto done;
+    if (!next_line(&it, &ln))
+        goto done;
+    if (line_is(&ln, CONSENT_LIST_NONE)) {
+        if (next_nonblank(&it, &ln)) {
+            bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
+            goto done;
+        }
+        rc = 0;
+        goto done;
+    }
+    if (!line_is(&ln, CONSENT_LIST_HEADER)) {
+        bad_line(why, whylen, &ln,
+                 "\"" CONSENT_LIST_HEADER "\" or \"" CONSENT_LIST_NONE "\"");
+        goto done;
+    }
+    while (next_line(&it, &ln)) {
+        char team[TEAM_ID_LEN + 1];
+        if (ln.n == 0 && rest_blank(&it))
+            break;
+        if (!is_team_id(ln.s, ln.n)) {
+            bad_line(why, whylen, &ln, TEAM_ID_RULE);
+            goto done;
+        }
+        memcpy(team, ln.s, TEAM_ID_LEN);
+        team[TEAM_ID_LEN] = '\0';
+        if (strset_add(&seen, &teams, team) < 0) {
+            kc_snprintf(why, whylen, "out of memory");
+            goto done;
+        }
+    }
+    ev->consent_teams = teams;
+    memset(&teams, 0, sizeof(teams));
+    rc = 0;
+done:
+    kc_strv_free(&teams);
+    strset_free(&seen);
+    return rc;
+}
+
+/* ---- csrutil status ------------------------------------------------------ */
+
+/* "<TAB or spaces>Name: enabled|disabled". */
+static bool parse_setting(const line *ln, const char **name, size_t *name_len, bool *enabled)
+{
+    size_t i = 0, start;
+    const char *v;
+    size_t vn;
+
+    if (ln->n == 0 || (ln->s[0] != ' ' && ln->s[0] != '\t'))
+        return false;
+    while (i < ln->n && (ln->s[i] == ' ' || ln->s[i] == '\t'))
+        i++;
+    start = i;
+    if (i == ln->n || !is_alpha(ln->s[i]))
+        return false;
+    while (i < ln->n && (is_alpha(ln->s[i]) || is_digit(ln->s[i]) || ln->s[i] == ' ' ||
+                         ln->s[i] == '-'))
+        i++;
+    if (ln->s[i - 1] == ' ' || i + 1 >= ln->n || ln->s[i] != ':' || ln->s[i + 1] != ' ')
+        return false;
+    *name = ln->s + start;
+    *name_len = i - start;
+    v = ln->s + i + 2;
+    vn = ln->n - i - 2;
+    if (vn == 7 && memcmp(v, "enabled", 7) == 0)
+        *enabled = true;
+    else if (vn == 8 && memcmp(v, "disabled", 8) == 0)
+        *enabled = false;
+    else
+        return false;
+    return true;
+}
+
+int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
+{
+    static const struct {
+        const char *text;
+        kc_sip sip;
+    } firsts[] = {
+        {SIP_PREFIX "enabled.", KC_SIP_ENABLED},
+        {SIP_PREFIX "disabled.", KC_SIP_DISABLED},
+        {SIP_PREFIX "enabled (Custom Configuration).", KC_SIP_CUSTOM},
+        {SIP_PREFIX "unknown (Custom Configuration).", KC_SIP_CUSTOM},
+    };
+    line_iter it = {text, len, 0, 0};
+    line ln;
+    kc_sip sip = KC_SIP_UNKNOWN;
+    kc_tri signing = KC_UNKNOWN;
+    size_t settings = 0, signing_line = 0, config_line = 0;
+    int rc = -1;
+
+    ev->sip = KC_SIP_UNKNOWN;
+    ev->kext_signing = KC_UNKNOWN;
+    if (check_text(text, len, why, whylen) != 0)
+        goto done;
+    /* The first non-empty line: the status (check_text saw one). */
+    if (!next_nonblank(&it, &ln))
+        goto done;
+    for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++)
+        if (line_is(&ln, firsts[i].text))
+            sip = firsts[i].sip;
+    if (sip == KC_SIP_UNKNOWN) {
+        bad_line(why, whylen, &ln,
+                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Custom "
+                 "Configuration).\" or \"unknown (Custom Configuration).\"");
+        goto done;
+    }
+    /* Then nothing, or "Configuration:" (after empty lines) and its block. */
+    if (!next_nonblank(&it, &ln))
+        goto parsed;
+    if (!line_is(&ln, "Configuration:")) {
+        bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
+        goto done;
+    }
+    config_line = ln.no;
+    while (next_line(&it, &ln) && ln.n != 0) {
+        const char *name;
+        size_t name_len;
+        bool on;
+        if (!parse_setting(&ln, &name, &name_len, &on)) {
+            bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
+            goto done;
+        }
+        if (name_len == 12 && memcmp(name, "Kext Signing", 12) == 0) {
+            if (signing_line != 0) {
+                kc_snprintf(why, whylen, "line %zu: a second \"Kext Signing\" line (the first "
+                            "is line %zu)", ln.no, signing_line);
+                goto done;
+            }
+            signing = on ? KC_YES : KC_NO;
+            signing_line = ln.no;
+        }
+        settings++;
+    }
+    if (settings == 0) {
+        kc_snprintf(why, whylen, "line %zu: \"Configuration:\" is followed by no settings",
+                    config_line);
+        goto done;
+    }
+    /* What follows the block after an empty line is free text. */
+parsed:
+    if (signing_line == 0) {
+        if (sip == KC_SIP_ENABLED)
+            signing = KC_YES;
+        else if (sip == KC_SIP_DISABLED)
+            signing = KC_NO;
+    }
+    ev->sip = sip;
+    ev->kext_signing = signing;
+    rc = 0;
+done:
+    return rc;
+}
+
+/* ---- kextstat / kmutil showloaded ---------------------------------------- */
+
+typedef struct cursor {
+    const char *s;
+    size_t n;
+    size_t i;
+} cursor;
+
+static bool at_end(const cursor *c)
+{
+    return c->i >= c->n;
+}
+
+static size_t skip_spaces(cursor *c)
+{
+    size_t start = c->i;
+
+    while (c->i < c->n && c->s[c->i] == ' ')
+        c->i++;
+    return c->i - start;
+}
+
+static bool take_digits(cursor *c)
+{
+    size_t start = c->i;
+
+    while (c->i < c->n && is_digit(c->s[c->i]))
+        c->i++;
+    return c->i > start;
+}
+
+/* "0", or "0x" and 1 to 16 hex digits. */
+static bool take_hex_field(cursor *c)
+{
+    size_t start;
+
+    if (c->i + 2 <= c->n && c->s[c->i] == '0' && c->s[c->i + 1] == 'x') {
+        c->i += 2;
+        start = c->i;
+        while (c->i < c->n && is_hex(c->s[c->i]))
+            c->i++;
+        return c->i > start && c->i - start <= 16;
+    }
+    if (c->i < c->n && c->s[c->i] == '0') {
+        c->i++;
+        return true;
+    }
+    return false;
+}
+
+/* Printable bytes other than space and parentheses (UTF-8 allowed). */
+static bool word_byte(char ch)
+{
+    unsigned char u = (unsigned char)ch;
+    return u > 0x20 && u != 0x7f && ch != '(' && ch != ')';
+}
+
+static bool take_word(cursor *c, const char **s, size_t *n)
+{
+    size_t start = c->i;
+
+    while (c->i < c->n && word_byte(c->s[c->i]))
+        c->i++;
+    *s = c->s + start;
+    *n = c->i - start;
+    return *n > 0;
+}
+
+/* 8-4-4-4-12 hex digits. */
+static bool take_uuid(cursor *c)
+{
+    static const size_t groups[] = {8, 4, 4, 4, 12};
+
+    for (size_t g = 0; g < 5; g++) {
+        if (g > 0) {
+            if (at_end(c) || c->s[c->i] != '-')
+                return false;
+            c->i++;
+        }
+        for (size_t k = 0; k < groups[g]; k++) {
+            if (at_end(c) || !is_hex(c->s[c->i]))
+                return false;
+            c->i++;
+        }
+    }
+    return true;
+}
+
+/* "<>" or "<N N ...>". */
+static bool take_linked(cursor *c)
+{
+    if (at_end(c) || c->s[c->i] != '<')
+        return false;
+    c->i++;
+    if (!at_end(c) && c->s[c->i] == '>') {
+        c->i++;
+        return true;
+    }
+    for (;;) {
+        if (!take_digits(c))
+            return false;
+        if (!at_end(c) && c->s[c->i] == '>') {
+            c->i++;
+            return true;
+        }
+        if (skip_spaces(c) == 0)
+            return false;
+    }
+}
+
+/* "INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]". */
+static bool parse_row(const line *ln, const char **id, size_t *id_len, const char **ver,
+                      size_t *ver_len)
+{
+    cursor c = {ln->s, ln->n, 0};
+
+    skip_spaces(&c);
+    if (!take_digits(&c) || skip_spaces(&c) == 0 || !take_digits(&c) || skip_spaces(&c) == 0)
+        return false;
+    for (int f = 0; f < 3; f++)
+        if (!take_hex_field(&c) || skip_spaces(&c) == 0)
+            return false;
+    if (!take_word(&c, id, id_len) || skip_spaces(&c) == 0)
+        return false;
+    if (at_end(&c) || c.s[c.i] != '(')
+        return false;
+    c.i++;
+    if (!take_word(&c, ver, ver_len) || at_end(&c) || c.s[c.i] != ')')
+        return false;
+    c.i++;
+    if (at_end(&c))
+        return true;
+    if (skip_spaces(&c) == 0)
+        return false;
+    if (c.s[c.i] != '<') {
+        if (!take_uuid(&c))
+            return false;
+        if (at_end(&c))
+            return true;
+        if (skip_spaces(&c) == 0)
+            return false;
+    }
+    return take_linked(&c) && at_end(&c);
+}
+
+/* The header: "Index Refs Address ... Name (Version) UUID <Linked Against>". */
+static bool is_loaded_header(const line *ln)
+{
+    static const char name_col[] = "Name (Version)";
+    size_t i = 0, m = sizeof(name_col) - 1;
+
+    while (i < ln->n && ln->s[i] == ' ')
+        i++;
+    if (ln->n - i < 5 || memcmp(ln->s + i, "Index", 5) != 0)
+        return false;
+    for (i += 5; i + m <= ln->n; i++)
+        if (memcmp(ln->s + i, name_col, m) == 0)
+            return true;
+    return false;
+}
+
+static void loaded_free(kc_loaded_kext *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(k[i].bundle_id);
+        free(k[i].version);
+    }
+    free(k);
+}
+
+int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
+{
+    line_iter it = {text, len, 0, 0};
+    line ln;
+    kc_loaded_kext *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+
+    loaded_free(ev->loaded, ev->n_loaded);
+    ev->loaded = NULL;
+    ev->n_loaded = 0;
+    if (check_text(text, len, why, whylen) != 0)
+        goto done;
+    if (!next_line(&it, &ln))
+        goto done;
+    /* kextstat on 11+ runs kmutil, which may say so first. */
+    if (line_is(&ln, KMUTIL_EXECUTING) && !next_line(&it, &ln))
+        goto no_header;
+    if (line_is(&ln, KMUTIL_NO_VARIANT) && !next_line(&it, &ln))
+        goto no_header;
+    if (!is_loaded_header(&ln)) {
+        bad_line(why, whylen, &ln,
+                 "the header \"Index Refs Address Size Wired Name (Version) ...\"");
+        goto done;
+    }
+    while (next_line(&it, &ln)) {
+        const char *id, *ver;
+        size_t id_len, ver_len;
+        if (ln.n == 0 && rest_blank(&it))
+            break;
+        if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
+            bad_line(why, whylen, &ln,
+                     "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] "
+                     "[<LINKED>]\"");
+            goto done;
+        }
+        if (n == MAX_LOADED) {
+            kc_snprintf(why, whylen, "line %zu: more than %d rows", ln.no, MAX_LOADED);
+            goto done;
+        }
+        if (n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 64;
+            kc_loaded_kext *bigger = realloc(rows, ncap * sizeof(*bigger));
+            if (bigger == NULL)
+                goto oom;
+            rows = bigger;
+            cap = ncap;
+        }
+        rows[n].bundle_id = kc_utf8_clean(id, id_len);
+        rows[n].version = kc_utf8_clean(ver, ver_len);
+        n++;
+        if (rows[n - 1].bundle_id == NULL || rows[n - 1].version == NULL)
+            goto oom;
+    }
+    ev->loaded = rows;
+    ev->n_loaded = n;
+    rows = NULL;
+    n = 0;
+    rc = 0;
+    goto done;
+no_header:
+    kc_snprintf(why, whylen, "line %zu: the output ends before the header line \"Index Refs "
+                "Address ...\"", it.no);
+    goto done;
+oom:
+    kc_snprintf(why, whylen, "out of memory");
+done:
+    loaded_free(rows, n);
+    return rc;
+}
+
+/* ---- property lists ------------------------------------------------------- */
+
+static const char *type_name(plist_t node)
+{
+    switch (plist_get_node_type(node)) {
+    case PLIST_BOOLEAN:
+        return "a boolean";
+    case PLIST_UINT:
+        return "an integer";
+    case PLIST_REAL:
+        return "a real number";
+    case PLIST_STRING:
+        return "a string";
+    case PLIST_ARRAY:
+        return "an array";
+    case PLIST_DICT:
+        return "a dictionary";
+    case PLIST_DATE:
+        return "a date";
+    case PLIST_DATA:
+        return "data";
+    case PLIST_UID:
+        return "a UID";
+    default:
+        return "of an unknown type";
+    }
+}
+
+/* The file as a plist: 1, 0 when it does not exist, -1 with why. */
+static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
+{
+    struct stat st;
+
+    *out = NULL;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        kc_snprintf(why, whylen, "%s", strerror(errno));
+        return -1;
+    }
+    *out = kc_plist_read(path, why, whylen);
+    if (*out == NULL)
+        return -1;
+    if (plist_get_node_type(*out) != PLIST_DICT) {
+        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+                    type_name(*out));
+        plist_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+/* A string node's bytes (its length, NUL bytes included). */
+static bool string_bytes(plist_t node, const char **s, size_t *n)
+{
+    uint64_t len = 0;
+
+    if (plist_get_node_type(node) != PLIST_STRING)
+        return false;
+    *s = plist_get_string_ptr(node, &len);
+    if (*s == NULL || len > SIZE_MAX)
+        return false;
+    *n = (size_t)len;
+    return true;
+}
+
+/* dict[key] as a cleaned copy: 1 found, 0 absent, -1 with why ("WHERE.KEY
+ * is ..."; where may be ""). */
+static int dict_string(plist_t dict, const char *key, const char *where, char **out,
+                       char *why, size_t whylen)
+{
+    plist_t node = plist_dict_get_item(dict, key);
+    const char *s;
+    size_t n;
+
+    *out = NULL;
+    if (node == NULL)
+        return 0;
+    if (!string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
+                    where[0] != '\0' ? "." : "", key, type_name(node));
+        return -1;
+    }
+    *out = kc_utf8_clean(s, n);
+    if (*out == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    return 1;
+}
+
+/* ---- the MDM kernel-extension policy ------------------------------------- */
+
+static void mdm_kexts_free(kc_mdm_kext *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(k[i].team_id);
+        free(k[i].bundle_id);
+    }
+    free(k);
+}
+
+static int mdm_teams(plist_t root, kc_strv *teams, char *why, size_t whylen)
+{
+    plist_t arr = plist_dict_get_item(root, "AllowedTeamIdentifiers");
+    plist_array_iter iter = NULL;
+    plist_t item = NULL;
+    strset seen = {NULL, 0};
+    uint32_t idx = 0;
+    int rc = -1;
+
+    if (arr == NULL)
+        return 0;
+    if (plist_get_node_type(arr) != PLIST_ARRAY) {
+        kc_snprintf(why, whylen, "AllowedTeamIdentifiers is %s, expected an array of strings",
+                    type_name(arr));
+        return -1;
+    }
+    plist_array_new_iter(arr, &iter);
+    if (iter == NULL)
+        goto oom;
+    for (plist_array_next_item(arr, iter, &item); item != NULL;
+         plist_array_next_item(arr, iter, &item), idx++) {
+        const char *s;
+        size_t n;
+        char team[TEAM_ID_LEN + 1], ex[1024];
+        if (!string_bytes(item, &s, &n)) {
+            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u] is %s, expected a string",
+                        (unsigned)idx, type_name(item));
+            goto done;
+        }
+        if (!is_team_id(s, n)) {
+            excerpt(s, n, ex, sizeof(ex));
+            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u]: expected " TEAM_ID_RULE
+                        ", got %s", (unsigned)idx, ex);
+            goto done;
+        }
+        memcpy(team, s, TEAM_ID_LEN);
+        team[TEAM_ID_LEN] = '\0';
+        if (strset_add(&seen, teams, team) < 0)
+            goto oom;
+    }
+    rc = 0;
+    goto done;
+oom:
+    kc_snprintf(why, whylen, "out of memory");
+done:
+    free(iter);
+    strset_free(&seen);
+    return rc;
+}
+
+static int mdm_push(kc_mdm_kext **kexts, size_t *n, size_t *cap, const char *team,
+                    const char *bundle, size_t bundle_len)
+{
+    kc_mdm_kext *k;
+
+    if (*n == *cap) {
+        size_t ncap = *cap != 0 ? *cap * 2 : 16;
+        kc_mdm_kext *bigger = realloc(*kexts, ncap * sizeof(*bigger));
+        if (bigger == NULL)
+            return -1;
+        *kexts = bigger;
+        *cap = ncap;
+    }
+    k = &(*kexts)[*n];
+    k->team_id = kc_strdup(team);
+    k->bundle_id = kc_utf8_clean(bundle, bundle_len);
+    (*n)++;
+    return k->team_id != NULL && k->bundle_id != NULL ? 0 : -1;
+}
+
+static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *why,
+                     size_t whylen)
+{
+    plist_t dict = plist_dict_get_item(root, "AllowedKernelExtensions");
+    plist_dict_iter iter = NULL;
+    plist_array_iter aiter = NULL;
+    char *key = NULL;
+    plist_t val = NULL;
+    size_t cap = 0;
+    int rc = -1;
+
+    if (dict == NULL)
+        return 0;
+    if (plist_get_node_type(dict) != PLIST_DICT) {
+        kc_snprintf(why, whylen, "AllowedKernelExtensions is %s, expected a dictionary",
+                    type_name(dict));
+        return -1;
+    }
+    plist_dict_new_iter(dict, &iter);
+    if (iter == NULL)
+        goto oom;
+    for (;;) {
+        plist_t item = NULL;
+        uint32_t idx = 0;
+        char ex[1024];
+        size_t key_len;
+        free(key);
+        key = NULL;
+        plist_dict_next_item(dict, iter, &key, &val);
+        if (val == NULL)
+            break;
+        if (key == NULL)
+            goto oom;
+        key_len = strlen(key);
+        excerpt(key, key_len, ex, sizeof(ex));
+        /* An empty key stands for unsigned legacy kexts. */
+        if (key_len != 0 && !is_team_id(key, key_len)) {
+            kc_snprintf(why, whylen, "AllowedKernelExtensions: the key %s is not "
+                        TEAM_ID_RULE " or \"\"", ex);
+            goto done;
+        }
+        if (plist_get_node_type(val) != PLIST_ARRAY) {
+            kc_snprintf(why, whylen, "AllowedKernelExtensions[%s] is %s, expected an array "
+                        "of bundle IDs", ex, type_name(val));
+            goto done;
+        }
+        free(aiter);
+        aiter = NULL;
+        plist_array_new_iter(val, &aiter);
+        if (aiter == NULL)
+            goto oom;
+        for (plist_array_next_item(val, aiter, &item); item != NULL;
+             plist_array_next_item(val, aiter, &item), idx++) {
+            const char *s;
+            size_t n;
+            if (!string_bytes(item, &s, &n)) {
+                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is %s, expected a "
+                            "string", ex, (unsigned)idx, type_name(item));
+                goto done;
+            }
+            if (n == 0) {
+                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is an empty string, "
+                            "expected a bundle ID", ex, (unsigned)idx);
+                goto done;
+            }
+            if (mdm_push(kexts, n_kexts, &cap, key, s, n) != 0)
+                goto oom;
+        }
+    }
+    rc = 0;
+    goto done;
+oom:
+    kc_snprintf(why, whylen, "out of memory");
+done:
+    free(key);
+    free(aiter);
+    free(iter);
+    return rc;
+}
+
+int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen)
+{
+    plist_t root = NULL, node;
+    kc_strv teams = {NULL, 0, 0};
+    kc_mdm_kext *kexts = NULL;
+    size_t n_kexts = 0;
+    kc_tri overrides = KC_UNKNOWN;
+    int rc;
+
+    rc = open_plist(path, &root, why, whylen);
+    if (rc == 0)
+        return 0;
+    kc_strv_free(&ev->mdm_teams);
+    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
+    ev->mdm_kexts = NULL;
+    ev->n_mdm_kexts = 0;
+    ev->mdm_user_overrides = KC_UNKNOWN;
+    if (rc < 0)
+        goto done;
+    rc = -1;
+    node = plist_dict_get_item(root, "AllowUserOverrides");
+    if (node != NULL) {
+        uint8_t b = 0;
+        if (plist_get_node_type(node) != PLIST_BOOLEAN) {
+            kc_snprintf(why, whylen, "AllowUserOverrides is %s, expected a boolean",
+                        type_name(node));
+            goto done;
+        }
+        plist_get_bool_val(node, &b);
+        overrides = b ? KC_YES : KC_NO;
+    }
+    if (mdm_teams(root, &teams, why, whylen) != 0 ||
+        mdm_kexts(root, &kexts, &n_kexts, why, whylen) != 0)
+        goto done;
+    ev->mdm_teams = teams;
+    memset(&teams, 0, sizeof(teams));
+    ev->mdm_kexts = kexts;
+    ev->n_mdm_kexts = n_kexts;
+    kexts = NULL;
+    n_kexts = 0;
+    ev->mdm_user_overrides = overrides;
+    rc = 1;
+done:
+    kc_strv_free(&teams);
+    mdm_kexts_free(kexts, n_kexts);
+    if (root != NULL)
+        plist_free(root);
+    return rc;
+}
+
+/* ---- SystemVersion.plist -------------------------------------------------- */
+
+/* "MAJOR.MINOR" or "MAJOR.MINOR.PATCH", each of 1 to 4 digits. */
+static bool parse_version(const char *s, size_t n, int *major, int *minor)
+{
+    int parts[3] = {0, 0, 0};
+    size_t count = 0, i = 0;
+
+    for (;;) {
+        size_t start = i;
+        int v = 0;
+        while (i < n && is_digit(s[i]) && i - start < 4)
+            v = v * 10 + (s[i++] - '0');
+        if (i == start || count == 3)
+            return false;
+        parts[count++] = v;
+        if (i == n)
+            break;
+        if (s[i] != '.')
+            return false;
+        i++;
+    }
+    if (count < 2)
+        return false;
+    *major = parts[0];
+    *minor = parts[1];
+    return true;
+}
+
+int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen)
+{
+    plist_t root = NULL, node;
+    const char *s;
+    size_t n;
+    int major = 0, minor = 0, rc;
+    char ex[1024];
+
+    rc = open_plist(path, &root, why, whylen);
+    if (rc == 0)
+        return 0;
+    free(ev->os_version);
+    ev->os_version = NULL;
+    ev->os_major = ev->os_minor = 0;
+    if (rc < 0)
+        goto done;
+    rc = -1;
+    node = plist_dict_get_item(root, "ProductVersion");
+    if (node == NULL) {
+        kc_snprintf(why, whylen, "no ProductVersion");
+        goto done;
+    }
+    if (!string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", type_name(node));
+        goto done;
+    }
+    if (!parse_version(s, n, &major, &minor)) {
+        excerpt(s, n, ex, sizeof(ex));
+        kc_snprintf(why, whylen, "ProductVersion: expected a version like \"14.1\" or "
+                    "\"10.13.6\", got %s", ex);
+        goto done;
+    }
+    ev->os_version = kc_utf8_clean(s, n);
+    if (ev->os_version == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    ev->os_major = major;
+    ev->os_minor = minor;
+    rc = 1;
+done:
+    if (root != NULL)
+        plist_free(root);
+    return rc;
+}
+
+/* ---- /Library/SystemExtensions/db.plist ---------------------------------- */
+
+static void sysexts_free(kc_sysext *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].identifier);
+        free(s[i].team_id);
+        free(s[i].state);
+        free(s[i].version);
+    }
+    free(s);
+}
+
+/* A required string field of extensions[idx]. */
+static int sysext_field(plist_t entry, const char *key, const char *where, char **out,
+                        char *why, size_t whylen)
+{
+    int r = dict_string(entry, key, where, out, why, whylen);
+
+    if (r == 0)
+        kc_snprintf(why, whylen, "%s has no %s", where, key);
+    return r == 1 ? 0 : -1;
+}
+
+/* "SHORT/BUILD" as systemextensionsctl shows it, or the one that is there. */
+static int sysext_version(plist_t entry, const char *where, char **out, char *why,
+                          size_t whylen)
+{
+    plist_t bv = plist_dict_get_item(entry, "bundleVersion");
+    char *build = NULL, *shortv = NULL, sub[64];
+    int rc = -1;
+
+    *out = NULL;
+    if (bv == NULL)
+        return 0;
+    if (plist_get_node_type(bv) != PLIST_DICT) {
+        kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
+                    type_name(bv));
+        return -1;
+    }
+    if (kc_snprintf(sub, sizeof(sub), "%s.bundleVersion", where) != 0 ||
+        dict_string(bv, "CFBundleShortVersionString", sub, &shortv, why, whylen) < 0 ||
+        dict_string(bv, "CFBundleVersion", sub, &build, why, whylen) < 0)
+        goto done;
+    if (shortv != NULL && build != NULL) {
+        *out = kc_asprintf("%s/%s", shortv, build);
+        if (*out == NULL) {
+            kc_snprintf(why, whylen, "out of memory");
+            goto done;
+        }
+    } else if (shortv != NULL) {
+        *out = shortv;
+        shortv = NULL;
+    } else {
+        *out = build;
+        build = NULL;
+    }
+    rc = 0;
+done:
+    free(build);
+    free(shortv);
+    return rc;
+}
+
+int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen)
+{
+    plist_t root = NULL, arr;
+    plist_array_iter iter = NULL;
+    plist_t entry = NULL;
+    kc_sysext *items = NULL;
+    size_t n = 0, want;
+    uint32_t idx = 0;
+    bool truncated = false;
+    int rc;
+
+    rc = open_plist(path, &root, why, whylen);
+    if (rc == 0)
+        return 0;
+    sysexts_free(ev->sysexts, ev->n_sysexts);
+    ev->sysexts = NULL;
+    ev->n_sysexts = 0;
+    ev->sysexts_truncated = false;
+    if (rc < 0)
+        goto done;
+    rc = -1;
+    arr = plist_dict_get_item(root, "extensions");
+    if (arr == NULL) {
+        kc_snprintf(why, whylen, "no \"extensions\" array");
+        goto done;
+    }
+    if (plist_get_node_type(arr) != PLIST_ARRAY) {
+        kc_snprintf(why, whylen, "extensions is %s, expected an array", type_name(arr));
+        goto done;
+    }
+    want = plist_array_get_size(arr);
+    if (want > MAX_SYSEXTS)
+        want = MAX_SYSEXTS;
+    if (want > 0) {
+        items = calloc(want, sizeof(*items));
+        if (items == NULL)
+            goto oom;
+    }
+    plist_array_new_iter(arr, &iter);
+    if (iter == NULL)
+        goto oom;
+    for (plist_array_next_item(arr, iter, &entry); entry != NULL;
+         plist_array_next_item(arr, iter, &entry), idx++) {
+        char where[64];
+        kc_sysext *x;
+        if (n == want) {
+            /* More than the array said can only be the cap. */
+            truncated = true;
+            break;
+        }
+        kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
+        if (plist_get_node_type(entry) != PLIST_DICT) {
+            kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
+                        type_name(entry));
+            goto done;
+        }
+        x = &items[n++];
+        if (sysext_field(entry, "identifier", where, &x->identifier, why, whylen) != 0 ||
+            sysext_field(entry, "teamID", where, &x->team_id, why, whylen) != 0 ||
+            sysext_field(entry, "state", where, &x->state, why, whylen) != 0 ||
+            sysext_version(entry, where, &x->version, why, whylen) != 0)
+            goto done;
+    }
+    ev->sysexts = items;
+    ev->n_sysexts = n;
+    ev->sysexts_truncated = truncated;
+    items = NULL;
+    n = 0;
+    rc = 1;
+    goto done;
+oom:
+    kc_snprintf(why, whylen, "out of memory");
+done:
+    free(iter);
+    sysexts_free(items, n);
+    if (root != NULL)
+        plist_free(root);
+    return rc;
+}
+
+/* ---- all of it ----------------------------------------------------------- */
+
+static void source_free(kc_source *src)
+{
+    free(src->origin);
+    free(src->error);
+    memset(src, 0, sizeof(*src));
+}
+
+void kc_evidence_free(kc_evidence *ev)
+{
+    if (ev == NULL)
+        return;
+    source_free(&ev->consent_status_src);
+    source_free(&ev->consent_list_src);
+    source_free(&ev->sip_src);
+    source_free(&ev->loaded_src);
+    source_free(&ev->mdm_src);
+    source_free(&ev->os_src);
+    source_free(&ev->sysext_src);
+    kc_strv_free(&ev->consent_teams);
+    loaded_free(ev->loaded, ev->n_loaded);
+    kc_strv_free(&ev->mdm_teams);
+    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
+    free(ev->os_version);
+    sysexts_free(ev->sysexts, ev->n_sysexts);
+    /* Back to "nothing known", ready for reuse. */
+    memset(ev, 0, sizeof(*ev));
+    ev->consent_enabled = KC_UNKNOWN;
+    ev->sip = KC_SIP_UNKNOWN;
+    ev->kext_signing = KC_UNKNOWN;
+    ev->mdm_user_overrides = KC_UNKNOWN;
+}
