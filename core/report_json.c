@@ -37,6 +37,15 @@ static int append(json_t *arr, json_t *val)
     return json_array_append_new(arr, val);
 }
 
+/* The built object, or NULL (and nothing leaked) when any step failed. */
+static json_t *finish(json_t *o, int rc)
+{
+    if (rc == 0)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
 static json_t *strv_json(const kc_strv *sv)
 {
     json_t *a = json_array();
@@ -64,11 +73,7 @@ static json_t *bundle_json(const kc_bundle *b)
     rc |= put(o, "short_version", jstr(b->short_version));
     if (b->error)
         rc |= put(o, "error", jstr(b->error));
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *kext_json(const kc_kext_result *k)
@@ -124,11 +129,7 @@ static json_t *kext_json(const kc_kext_result *k)
     } else {
         rc |= put(o, "last_load", json_null());
     }
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *finding_json(const kc_finding *f)
@@ -145,11 +146,7 @@ static json_t *finding_json(const kc_finding *f)
     rc |= put(o, "message", jstr(f->message));
     rc |= put(o, "remediation", strv_json(&f->remediation));
     rc |= put(o, "evidence", strv_json(&f->evidence));
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *vendor_json(const kc_vendor_result *r)
@@ -204,11 +201,7 @@ static json_t *vendor_json(const kc_vendor_result *r)
     rc |= put(o, "findings", findings);
     rc |= put(o, "next_step", next ? jstr(next->remediation.v[0]) : json_null());
     rc |= put(o, "next_step_code", next ? jstr(next->code) : json_null());
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *db_json(const kc_policydb *db)
@@ -230,11 +223,7 @@ static json_t *db_json(const kc_policydb *db)
     rc |= put(t, "kext_load_history_v3", json_boolean(db->has_history));
     rc |= put(t, "cdhash", json_boolean(db->has_cdhash));
     rc |= put(o, "tables", t);
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *source_json(const kc_source *src)
@@ -283,11 +272,7 @@ static json_t *evidence_json(const kc_evidence *ev, bool live)
     rc |= put(o, "system_extensions",
               json_pack("{s:o, s:I, s:b}", "source", source_json(&ev->sysext_src), "count",
                         (json_int_t)ev->n_sysexts, "truncated", ev->sysexts_truncated));
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 static json_t *plugins_json(const kc_registry *reg, bool details)
@@ -337,11 +322,7 @@ static json_t *plugins_json(const kc_registry *reg, bool details)
     }
     rc |= put(o, "loaded", loaded);
     rc |= put(o, "refused", refused);
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return finish(o, rc);
 }
 
 int kc_report_plugins_json(FILE *out, const kc_registry *reg)

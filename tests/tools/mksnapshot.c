@@ -113,6 +113,24 @@ static char *expand(const char *in, size_t *len)
     return out;
 }
 
+/* Writes the XML plist xml (from file src) to path as a binary plist. */
+static void spit_binary_plist(const char *src, const char *path, const char *xml, size_t len)
+{
+    char *bin = NULL;
+    uint32_t blen = 0;
+    plist_t pl = NULL;
+
+    plist_from_xml(xml, (uint32_t)len, &pl);
+    if (pl == NULL)
+        die(src, "not an XML plist");
+    plist_to_bin(pl, &bin, &blen);
+    if (bin == NULL)
+        die(src, "cannot write a binary plist");
+    spit(path, bin, blen);
+    free(bin);
+    plist_free(pl);
+}
+
 static void mkdirs(const char *path)
 {
     char buf[4096];
@@ -163,34 +181,19 @@ static void copy_tree(const char *src, const char *dst)
             t[strlen(t) - 7] = '\0';
             n -= 7;
             if (n > 6 && strncmp(de->d_name + n - 6, ".tobin", 6) == 0) {
-                char *bin = NULL;
-                uint32_t blen = 0;
-                plist_t pl = NULL;
-                plist_from_xml(big, (uint32_t)xlen, &pl);
-                if (pl == NULL)
-                    die(s, "not an XML plist after expansion");
-                plist_to_bin(pl, &bin, &blen);
                 t[strlen(t) - 6] = '\0';
-                spit(t, bin, blen);
-                free(bin);
-                plist_free(pl);
+                spit_binary_plist(s, t, big, xlen);
             } else {
                 spit(t, big, xlen);
             }
             free(big);
         } else if (n > 6 && strcmp(de->d_name + n - 6, ".tobin") == 0) {
             size_t len;
-            char *xml = slurp(s, &len), *bin = NULL;
-            uint32_t blen = 0;
-            plist_t pl = NULL;
-            plist_from_xml(xml, (uint32_t)len, &pl);
-            if (pl == NULL)
-                die(s, "not an XML plist");
-            plist_to_bin(pl, &bin, &blen);
+            char *xml = slurp(s, &len);
+            if (xml == NULL)
+                die(s, strerror(errno));
             t[strlen(t) - 6] = '\0';
-            spit(t, bin, blen);
-            free(bin);
-            plist_free(pl);
+            spit_binary_plist(s, t, xml, len);
             free(xml);
         } else {
             size_t len;
