@@ -12,7 +12,11 @@
  *    command failed, timed out or printed too much;
  *  - DIR/.kextcheck/manifest.json: versions, times, what was copied and run.
  *
- * Nothing is written outside DIR, and the sources are only read.
+ * Nothing is written outside DIR (an existing DIR must be empty, owned by
+ * the running user and writable by nobody else; no symbolic link inside it
+ * is followed), and the sources are only read.  The commands run only for
+ * the Mac itself (--root /) or with --live: for another root they would
+ * describe this machine instead.
  */
 #include "kc.h"
 
@@ -55,9 +59,14 @@ static int make_dirs(const char *out, const char *mac_dir)
     for (char *s = p + base + 1; ; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
+            struct stat st;
             *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            if (mkdir(p, 0755) != 0 &&
+                (errno != EEXIST || lstat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+                if (errno == EEXIST)
+                    errno = ENOTDIR;
                 goto done;
+            }
             *s = c;
             if (c == '\0')
                 break;
@@ -106,8 +115,14 @@ static void copy_mac_file(collector *c, const char *root, const char *mac_path, 
 
     if (src == NULL)
         goto oom;
-    if (access(src, F_OK) != 0)
-        goto done;
+    {
+        struct stat st;
+        if (lstat(src, &st) != 0) {
+            if (errno != ENOENT)
+                warn(c, src, strerror(errno));
+            goto done;
+        }
+    }
     if (kc_read_file(src, max, &data, &len, why, sizeof(why)) != 0) {
         warn(c, src, why);
         goto done;
@@ -120,12 +135,14 @@ static void copy_mac_file(collector *c, const char *root, const char *mac_path, 
     if (slash != NULL && slash != dir) {
         *slash = '\0';
         if (make_dirs(c->out, dir) != 0) {
-            warn(c, dst, strerror(errno));
+            int e = errno;
+            warn(c, dst, strerror(e));
             goto done;
         }
     }
     if (write_bytes(dst, data, len, 0644) != 0) {
-        warn(c, dst, strerror(errno));
+        int e = errno;
+        warn(c, dst, strerror(e));
         goto done;
     }
     note_file(c, mac_path, len, "copied");
@@ -140,7 +157,8 @@ done:
 }
 
 /* The approval database: a consistent copy through the backup API. */
-static void copy_database(collector *c, const char *root, const char *policy_db)
+static void copy_database(collector *c, const char *root, const char *policy_db,
+                          const char *scratch)
 {
     char *src = policy_db ? kc_strdup(policy_db) : kc_path_under_root(root, KC_POLICY_DB_MAC_PATH);
     char *dst = kc_asprintf("%s%s", c->out, KC_POLICY_DB_MAC_PATH);
@@ -154,7 +172,7 @@ static void copy_database(collector *c, const char *root, const char *policy_db)
         warn(c, "collect", "cannot prepare the database folder");
         goto done;
     }
-    kc_policydb_open(&db, src);
+    kc_policydb_open_in(&db, src, scratch);
     if (db.state == KC_DB_MISSING)
         goto done;
     if (db.state != KC_DB_OK) {
@@ -186,7 +204,16 @@ static void copy_database(collector *c, const char *root, const char *policy_db)
         }
         goto done;
     }
-    rc = sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* Create the file ourselves: 0600, never through a link, never over one. */
+    {
+        int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 || close(fd) != 0) {
+            int e = errno;
+            warn(c, dst, strerror(e));
+            goto done;
+        }
+    }
+    rc = sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc == SQLITE_OK) {
         b = sqlite3_backup_init(out, "main", (sqlite3 *)db.db, "main");
         if (b == NULL) {
@@ -240,7 +267,9 @@ static void copy_bundles(collector *c, const char *root, const kc_registry *reg)
 
 static void run_commands(collector *c, const kc_gather *g)
 {
-    for (int i = 0; i < KC_CAP_COUNT; i++) {
+    /* For another root the commands would describe this machine, not that
+     * Mac: run none (the manifest says so with "commands_run": false). */
+    for (int i = 0; g->live && i < KC_CAP_COUNT; i++) {
         const char *argv[4];
         kc_cmd_result r;
         char *path = kc_asprintf("%s/%s/%s", c->out, KC_CAPTURE_DIR, kc_capture_file(i));
@@ -257,12 +286,18 @@ static void run_commands(collector *c, const kc_gather *g)
             json_decref(args);
             continue;
         }
-        if (r.out != NULL && write_bytes(path, r.out, r.len, 0644) != 0)
-            warn(c, path, strerror(errno));
+        /* The reason first: a capture must never be trusted by mistake. */
         if (r.error != NULL) {
             warn(c, kc_capture_label(i), r.error);
-            if (write_bytes(errpath, r.error, strlen(r.error), 0644) != 0)
-                warn(c, errpath, strerror(errno));
+            if (write_bytes(errpath, r.error, strlen(r.error), 0644) != 0) {
+                int e = errno;
+                warn(c, errpath, strerror(e));
+                r.len = 0;
+            }
+        }
+        if (r.out != NULL && write_bytes(path, r.out, r.len, 0644) != 0) {
+            int e = errno;
+            warn(c, path, strerror(e));
         }
         for (int a = 0; a < 4 && argv[a]; a++)
             json_array_append_new(args, json_string(argv[a]));
@@ -279,7 +314,7 @@ static void run_commands(collector *c, const kc_gather *g)
 
 static int write_manifest(collector *c, const kc_gather *g)
 {
-    char when[32], *path = kc_asprintf("%s/%s/manifest.json", c->out, KC_CAPTURE_DIR);
+    char when[32], *text, *path = kc_asprintf("%s/%s/manifest.json", c->out, KC_CAPTURE_DIR);
     time_t now = time(NULL);
     struct tm tm;
     json_t *m;
@@ -288,13 +323,16 @@ static int write_manifest(collector *c, const kc_gather *g)
     if (path == NULL || gmtime_r(&now, &tm) == NULL ||
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         goto done;
-    m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:O, s:O}", "manifest_version", 1, "tool",
+    m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:O, s:O}", "manifest_version", 1, "tool",
                   KC_PROGRAM, "tool_version", KEXTCHECK_VERSION, "collected_at", when, "root",
-                  g->root, "files", c->files, "commands", c->commands);
+                  g->root, "commands_run", g->live, "files", c->files, "commands", c->commands);
     if (m == NULL)
         goto done;
-    rc = json_dump_file(m, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(m);
+    if (text != NULL)
+        rc = write_bytes(path, text, strlen(text), 0644);
+    free(text);
 done:
     free(path);
     return rc;
@@ -313,9 +351,22 @@ static int prepare_out(const char *out)
         kc_err(out, "%s", strerror(errno));
         return KC_EXIT_USAGE;
     }
+    {
+        struct stat st;
+        if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            kc_err(out, "exists and is not a folder");
+            return KC_EXIT_USAGE;
+        }
+        if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+            kc_err(out, "the folder must belong to the running user and be writable by "
+                        "nobody else (collect runs as root; others could redirect what it "
+                        "writes): use a new folder");
+            return KC_EXIT_USAGE;
+        }
+    }
     d = opendir(out);
     if (d == NULL) {
-        kc_err(out, "%s", errno == ENOTDIR ? "exists and is not a folder" : strerror(errno));
+        kc_err(out, "%s", strerror(errno));
         return KC_EXIT_USAGE;
     }
     while ((de = readdir(d)) != NULL)
@@ -344,11 +395,15 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
-    copy_database(&c, g->root, policy_db);
+    copy_database(&c, g->root, policy_db, capdir);
     copy_mac_file(&c, g->root, KC_SYSTEM_VERSION_PLIST, 1024 * 1024);
     copy_mac_file(&c, g->root, KC_MDM_POLICY_PLIST, 1024 * 1024);
     copy_mac_file(&c, g->root, KC_SYSEXT_DB_PLIST, 16 * 1024 * 1024);
     copy_bundles(&c, g->root, reg);
+    if (!g->live)
+        kc_err("collect", "%s is not /: spctl, csrutil and kextstat were not run, since they "
+                          "would describe this machine (pass --live to run them anyway)",
+               g->root);
     run_commands(&c, g);
     if (write_manifest(&c, g) != 0) {
         kc_err(out_dir, "cannot write the manifest");

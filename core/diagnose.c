@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     STEP_FIRST = 0,
@@ -76,14 +77,18 @@ const char *kc_policy_name(kc_policy p)
     return "unknown";
 }
 
-/* Adds a finding; the remediation is a NULL-terminated list of owned
- * strings (each may be NULL on OOM, which fails the call). */
+/* Adds a finding.  message and the n remediation steps are owned strings,
+ * freed here in every case; a NULL among them (out of memory) fails the
+ * call. */
 static int add_finding(kc_vendor_result *r, const char *code, kc_severity sev, int step,
-                       const char *kext, char *message, char **steps)
+                       const char *kext, char *message, char **steps, size_t n)
 {
     kc_finding *f;
     int rc = -1;
 
+    for (size_t i = 0; i < n; i++)
+        if (steps[i] == NULL)
+            goto done;
     f = realloc(r->findings, (r->n_findings + 1) * sizeof(*f));
     if (f == NULL)
         goto done;
@@ -101,13 +106,13 @@ static int add_finding(kc_vendor_result *r, const char *code, kc_severity sev, i
     r->n_findings++;
     if (kext != NULL && f->kext == NULL)
         goto done;
-    for (size_t i = 0; steps && steps[i]; i++)
+    for (size_t i = 0; i < n; i++)
         if (kc_strv_push(&f->remediation, steps[i]) != 0)
             goto done;
     rc = 0;
 done:
     free(message);
-    for (size_t i = 0; steps && steps[i]; i++)
+    for (size_t i = 0; i < n; i++)
         free(steps[i]);
     return rc;
 }
@@ -132,6 +137,18 @@ static int cite(kc_vendor_result *r, const char *fmt, ...)
 static const char *origin_of(const kc_source *src)
 {
     return src->origin ? src->origin : "(not read)";
+}
+
+/* Where approvals are clicked, by macOS version when it is known. */
+static const char *settings_pane(const kc_check_input *in)
+{
+    const kc_evidence *ev = in ? in->ev : NULL;
+
+    if (ev == NULL || !ev->os_src.ok || ev->os_major == 0)
+        return "System Preferences > Security & Privacy > General (System Settings > "
+               "Privacy & Security on macOS 13 and later)";
+    return ev->os_major >= 13 ? "System Settings > Privacy & Security"
+                              : "System Preferences > Security & Privacy > General";
 }
 
 static const char *developer_of(const kc_vendor *v, const kc_policy_row *row)
@@ -167,16 +184,16 @@ static int cite_bundle(kc_vendor_result *r, const char *what, const kc_bundle *b
                 b->version ? b->version : b->short_version ? b->short_version : "unknown");
 }
 
-static int finding_pending(kc_vendor_result *r, const kc_kext_result *k)
+static int finding_pending(kc_vendor_result *r, const kc_check_input *in,
+                           const kc_kext_result *k)
 {
     const kc_vendor *v = r->vendor;
     char *steps[4];
 
     steps[0] = kc_asprintf(
-        "Open System Preferences > Security & Privacy > General, click the lock and "
-        "authenticate, click Allow beside System software from developer \"%s\" was "
-        "blocked from loading, then restart the Mac.",
-        developer_of(v, k->row));
+        "Open %s, click the lock and authenticate, click Allow beside System software "
+        "from developer \"%s\" was blocked from loading, then restart the Mac.",
+        settings_pane(in), developer_of(v, k->row));
     steps[1] = kc_strdup(
         "No Allow button? Restart the Mac and look again: the button disappears 30 "
         "minutes after installation and a restart brings it back. When several "
@@ -188,21 +205,21 @@ static int finding_pending(kc_vendor_result *r, const kc_kext_result *k)
                     kc_asprintf("%s tried to load and is waiting for approval "
                                 "(kext_policy.allowed = 0)",
                                 k->bundle_id),
-                    steps) != 0)
+                    steps, 3) != 0)
         return -1;
     return cite_row(r, k);
 }
 
-static int finding_no_record(kc_vendor_result *r, const kc_kext_result *k)
+static int finding_no_record(kc_vendor_result *r, const kc_check_input *in,
+                             const kc_kext_result *k)
 {
     const kc_vendor *v = r->vendor;
     char *steps[3];
 
     steps[0] = kc_asprintf(
         "Restart the Mac: the kext's first attempt to load records it and brings up the "
-        "Allow button for \"%s\" in System Preferences > Security & Privacy; click it and "
-        "restart again.",
-        developer_of(v, NULL));
+        "Allow button for \"%s\" in %s; click it and restart again.",
+        developer_of(v, NULL), settings_pane(in));
     steps[1] = reinstall_step(v);
     steps[2] = NULL;
     if (add_finding(
@@ -210,22 +227,38 @@ static int finding_no_record(kc_vendor_result *r, const kc_kext_result *k)
             kc_asprintf("%s is installed but the approval database has no record of it: it "
                         "has not tried to load yet, or its approval was never recorded",
                         k->bundle_id),
-            steps) != 0 ||
+            steps, 2) != 0 ||
         cite_row(r, k) != 0)
         return -1;
     return cite_bundle(r, "installed", k->installed ? k->installed : k->staged);
 }
 
-/* The folder a shell in Recovery sees the Mac's root at. */
-static char *recovery_prefix(const char *root)
+/* The folder a shell in macOS Recovery sees the Mac's /Library under.  For
+ * the Mac itself (--root /) and for a collected snapshot, that is its
+ * startup disk under /Volumes (the "- Data" volume from macOS 10.15 on);
+ * for a mounted disk, the folder given.  *guessed tells that the disk's name
+ * is an assumption the admin must check. */
+static char *recovery_prefix(const kc_check_input *in, bool *guessed)
 {
-    char resolved[PATH_MAX];
+    char resolved[PATH_MAX], *manifest;
+    bool collected;
+    const kc_evidence *ev = in->ev;
     size_t n;
 
-    if (strcmp(root, "/") == 0)
-        return kc_strdup("/Volumes/Macintosh HD");
-    if (realpath(root, resolved) == NULL)
-        return kc_strdup(root);
+    *guessed = false;
+    manifest = kc_asprintf("%s/%s/manifest.json", in->root, KC_CAPTURE_DIR);
+    if (manifest == NULL)
+        return NULL;
+    collected = access(manifest, F_OK) == 0;
+    free(manifest);
+    if (realpath(in->root, resolved) == NULL)
+        kc_snprintf(resolved, sizeof(resolved), "%s", in->root);
+    if (collected || strcmp(resolved, "/") == 0) {
+        bool data = ev && ev->os_src.ok &&
+                    (ev->os_major > 10 || (ev->os_major == 10 && ev->os_minor >= 15));
+        *guessed = true;
+        return kc_strdup(data ? "/Volumes/Macintosh HD - Data" : "/Volumes/Macintosh HD");
+    }
     n = strlen(resolved);
     if (n > 1 && resolved[n - 1] == '/')
         resolved[n - 1] = '\0';
@@ -251,17 +284,18 @@ static const char *version_of(const kc_bundle *b)
 
 /* The article's staged-copy step: uninstall, back up and delete the staged
  * folder from Recovery (exact commands, the root's path quoted), reinstall. */
-static int staged_steps(const kc_vendor *v, const char *folder, const char *root,
+static int staged_steps(const kc_vendor *v, const char *folder, const kc_check_input *in,
                         char *steps[6])
 {
-    char *prefix = recovery_prefix(root);
+    bool guessed;
+    char *prefix = recovery_prefix(in, &guessed);
     char *src = NULL, *bak = NULL, *qsrc = NULL, *qbak = NULL;
     int rc = -1;
 
     memset(steps, 0, 6 * sizeof(char *));
     if (prefix == NULL)
         goto done;
-    src = kc_asprintf("%s%s", strcmp(prefix, "/") == 0 ? "" : prefix, folder);
+    src = kc_asprintf("%s%s", prefix, folder);
     bak = kc_asprintf("%s_bak", src ? src : "");
     qsrc = src ? kc_shell_quote(src) : NULL;
     qbak = bak ? kc_shell_quote(bak) : NULL;
@@ -270,12 +304,12 @@ static int staged_steps(const kc_vendor *v, const char *folder, const char *root
     steps[0] = kc_asprintf("Uninstall %s, then delete its staged copy from macOS Recovery "
                            "as the next steps show.", v->vendor);
     steps[1] = kc_asprintf(
-        "Restart holding Command-R to start macOS Recovery; in Disk Utility mount the "
-        "startup disk, quit Disk Utility and open Utilities > Terminal.%s",
-        strcmp(root, "/") == 0
-            ? " (The commands below assume the disk is named \"Macintosh HD\"; use "
-              "its name under /Volumes.)"
-            : "");
+        "Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: hold the "
+        "power button, then Options); in Disk Utility mount the startup disk, quit Disk "
+        "Utility and open Utilities > Terminal.%s",
+        guessed ? " The commands below assume the disk is named \"Macintosh HD\": use the "
+                  "name it has under /Volumes."
+                : "");
     steps[2] = kc_asprintf("Back up the staged folder: cp -R %s %s", qsrc, qbak);
     steps[3] = kc_asprintf("Delete it: rm -rf %s", qsrc);
     steps[4] = kc_asprintf("Restart the Mac and install %s again.", v->vendor);
@@ -297,18 +331,18 @@ done:
     return rc;
 }
 
-static int finding_stale(kc_vendor_result *r, const kc_kext_result *k, const char *root)
+static int finding_stale(kc_vendor_result *r, const kc_kext_result *k, const kc_check_input *in)
 {
     const kc_vendor *v = r->vendor;
     char *steps[6];
 
-    if (staged_steps(v, staged_folder_of(v, k->staged->path), root, steps) != 0)
+    if (staged_steps(v, staged_folder_of(v, k->staged->path), in, steps) != 0)
         return -1;
     if (add_finding(r, "STAGED_COPY_STALE", KC_SEV_CRITICAL, STEP_STAGED, k->bundle_id,
                     kc_asprintf("the staged copy of %s is version %s but the installed "
                                 "copy is version %s: macOS loads the stale staged copy",
                                 k->bundle_id, version_of(k->staged), version_of(k->installed)),
-                    steps) != 0 ||
+                    steps, 5) != 0 ||
         cite_bundle(r, "installed", k->installed) != 0)
         return -1;
     return cite_bundle(r, "staged", k->staged);
@@ -330,7 +364,7 @@ static int finding_staged_missing(kc_vendor_result *r, const kc_kext_result *k)
                     kc_asprintf("%s is approved and installed at %s, but has no staged "
                                 "copy under /Library/StagedExtensions",
                                 k->bundle_id, k->installed->path),
-                    steps) != 0 ||
+                    steps, 2) != 0 ||
         cite_bundle(r, "installed", k->installed) != 0)
         return -1;
     return cite(r, "files: no copy of %s under the staged paths", k->bundle_id);
@@ -361,7 +395,7 @@ static int findings_database(kc_vendor_result *r, const kc_check_input *in)
         if (add_finding(r, "POLICY_DB_UNREADABLE", KC_SEV_UNKNOWN, STEP_DATABASE, NULL,
                         kc_asprintf("the approval database %s could not be read: %s",
                                     db->path ? db->path : "(none)", why ? why : "unknown"),
-                        steps) != 0)
+                        steps, 1) != 0)
             return -1;
         return cite(r, "KextPolicy: state %s", kc_db_state_name(db->state));
     }
@@ -372,8 +406,9 @@ static int findings_database(kc_vendor_result *r, const kc_check_input *in)
             "not hold it.");
         return add_finding(r, "POLICY_TABLES_MISSING", KC_SEV_UNKNOWN, STEP_DATABASE, NULL,
                            kc_asprintf("the approval database %s has no approval tables: %s",
-                                       db->path, db->error ? db->error : "unknown"),
-                           steps);
+                                       db->path ? db->path : "(none)",
+                                       db->error ? db->error : "unknown"),
+                           steps, 1);
     }
     return 0;
 }
@@ -394,7 +429,7 @@ static int findings_bundles(kc_vendor_result *r, const kc_bundles *b)
                              "installing again.");
         steps[2] = NULL;
         if (add_finding(r, "BUNDLE_UNREADABLE", KC_SEV_WARNING, STEP_REINSTALL, k->bundle_id,
-                        kc_asprintf("%s: %s", k->path, k->error), steps) != 0)
+                        kc_asprintf("%s: %s", k->path, k->error), steps, 2) != 0)
             return -1;
     }
     return 0;
@@ -532,7 +567,7 @@ static int finding_mdm_profile(kc_vendor_result *r, const kc_check_input *in,
                     kc_asprintf("the installed MDM profile allows %s, but the approval "
                                 "database has not recorded that approval yet",
                                 k->bundle_id),
-                    steps) != 0 ||
+                    steps, 2) != 0 ||
         cite(r, "MDM profile (%s): allows team %s%s", origin_of(&in->ev->mdm_src),
              r->vendor->team_id,
              kc_strv_contains(&in->ev->mdm_teams, r->vendor->team_id) ? " (AllowedTeamIdentifiers)"
@@ -548,33 +583,36 @@ static int finding_loaded(kc_vendor_result *r, const kc_check_input *in,
     const kc_evidence *ev = in->ev;
     char *steps[6] = {NULL};
     const char *folder = NULL;
+    size_t n_steps;
 
     if (k->loaded == KC_YES) {
         if (add_finding(r, "KEXT_LOADED", KC_SEV_OK, 0, k->bundle_id,
                         kc_asprintf("%s is loaded (version %s)", k->bundle_id,
                                     k->loaded_entry->version ? k->loaded_entry->version : "?"),
-                        NULL) != 0)
+                        NULL, 0) != 0)
             return -1;
         return cite(r, "%s (%s): %s is listed", kc_capture_label(KC_CAP_LOADED),
                     origin_of(&ev->loaded_src), k->bundle_id);
     }
-    for (size_t i = 0; k->staged && i < v->staged_paths.n && folder == NULL; i++)
+    /* The staged-copy step names this kext's own staged folder, never
+     * another's: without a staged copy of it, reinstalling is the step. */
+    if (k->staged != NULL && staging_applies(e))
         folder = staged_folder_of(v, k->staged->path);
-    if (folder == NULL && v->staged_paths.n > 0)
-        folder = v->staged_paths.v[0];
-    if (staging_applies(e) && folder != NULL) {
-        if (staged_steps(v, folder, in->root, steps) != 0)
+    if (folder != NULL) {
+        if (staged_steps(v, folder, in, steps) != 0)
             return -1;
+        n_steps = 5;
     } else {
         steps[0] = kc_asprintf("Uninstall %s, restart, and install it again.", v->vendor);
         steps[1] = kc_asprintf("If it still does not load, collect the case (kextcheck "
                                "collect) for %s's support.", v->vendor);
+        n_steps = 2;
     }
     if (add_finding(r, "KEXT_NOT_LOADED", KC_SEV_CRITICAL,
-                    staging_applies(e) && folder ? STEP_STAGED : STEP_REINSTALL, k->bundle_id,
+                    folder ? STEP_STAGED : STEP_REINSTALL, k->bundle_id,
                     kc_asprintf("%s is %s but not loaded", k->bundle_id,
                                 approval_needed(e) ? "approved" : "allowed to load"),
-                    steps) != 0)
+                    steps, n_steps) != 0)
         return -1;
     if ((k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_PENDING) && cite_row(r, k) != 0)
         return -1;
@@ -588,7 +626,8 @@ static int finding_loaded(kc_vendor_result *r, const kc_check_input *in,
         return cite(r, "csrutil status (%s): SIP %s, Kext Signing %s%s", origin_of(&ev->sip_src),
                     ev->sip == KC_SIP_ENABLED    ? "enabled"
                     : ev->sip == KC_SIP_DISABLED ? "disabled"
-                                                 : "custom",
+                    : ev->sip == KC_SIP_CUSTOM   ? "custom configuration"
+                                                 : "unknown",
                     ev->kext_signing == KC_YES  ? "enabled"
                     : ev->kext_signing == KC_NO ? "disabled"
                                                 : "unknown",
@@ -609,7 +648,7 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
     case KC_POLICY_ALLOWED:
         rc = add_finding(r, "KEXT_APPROVED", KC_SEV_OK, 0, k->bundle_id,
                          kc_asprintf("%s is approved (kext_policy.allowed = 1)", k->bundle_id),
-                         NULL);
+                         NULL, 0);
         if (rc == 0)
             rc = cite_row(r, k);
         break;
@@ -619,7 +658,7 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
             kc_asprintf("%s is approved by an MDM profile (kext_policy_mdm, %s)", k->bundle_id,
                         k->mdm->bundle_id && k->mdm->bundle_id[0] ? "this kext"
                                                                   : "the whole team"),
-            NULL);
+            NULL, 0);
         if (rc == 0)
             rc = cite(r, "KextPolicy: kext_policy_mdm row for team %s%s%s", v->team_id,
                       k->mdm->bundle_id && k->mdm->bundle_id[0] ? " and " : " (all kexts)",
@@ -628,10 +667,13 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
     case KC_POLICY_PENDING:
         /* Without enforcement, or with the profile covering it, the row is
          * not what stops the kext: the vendor-level finding says so. */
+        /* A loaded kext is not waiting, whatever the row says. */
+        if (k->loaded == KC_YES)
+            break;
         if (k->mdm_profile)
             rc = finding_mdm_profile(r, in, k);
         else if (need)
-            rc = finding_pending(r, k);
+            rc = finding_pending(r, in, k);
         break;
     case KC_POLICY_NONE:
         if (!(on_disk || k->history ||
@@ -640,7 +682,7 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
         if (k->mdm_profile)
             rc = finding_mdm_profile(r, in, k);
         else if (need && k->loaded != KC_YES)
-            rc = finding_no_record(r, k);
+            rc = finding_no_record(r, in, k);
         break;
     case KC_POLICY_UNKNOWN:
         if (k->row != NULL && k->row->allowed < 0) {
@@ -652,20 +694,21 @@ static int kext_findings(kc_vendor_result *r, const kc_check_input *in, kc_kext_
                              kc_asprintf("the kext_policy row of %s holds an allowed value "
                                          "that is neither 1 nor 0",
                                          k->bundle_id),
-                             steps);
+                             steps, 1);
         }
         break;
     }
     if (rc != 0)
         return rc;
     /* Versions are compared only when both copies were read cleanly. */
-    if (k->installed && k->staged && !k->installed->error && !k->staged->error &&
+    if (staging_applies(&e) && k->installed && k->staged && !k->installed->error &&
+        !k->staged->error &&
         version_of(k->installed) && version_of(k->staged) &&
         !same(version_of(k->installed), version_of(k->staged)))
-        return finding_stale(r, k, in->root);
-    if (k->loaded != KC_UNKNOWN && on_disk &&
-        (k->loaded == KC_YES || k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM ||
-         !need))
+        return finding_stale(r, k, in);
+    if (k->loaded == KC_YES ||
+        (k->loaded == KC_NO && on_disk &&
+         (k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM || !need)))
         return finding_loaded(r, in, k, &e);
     if (k->installed && !k->staged && v->staged_paths.n > 0 && staging_applies(&e) &&
         !any_unreadable(&r->staged_bundles) &&
@@ -690,7 +733,7 @@ static int findings_enforcement(kc_vendor_result *r, const kc_check_input *in)
                         kc_asprintf("team %s is on the kext-consent list: its kexts load "
                                     "without the user's approval",
                                     v->team_id),
-                        NULL) != 0)
+                        NULL, 0) != 0)
             return -1;
         return cite(r, "spctl kext-consent list (%s): %s is listed",
                     origin_of(&ev->consent_list_src), v->team_id);
@@ -718,10 +761,10 @@ static int findings_enforcement(kc_vendor_result *r, const kc_check_input *in)
     if (add_finding(r, code, KC_SEV_WARNING, STEP_FIRST, NULL,
                     kc_asprintf("%s: approval is not enforced, so kexts load without it%s; "
                                 "the approval database is not the cause",
-                                what, e.consent_off ? "" : " and nothing is staged"),
-                    steps) != 0)
+                                what, e.sip_off || e.signing_off ? " and nothing is staged" : ""),
+                    steps, 2) != 0)
         return -1;
-    if (e.consent_off)
+    if (!e.sip_off && !e.signing_off)
         return cite(r, "spctl kext-consent status (%s): DISABLED",
                     origin_of(&ev->consent_status_src));
     return cite(r, "csrutil status (%s): SIP %s, Kext Signing %s", origin_of(&ev->sip_src),
@@ -744,8 +787,9 @@ static int finding_consent(kc_vendor_result *r, const kc_check_input *in)
     if (!not_loaded || ev == NULL || !ev->consent_list_src.ok || e.team_listed ||
         !staging_applies(&e) || e.consent_off)
         return 0;
-    steps[0] = kc_asprintf("Restart holding Command-R to start macOS Recovery, open "
-                           "Utilities > Terminal and run: spctl kext-consent add %s",
+    steps[0] = kc_asprintf("Start macOS Recovery (Intel: restart holding Command-R; Apple "
+                           "silicon: hold the power button, then Options), open Utilities > "
+                           "Terminal and run: spctl kext-consent add %s",
                            v->team_id);
     steps[1] = kc_asprintf("Check it with: spctl kext-consent list (%s must be listed)",
                            v->team_id);
@@ -755,7 +799,7 @@ static int finding_consent(kc_vendor_result *r, const kc_check_input *in)
                     kc_asprintf("team %s is not on the SIP kext-consent list; adding it lets "
                                 "its kexts load without the user's approval",
                                 v->team_id),
-                    steps) != 0 ||
+                    steps, 3) != 0 ||
         cite(r, "spctl kext-consent list (%s): %s is not among %zu listed teams",
              origin_of(&ev->consent_list_src), v->team_id, ev->consent_teams.n) != 0)
         return -1;
@@ -795,7 +839,7 @@ static int findings_team_mismatch(kc_vendor_result *r, const kc_check_input *in)
                                     "possible impostor, or wrong plugin data",
                                     id, team, v->team_id,
                                     hist ? "the load history" : "the approval table"),
-                        steps) != 0 ||
+                        steps, 3) != 0 ||
             cite(r, "KextPolicy: %s row (%s, %s)", hist ? "kext_load_history_v3" : "kext_policy",
                  team, id) != 0)
             return -1;
@@ -813,7 +857,7 @@ static int findings_team_mismatch(kc_vendor_result *r, const kc_check_input *in)
         if (add_finding(r, "TEAM_MISMATCH", KC_SEV_CRITICAL, STEP_FIRST, x->identifier,
                         kc_asprintf("system extension %s is registered under team %s, not %s",
                                     x->identifier, x->team_id, v->team_id),
-                        steps) != 0 ||
+                        steps, 1) != 0 ||
             cite(r, "system extensions (%s): %s, team %s", origin_of(&in->ev->sysext_src),
                  x->identifier, x->team_id) != 0)
             return -1;
@@ -831,31 +875,39 @@ static int findings_sysexts(kc_vendor_result *r, const kc_check_input *in)
         kc_severity sev = KC_SEV_WARNING;
         int step = STEP_REINSTALL;
         char *steps[3] = {NULL};
+        size_t n_steps = 1;
         if (x == NULL)
             continue;
-        if (strcmp(x->state, "activated_enabled") == 0) {
+        if (x->state == NULL) {
+            code = "SYSEXT_STATE_UNKNOWN";
+            msg = "has no state";
+            sev = KC_SEV_UNKNOWN;
+            step = STEP_DATABASE;
+            steps[0] = kc_strdup("Check it with: systemextensionsctl list");
+        } else if (strcmp(x->state, "activated_enabled") == 0) {
             code = "SYSEXT_ACTIVE";
             msg = "is active";
             sev = KC_SEV_OK;
             step = 0;
+            n_steps = 0;
         } else if (strcmp(x->state, "activated_waiting_for_user") == 0) {
             code = "SYSEXT_WAITING_FOR_USER";
             msg = "waits for the user to allow it";
             sev = KC_SEV_CRITICAL;
             step = STEP_ALLOW;
-            steps[0] = kc_asprintf("Open System Settings > Privacy & Security (System "
-                                   "Preferences > Security & Privacy on macOS 11 and 12), "
-                                   "click Allow for the system software from \"%s\", and "
-                                   "authenticate.",
-                                   developer_of(v, NULL));
+            steps[0] = kc_asprintf("Open %s, click Allow for the system software from \"%s\", "
+                                   "and authenticate.",
+                                   settings_pane(in), developer_of(v, NULL));
             steps[1] = kc_strdup("On managed Macs, an MDM com.apple.system-extension-policy "
                                  "payload that allows the team approves it without the user.");
+            n_steps = 2;
         } else if (strcmp(x->state, "activated_disabled") == 0) {
             code = "SYSEXT_DISABLED";
             msg = "is installed but disabled";
             steps[0] = kc_asprintf("Enable it in %s's app, or in System Settings > General > "
                                    "Login Items & Extensions on macOS 15.", v->vendor);
             steps[1] = reinstall_step(v);
+            n_steps = 2;
         } else if (strcmp(x->state, "activated_enabling") == 0) {
             code = "SYSEXT_ENABLING";
             msg = "is being enabled";
@@ -884,10 +936,11 @@ static int findings_sysexts(kc_vendor_result *r, const kc_check_input *in)
         }
         if (add_finding(r, code, sev, step, x->identifier,
                         kc_asprintf("system extension %s %s (state %s)", x->identifier, msg,
-                                    x->state),
-                        steps) != 0 ||
+                                    x->state ? x->state : "none"),
+                        steps, n_steps) != 0 ||
             cite(r, "system extensions (%s): %s, team %s, state %s",
-                 origin_of(&in->ev->sysext_src), x->identifier, x->team_id, x->state) != 0)
+                 origin_of(&in->ev->sysext_src), x->identifier,
+                 x->team_id ? x->team_id : "none", x->state ? x->state : "none") != 0)
             return -1;
     }
     return 0;
@@ -922,7 +975,7 @@ static int findings_sources(kc_vendor_result *r, const kc_check_input *in)
         if (add_finding(r, "EVIDENCE_UNREADABLE", KC_SEV_UNKNOWN, STEP_DATABASE, NULL,
                         kc_asprintf("%s could not be used: %s", list[i].label,
                                     list[i].src->error ? list[i].src->error : "unknown"),
-                        steps) != 0 ||
+                        steps, 1) != 0 ||
             cite(r, "%s", origin_of(list[i].src)) != 0)
             return -1;
     }
@@ -989,8 +1042,9 @@ int kc_diagnose(const kc_check_input *in, kc_vendor_result *r)
             if (!same(e->identifier, x->identifier) || !same(e->team_id, v->team_id))
                 continue;
             /* Several entries (upgrades): prefer an activated one, else the last. */
-            if (x->entry == NULL || strncmp(x->entry->state, "activated_", 10) != 0 ||
-                strncmp(e->state, "activated_", 10) == 0)
+            if (x->entry == NULL || !x->entry->state ||
+                strncmp(x->entry->state, "activated_", 10) != 0 ||
+                (e->state && strncmp(e->state, "activated_", 10) == 0))
                 x->entry = e;
         }
     }
@@ -999,16 +1053,31 @@ int kc_diagnose(const kc_check_input *in, kc_vendor_result *r)
         r->installed = r->installed || r->paths[i].present;
     for (size_t i = 0; i < r->n_sysexts; i++)
         r->installed = r->installed || r->sysexts[i].entry != NULL;
+    /* Its system extension registered under another team: TEAM_MISMATCH. */
+    for (size_t j = 0; in->ev && in->ev->sysext_src.ok && j < in->ev->n_sysexts; j++)
+        r->installed = r->installed || (in->ev->sysexts[j].identifier &&
+                                        kc_strv_contains(&v->sysexts,
+                                                         in->ev->sysexts[j].identifier));
     for (size_t i = 0; i < r->n_kexts; i++)
         r->installed = r->installed || r->kexts[i].loaded == KC_YES;
+    /* A product with only system extensions cannot be called absent when
+     * the system extension database could not be read. */
+    if (!r->installed && v->sysexts.n > 0 && in->ev && in->ev->sysext_src.present &&
+        !in->ev->sysext_src.ok)
+        r->installed = true;
     if (!r->installed) {
         r->status = KC_STATUS_NOT_INSTALLED;
-        return add_finding(r, "NOT_INSTALLED", KC_SEV_OK, 0, NULL,
-                           kc_asprintf("%s is not installed on this Mac: none of its paths "
-                                       "exist and the approval database has no row for "
-                                       "team %s",
-                                       v->vendor, v->team_id),
-                           NULL);
+        return add_finding(
+            r, "NOT_INSTALLED", KC_SEV_OK, 0, NULL,
+            in->db->state == KC_DB_OK
+                ? kc_asprintf("%s is not installed on this Mac: none of its paths exist and "
+                              "the approval database has no row for team %s",
+                              v->vendor, v->team_id)
+                : kc_asprintf("%s is not installed on this Mac: none of its paths exist (the "
+                              "approval database, which could not be read, was not consulted "
+                              "for team %s)",
+                              v->vendor, v->team_id),
+            NULL, 0);
     }
     if (findings_database(r, in) != 0 || findings_team_mismatch(r, in) != 0 ||
         findings_enforcement(r, in) != 0 || (in->ev && findings_sources(r, in) != 0))

@@ -213,6 +213,9 @@ typedef struct kc_policy_rows {
 /* Opens the database read-only without changing a byte of it or its
  * -wal/-shm files.  Never fails: the outcome is in db->state. */
 void kc_policydb_open(kc_policydb *db, const char *path);
+/* The same; a private copy, when one is needed, goes in a new folder under
+ * scratch (NULL: $TMPDIR or /tmp). */
+void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch);
 /* Rows of one team, plus rows that name one of its bundle IDs under
  * another team.  0, or -1 with db->error set (state stays OK). */
 int kc_policydb_query(kc_policydb *db, const char *team_id,

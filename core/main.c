@@ -342,7 +342,6 @@ static int cmd_collect(session *s)
     if (s->o.args.n != 2)
         return bad_usage("collect", "name exactly one folder to write the snapshot into");
     gather_setup(s, &g);
-    g.live = true;
     rc = check_root(g.root);
     if (rc != 0)
         return rc;

@@ -159,12 +159,13 @@ static void remove_private_copy(kc_policydb *db)
 
 /* Copies the database and its -wal into a fresh private folder; returns the
  * copy's path or NULL with why. */
-static char *make_private_copy(kc_policydb *db, const char *path, char *why, size_t whylen)
+static char *make_private_copy(kc_policydb *db, const char *path, const char *scratch,
+                               char *why, size_t whylen)
 {
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = scratch ? scratch : getenv("TMPDIR");
     char *tmpl = NULL, *copy = NULL, *from_wal = NULL, *to_wal = NULL, *result = NULL;
 
-    if (tmp == NULL || tmp[0] != '/')
+    if (tmp == NULL || (scratch == NULL && tmp[0] != '/'))
         tmp = "/tmp";
     tmpl = kc_asprintf("%s/kextcheck.XXXXXX", tmp);
     if (tmpl == NULL || mkdtemp(tmpl) == NULL) {
@@ -237,6 +238,11 @@ static kc_db_state state_for(int rc)
 
 void kc_policydb_open(kc_policydb *db, const char *path)
 {
+    kc_policydb_open_in(db, path, NULL);
+}
+
+void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
+{
     unsigned char header[100];
     char why[512];
     struct stat st;
@@ -287,7 +293,7 @@ void kc_policydb_open(kc_policydb *db, const char *path)
     } else if (wal && file_exists(path, "-shm")) {
         query = "mode=ro&readonly_shm=1";
     } else if (wal) {
-        open_path = make_private_copy(db, path, why, sizeof(why));
+        open_path = make_private_copy(db, path, scratch, why, sizeof(why));
         if (open_path == NULL) {
             set_state(db, KC_DB_UNREADABLE, "-wal without -shm, and %s", why);
             goto done;

@@ -49,7 +49,7 @@ grep -q '"code": "CONSENT_TEAM_NOT_LISTED"' "$work/live.json" && ok || bad "live
 grep -q "run: spctl kext-consent add E8P47U2H32" "$work/live.txt" && ok || bad "live: spctl step"
 
 # collect, then analyse the collected folder anywhere.
-"$bin" --config "$work/live.ini" --root "$work/fake" collect "$work/case" >"$work/collect.out" 2>&1
+"$bin" --config "$work/live.ini" --root "$work/fake" --live collect "$work/case" >"$work/collect.out" 2>&1
 st=$?
 [ "$st" = 0 ] && ok || { bad "collect: exit $st"; cat "$work/collect.out" >&2; }
 for f in var/db/SystemPolicyConfiguration/KextPolicy .kextcheck/manifest.json \
@@ -74,6 +74,27 @@ st=$?
 [ "$st" = 64 ] && ok || bad "collect into a non-empty folder: exit $st"
 grep -q "the folder is not empty" "$work/err" && ok || bad "collect: no reason given"
 
+# Without --live, collect from another root runs no command: their outputs
+# would describe this machine.  The case says so.
+"$bin" --config "$work/live.ini" --root "$work/fake" collect "$work/case-nolive" >/dev/null 2>&1
+grep -q '"commands_run": false' "$work/case-nolive/.kextcheck/manifest.json" && ok ||
+    bad "collect without --live ran the commands"
+[ ! -e "$work/case-nolive/.kextcheck/csrutil-status.txt" ] && ok || bad "collect wrote an output it did not run"
+# An existing folder must be the user's own and not writable by others.
+mkdir -p "$work/shared-dir" && chmod 777 "$work/shared-dir"
+"$bin" --config "$work/live.ini" --root "$work/fake" collect "$work/shared-dir" >/dev/null 2>"$work/err"
+st=$?
+[ "$st" = 64 ] && ok || bad "collect into a world-writable folder: exit $st"
+grep -q "writable by nobody else" "$work/err" && ok || bad "collect: no reason for the shared folder"
+# A WAL database without -shm is copied for reading inside the case, not in $TMPDIR.
+mkdir -p "$work/tmp" "$work/walroot"
+cp -R "$snaps/wal/." "$work/walroot/" && rm -f "$work/walroot/var/db/SystemPolicyConfiguration/KextPolicy-shm"
+TMPDIR="$work/tmp" "$bin" --config "$work/live.ini" --root "$work/walroot" collect "$work/case-wal" >/dev/null 2>&1
+[ -z "$(ls -A "$work/tmp")" ] && ok || bad "collect wrote into TMPDIR"
+"$bin" --no-config -P "$plugins" --root "$work/case-wal" --vendor trendmicro >/dev/null
+st=$?
+[ "$st" = 0 ] && ok || bad "collected WAL case: exit $st (the row only in -wal was lost?)"
+
 # A hanging, a missing and a flooding loaded-kext command.
 for case in hang missing flood; do
     conf "$work/$case.ini" "$work/bin/$case"
@@ -89,7 +110,7 @@ grep -q "did not finish within 2000 ms and was stopped" "$work/hang.json" && ok 
 grep -q "not found or not executable" "$work/missing.json" && ok || bad "missing: no reason"
 grep -q "printed more than 1048576 bytes" "$work/flood.json" && ok || bad "flood: no cap"
 # The same run, collected: the failure travels with the case.
-"$bin" --config "$work/hang.ini" --root "$work/fake" collect "$work/case-hang" >/dev/null 2>&1
+"$bin" --config "$work/hang.ini" --root "$work/fake" --live collect "$work/case-hang" >/dev/null 2>&1
 [ -f "$work/case-hang/.kextcheck/kextstat.txt.error" ] && ok || bad "collect: no .error for the hang"
 "$bin" --no-config -P "$plugins" --root "$work/case-hang" --format json >"$work/case-hang.json"
 "$jsoncheck" --same "$work/hang.json" "$work/case-hang.json" >/dev/null && ok ||

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,35 @@ static void timeout_kills_the_command(void **state)
     kc_cmd_result_free(&r);
 }
 
+/* A tool that closes its output and keeps running is stopped too. */
+static void timeout_after_output_closed(void **state)
+{
+    const char *const argv[] = {"/bin/sh", "-c", "echo bye; exec >&- 2>&-; sleep 30", NULL};
+    kc_cmd_result r;
+
+    (void)state;
+    assert_int_equal(kc_run_command(argv, 500, 4096, &r), 0);
+    assert_true(r.timed_out);
+    assert_non_null(strstr(r.error, "did not finish within 500 ms"));
+    assert_true(r.duration_ms < 10000);
+    kc_cmd_result_free(&r);
+}
+
+/* An ignored SIGPIPE in kextcheck must not be inherited by the tool. */
+static void signals_reset_in_child(void **state)
+{
+    const char *const argv[] = {"/bin/sh", "-c", "yes | head -c 10 >/dev/null; echo done", NULL};
+    kc_cmd_result r;
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+
+    (void)state;
+    assert_int_equal(kc_run_command(argv, 5000, 4096, &r), 0);
+    signal(SIGPIPE, old);
+    assert_null(r.error);
+    assert_string_equal(r.out, "done\n");
+    kc_cmd_result_free(&r);
+}
+
 static void output_is_capped(void **state)
 {
     const char *const argv[] = {"/usr/bin/yes", NULL};
@@ -124,6 +154,8 @@ int main(void)
         cmocka_unit_test(environment_is_clean),
         cmocka_unit_test(stdin_is_empty),
         cmocka_unit_test(timeout_kills_the_command),
+        cmocka_unit_test(timeout_after_output_closed),
+        cmocka_unit_test(signals_reset_in_child),
         cmocka_unit_test(output_is_capped),
         cmocka_unit_test(missing_command),
         cmocka_unit_test(relative_path_refused),
