@@ -74,7 +74,9 @@ static void usage(FILE *out)
             " 64  bad command line or configuration file\n"
             "When vendors differ, critical wins over warning, warning over could not check.\n"
             "'plugins' exits 0, or 3 when a plugin was refused or none was found;\n"
-            "'plugins validate' exits 0 when every file is valid, 1 otherwise.\n");
+            "'plugins validate' exits 0 when every file is valid, 1 otherwise.\n"
+            "'collect' exits 0, 64 when DIR is not new, or not an empty folder of the\n"
+            "running user's, and 3 when the snapshot could not be written.\n");
 }
 
 static int bad_usage(const char *what, const char *why)

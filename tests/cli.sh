@@ -63,6 +63,24 @@ printf '[network]\nproxy = x\n' >"$work/bad-section.ini"
 st=$(run --config "$work/bad-section.ini"); check bad-section 64 "$st"
 has bad-section "$work/err" "bad-section.ini:2: unknown section [network]"
 
+# Captured outputs given on the command line replace the snapshot's.
+printf 'System Integrity Protection status: disabled.\n' >"$work/sip-off.txt"
+printf 'Kernel Extension User Consent: ENABLED\n' >"$work/consent-on.txt"
+printf 'Allowed Team Identifiers:\nE8P47U2H32\n' >"$work/consent-list.txt"
+printf 'Index Refs Address Size Wired Name (Version) UUID <Linked Against>\n' >"$work/loaded.txt"
+st=$(run --no-config -P "$plugins" --root "$article" --sip-status "$work/sip-off.txt" --format json)
+check sip-status-file 2 "$st"
+has sip-status-file "$work/out" '"code": "SIP_DISABLED"'
+has sip-status-origin "$work/out" "\"origin\": \"file $work/sip-off.txt\""
+st=$(run --no-config -P "$plugins" --root "$snaps/no-record" --consent-status "$work/consent-on.txt" \
+    --consent-list "$work/consent-list.txt" --loaded "$work/loaded.txt" --format json)
+check consent-files 2 "$st"
+has consent-files "$work/out" '"code": "CONSENT_TEAM_LISTED"'
+has loaded-file "$work/out" '"code": "KEXT_NOT_LOADED"'
+st=$(run --no-config -P "$plugins" --root "$article" --loaded "$work/absent.txt" --format json)
+check loaded-file-missing 2 "$st"
+has loaded-file-missing "$work/out" '"code": "EVIDENCE_UNREADABLE"'
+
 # The database path override.
 st=$(run --no-config -P "$plugins" --root "$snaps/no-record" \
     --db "$snaps/approved-10.14/var/db/SystemPolicyConfiguration/KextPolicy")
