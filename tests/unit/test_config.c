@@ -6,62 +6,33 @@
 #include <cmocka.h>
 
 #include "kc.h"
+#include "testutil.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-typedef struct fixture {
-    char dir[4096];
-    char file[4200];
-} fixture;
+typedef tu_tmp fixture;
 
 static int setup(void **state)
 {
-    const char *base = getenv("KC_TEST_TMP");
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (f == NULL)
-        return -1;
-    if (base == NULL || base[0] == '\0')
-        base = "/tmp";
-    if (kc_snprintf(f->dir, sizeof(f->dir), "%s/kc-config-XXXXXX", base) != 0 ||
-        mkdtemp(f->dir) == NULL ||
-        kc_snprintf(f->file, sizeof(f->file), "%s/kextcheck.ini", f->dir) != 0) {
-        free(f);
-        return -1;
-    }
-    *state = f;
+    *state = tu_tmp_new("config", "kextcheck.ini");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-
-    unlink(f->file);
-    rmdir(f->dir);
-    free(f);
+    tu_tmp_free(*state);
     return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-
-    assert_non_null(fp);
-    assert_int_equal(fputs(text, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* Loads text; returns the result with cfg filled and why set. */
 static int load_text(const fixture *f, const char *text, kc_config *cfg, char *why,
                      size_t whylen)
 {
-    write_text(f->file, text);
+    tu_write_text(f->path, text);
     memset(cfg, 0, sizeof(*cfg));
     why[0] = '\0';
-    return kc_config_load(f->file, cfg, why, whylen);
+    return kc_config_load(f->path, cfg, why, whylen);
 }
 
 /* The text must be refused at line; why starts "FILE:LINE: " and holds word. */
@@ -71,7 +42,7 @@ static void expect_error(const fixture *f, const char *text, int line, const cha
     char why[1024], prefix[4300];
 
     assert_int_equal(load_text(f, text, &cfg, why, sizeof(why)), -1);
-    kc_snprintf(prefix, sizeof(prefix), "%s:%d: ", f->file, line);
+    kc_snprintf(prefix, sizeof(prefix), "%s:%d: ", f->path, line);
     if (strncmp(why, prefix, strlen(prefix)) != 0 || strstr(why, word) == NULL)
         print_error("got \"%s\", wanted prefix \"%s\" and \"%s\"\n", why, prefix, word);
     assert_int_equal(strncmp(why, prefix, strlen(prefix)), 0);
@@ -257,7 +228,7 @@ static void first_error_message_matches_line(void **state)
 
     assert_int_equal(load_text(f, "[kextcheck]\njunk here\nbogus = 1\n", &cfg, why, sizeof(why)),
                      -1);
-    kc_snprintf(want, sizeof(want), "%s:2: ", f->file);
+    kc_snprintf(want, sizeof(want), "%s:2: ", f->path);
     assert_int_equal(strncmp(why, want, strlen(want)), 0);
     if (strstr(why, "not an INI line") == NULL)
         print_error("line 2 is reported with another line's message: \"%s\"\n", why);

@@ -7,8 +7,8 @@
 #include <cmocka.h>
 
 #include "kc.h"
+#include "testutil.h"
 
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -250,15 +250,6 @@ static bool remediation_has(const kc_finding *f, const char *s)
 
 /* ---- fixture for tests that need a real root folder --------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D)
-        return rmdir(path);
-    return unlink(path);
-}
-
 typedef struct tmpdir {
     char dir[4096];
     char root[4200];
@@ -266,17 +257,14 @@ typedef struct tmpdir {
 
 static int setup_root(void **state)
 {
-    const char *base = getenv("KC_TEST_TMP");
     tmpdir *t = calloc(1, sizeof(*t));
 
     if (t == NULL)
         return -1;
-    if (base == NULL || base[0] == '\0')
-        base = "/tmp";
-    if (kc_snprintf(t->dir, sizeof(t->dir), "%s/kc-diagnose-XXXXXX", base) != 0 ||
-        mkdtemp(t->dir) == NULL ||
-        kc_snprintf(t->root, sizeof(t->root), "%s/Mac HD's copy", t->dir) != 0 ||
-        mkdir(t->root, 0700) != 0) {
+    tu_make_tmpdir(t->dir, sizeof(t->dir), "diagnose");
+    tu_join(t->root, sizeof(t->root), t->dir, "Mac HD's copy");
+    if (mkdir(t->root, 0700) != 0) {
+        tu_rm_tree(t->dir);
         free(t);
         return -1;
     }
@@ -288,7 +276,7 @@ static int teardown_root(void **state)
 {
     tmpdir *t = *state;
 
-    nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tu_rm_tree(t->dir);
     free(t);
     return 0;
 }
@@ -1973,16 +1961,12 @@ static void regression_recovery_commands_for_snapshot(void **state)
     char *cap = kc_asprintf("%s/%s", t->root, KC_CAPTURE_DIR);
     char *manifest = kc_asprintf("%s/%s/manifest.json", t->root, KC_CAPTURE_DIR);
     char *real = realpath(t->root, NULL);
-    FILE *fp;
 
     assert_non_null(cap);
     assert_non_null(manifest);
     assert_non_null(real);
     assert_int_equal(mkdir(cap, 0700), 0);
-    fp = fopen(manifest, "w");
-    assert_non_null(fp);
-    fputs("{\"manifest_version\": 1, \"tool\": \"kextcheck\"}\n", fp);
-    fclose(fp);
+    tu_write_text(manifest, "{\"manifest_version\": 1, \"tool\": \"kextcheck\"}\n");
     scene_init(&s);
     s.in.root = t->root;
     add_policy(&s, TEAM, GUARD, 1, NULL);

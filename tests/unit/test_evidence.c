@@ -9,12 +9,11 @@
 #include <cmocka.h>
 
 #include "kc.h"
+#include "testutil.h"
 
-#include <ftw.h>
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define TEAM "ABCDE12345"
@@ -713,55 +712,18 @@ static void text_too_large(void **state)
 
 /* ---- plist files ----------------------------------------------------------------- */
 
-typedef struct fixture {
-    char dir[4096];
-    char path[4200];
-} fixture;
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D)
-        return rmdir(path);
-    return unlink(path);
-}
+typedef tu_tmp fixture;
 
 static int setup(void **state)
 {
-    const char *base = getenv("KC_TEST_TMP");
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (f == NULL)
-        return -1;
-    if (base == NULL || base[0] == '\0')
-        base = "/tmp";
-    if (kc_snprintf(f->dir, sizeof(f->dir), "%s/kc-evidence-XXXXXX", base) != 0 ||
-        mkdtemp(f->dir) == NULL ||
-        kc_snprintf(f->path, sizeof(f->path), "%s/test.plist", f->dir) != 0) {
-        free(f);
-        return -1;
-    }
-    *state = f;
+    *state = tu_tmp_new("evidence", "test.plist");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
+    tu_tmp_free(*state);
     return 0;
-}
-
-static void write_bytes(const char *path, const char *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* Writes pl (and frees it) to the fixture's file, as binary or XML. */
@@ -777,7 +739,7 @@ static void write_plist(const fixture *f, plist_t pl, bool binary)
         plist_to_xml(pl, &data, &len);
     plist_free(pl);
     assert_non_null(data);
-    write_bytes(f->path, data, len);
+    tu_write_bytes(f->path, data, len);
     if (binary)
         plist_to_bin_free(data);
     else
@@ -972,9 +934,9 @@ static void mdm_policy_wrong_types(void **state)
         write_plist(f, strings(TEAM, NULL), binary);
         expect_read_fail(f, kc_read_mdm_policy, "the top level is an array");
     }
-    write_bytes(f->path, T("<?xml version=\"1.0\"?><plist><dict><key>A</key>"));
+    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist><dict><key>A</key>"));
     expect_read_fail(f, kc_read_mdm_policy, "damaged");
-    write_bytes(f->path, T("bplist00\xff\xff\xff\xff\xff\xff\xff\xff\xff"));
+    tu_write_bytes(f->path, T("bplist00\xff\xff\xff\xff\xff\xff\xff\xff\xff"));
     expect_read_fail(f, kc_read_mdm_policy, "damaged binary");
 }
 
@@ -1273,7 +1235,7 @@ static void sysext_db_wrong_types(void **state)
         write_plist(f, plist_new_array(), binary);
         expect_read_fail(f, kc_read_sysext_db, "top level is an array");
     }
-    write_bytes(f->path, T("short"));
+    tu_write_bytes(f->path, T("short"));
     expect_read_fail(f, kc_read_sysext_db, "too short");
 }
 

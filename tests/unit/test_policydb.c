@@ -7,10 +7,10 @@
 #include <cmocka.h>
 
 #include "kc.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,31 +46,15 @@ typedef struct fixture {
     char *saved_tmpdir;
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D)
-        return rmdir(path);
-    return unlink(path);
-}
-
 static int setup(void **state)
 {
-    const char *base = getenv("KC_TEST_TMP");
     const char *tmpdir = getenv("TMPDIR");
     fixture *f = calloc(1, sizeof(*f));
 
     if (f == NULL)
         return -1;
-    if (base == NULL || base[0] == '\0')
-        base = "/tmp";
-    if (kc_snprintf(f->dir, sizeof(f->dir), "%s/kc-policydb-XXXXXX", base) != 0 ||
-        mkdtemp(f->dir) == NULL ||
-        kc_snprintf(f->db, sizeof(f->db), "%s/KextPolicy", f->dir) != 0) {
-        free(f);
-        return -1;
-    }
+    tu_make_tmpdir(f->dir, sizeof(f->dir), "policydb");
+    tu_join(f->db, sizeof(f->db), f->dir, "KextPolicy");
     f->saved_tmpdir = tmpdir ? kc_strdup(tmpdir) : NULL;
     *state = f;
     return 0;
@@ -84,7 +68,7 @@ static int teardown(void **state)
         setenv("TMPDIR", f->saved_tmpdir, 1);
     else
         unsetenv("TMPDIR");
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tu_rm_tree(f->dir);
     free(f->saved_tmpdir);
     free(f);
     return 0;
@@ -195,15 +179,6 @@ static bool blob_has(const blob *b, const char *s)
     return false;
 }
 
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
-}
-
 /* The names in dir, sorted and joined by spaces (owned). */
 static char *listing(const char *dir)
 {
@@ -244,37 +219,6 @@ static const kc_policy_row *find_policy(const kc_policy_rows *r, const char *tea
             r->policy[i].bundle_id && strcmp(r->policy[i].bundle_id, bundle) == 0)
             return &r->policy[i];
     return NULL;
-}
-
-static bool valid_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    while (*p) {
-        unsigned c = *p, cp, min;
-        size_t len;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1f, min = 0x80;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0f, min = 0x800;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        p += len;
-    }
-    return true;
 }
 
 /* Opens path, which must be readable, and queries TEAM with ids. */
@@ -534,7 +478,7 @@ static void invalid_utf8_cleaned(void **state)
     p = find_policy(&rows, TEAM, "com.example.one");
     assert_non_null(p);
     assert_non_null(p->developer_name);
-    assert_true(valid_utf8(p->developer_name));
+    assert_true(tu_valid_utf8(p->developer_name, strlen(p->developer_name)));
     assert_memory_equal(p->developer_name, "Soci\xef\xbf\xbdt\xef\xbf\xbd ", 12);
     /* The bytes after the NUL are kept, the NUL replaced. */
     assert_non_null(strstr(p->developer_name, "\xef\xbf\xbdXZ"));
@@ -630,7 +574,7 @@ static void expect_state(const char *path, kc_db_state want, const char *word)
     assert_null(db.db);
     assert_null(db.tmpdir);
     assert_non_null(db.error);
-    assert_true(valid_utf8(db.error));
+    assert_true(tu_valid_utf8(db.error, strlen(db.error)));
     if (word != NULL) {
         if (strstr(db.error, word) == NULL)
             print_error("error \"%s\" lacks \"%s\"\n", db.error, word);
@@ -656,7 +600,7 @@ static void empty_file(void **state)
 {
     fixture *f = *state;
 
-    write_bytes(f->db, "", 0);
+    tu_write_bytes(f->db, "", 0);
     expect_state(f->db, KC_DB_NO_TABLES, "empty");
     assert_string_equal(kc_db_state_name(KC_DB_NO_TABLES), "no_tables");
 }
@@ -667,16 +611,16 @@ static void garbage_file(void **state)
     static const char text[] = "This is not a database.\nJust some notes about kexts.\n";
     char big[4096];
 
-    write_bytes(f->db, text, sizeof(text) - 1);
+    tu_write_bytes(f->db, text, sizeof(text) - 1);
     expect_state(f->db, KC_DB_CORRUPT, NULL);
     for (size_t i = 0; i < sizeof(big); i++)
         big[i] = (char)('a' + i % 26);
-    write_bytes(f->db, big, sizeof(big));
+    tu_write_bytes(f->db, big, sizeof(big));
     expect_state(f->db, KC_DB_CORRUPT, NULL);
     /* The right magic with a nonsense header after it. */
     memset(big, 0xab, sizeof(big));
     memcpy(big, "SQLite format 3", 16);
-    write_bytes(f->db, big, sizeof(big));
+    tu_write_bytes(f->db, big, sizeof(big));
     expect_state(f->db, KC_DB_CORRUPT, NULL);
     assert_string_equal(kc_db_state_name(KC_DB_CORRUPT), "corrupt");
 }

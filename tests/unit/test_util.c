@@ -6,9 +6,9 @@
 #include <cmocka.h>
 
 #include "kc.h"
+#include "testutil.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,45 +17,6 @@
 #define FFFD "\xef\xbf\xbd"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-/* True when s is well-formed UTF-8 (no NUL inside n, no overlong, no
- * surrogate, nothing above U+10FFFF). */
-static bool valid_utf8(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = p[i], cp, min;
-        size_t len;
-        if (c == 0)
-            return false;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) {
-            len = 2, cp = c & 0x1f, min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            len = 3, cp = c & 0x0f, min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (i + len > n)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 static size_t count_fffd(const char *s)
 {
@@ -72,7 +33,7 @@ static void expect_clean(const char *in, size_t n, const char *want)
     char *out = kc_utf8_clean(in, n);
 
     assert_non_null(out);
-    assert_true(valid_utf8(out, strlen(out)));
+    assert_true(tu_valid_utf8(out, strlen(out)));
     assert_string_equal(out, want);
     free(out);
 }
@@ -86,7 +47,7 @@ static void expect_replaced(const char *in, size_t n, const char *prefix, const 
 
     assert_non_null(out);
     ol = strlen(out);
-    assert_true(valid_utf8(out, ol));
+    assert_true(tu_valid_utf8(out, ol));
     assert_true(ol >= pl + 3 + sl);
     assert_memory_equal(out, prefix, pl);
     assert_memory_equal(out + ol - sl, suffix, sl);
@@ -98,48 +59,17 @@ static void expect_replaced(const char *in, size_t n, const char *prefix, const 
     free(out);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D)
-        return rmdir(path);
-    return unlink(path);
-}
-
-static void rm_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-typedef struct fixture {
-    char dir[4096];
-} fixture;
+typedef tu_tmp fixture;
 
 static int setup_tmp(void **state)
 {
-    const char *base = getenv("KC_TEST_TMP");
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (f == NULL)
-        return -1;
-    if (base == NULL || base[0] == '\0')
-        base = "/tmp";
-    if (kc_snprintf(f->dir, sizeof(f->dir), "%s/kc-util-XXXXXX", base) != 0 ||
-        mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    *state = f;
+    *state = tu_tmp_new("util", NULL);
     return 0;
 }
 
 static int teardown_tmp(void **state)
 {
-    fixture *f = *state;
-
-    rm_tree(f->dir);
-    free(f);
+    tu_tmp_free(*state);
     return 0;
 }
 
@@ -149,15 +79,6 @@ static char *path_in(const fixture *f, const char *name)
 
     assert_non_null(p);
     return p;
-}
-
-static void write_bytes(const char *path, const char *data, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* ---- kc_utf8_clean ------------------------------------------------------ */
@@ -340,7 +261,7 @@ static void read_file_ok(void **state)
     char *p = path_in(f, "ten"), *data = NULL, why[256] = "";
     size_t len = 99;
 
-    write_bytes(p, "0123\0" "6789", 10);
+    tu_write_bytes(p, "0123\0" "6789", 10);
     assert_int_equal(kc_read_file(p, 10, &data, &len, why, sizeof(why)), 0);
     assert_non_null(data);
     assert_int_equal(len, 10);
@@ -356,7 +277,7 @@ static void read_file_empty(void **state)
     char *p = path_in(f, "empty"), *data = NULL, why[256] = "";
     size_t len = 99;
 
-    write_bytes(p, "", 0);
+    tu_write_bytes(p, "", 0);
     assert_int_equal(kc_read_file(p, 0, &data, &len, why, sizeof(why)), 0);
     assert_non_null(data);
     assert_int_equal(len, 0);
@@ -371,7 +292,7 @@ static void read_file_size_cap(void **state)
     char *p = path_in(f, "big"), *data = (char *)"sentinel", why[256] = "";
     size_t len = 99;
 
-    write_bytes(p, "0123456789", 10);
+    tu_write_bytes(p, "0123456789", 10);
     assert_int_equal(kc_read_file(p, 9, &data, &len, why, sizeof(why)), -1);
     assert_null(data);
     assert_int_equal(len, 0);
@@ -386,7 +307,7 @@ static void read_file_symlink(void **state)
     char *data = (char *)"sentinel", why[256] = "";
     size_t len = 99;
 
-    write_bytes(target, "secret", 6);
+    tu_write_bytes(target, "secret", 6);
     assert_int_equal(symlink(target, link), 0);
     assert_int_equal(kc_read_file(link, 100, &data, &len, why, sizeof(why)), -1);
     assert_null(data);

@@ -1,0 +1,178 @@
+/* Plumbing shared by the cmocka unit tests (see testutil.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void tu_make_tmpdir(char *dir, size_t size, const char *tag)
+{
+    const char *base = getenv("KC_TEST_TMP");
+    int n;
+
+    if (base == NULL || base[0] == '\0')
+        base = "/tmp";
+    n = snprintf(dir, size, "%s/kc-%s-XXXXXX", base, tag);
+    if (n < 0 || (size_t)n >= size) {
+        fail_msg("temporary folder name under %s is longer than %zu bytes", base, size);
+        return;
+    }
+    if (mkdtemp(dir) == NULL)
+        fail_msg("mkdtemp %s: %s", dir, strerror(errno));
+}
+
+/* The entry nftw could not remove and why, for the failure message.  nftw
+ * passes no context to its callback, hence file-scope variables. */
+static char rm_failed[4096];
+static int rm_errno;
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    int rc;
+
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP || flag == FTW_D)
+        rc = rmdir(path);
+    else
+        rc = unlink(path);
+    if (rc != 0) {
+        rm_errno = errno;
+        /* Only for the message: a path cut short there is still useful. */
+        if (snprintf(rm_failed, sizeof(rm_failed), "%s", path) < 0)
+            rm_failed[0] = '\0';
+    }
+    return rc;
+}
+
+void tu_rm_tree(const char *path)
+{
+    rm_failed[0] = '\0';
+    rm_errno = 0;
+    if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+        int err = rm_errno != 0 ? rm_errno : errno;
+
+        fail_msg("removing %s: %s: %s", path, rm_failed[0] ? rm_failed : path, strerror(err));
+    }
+}
+
+void tu_join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+
+    if (n < 0 || (size_t)n >= size)
+        fail_msg("path %s/%s is longer than %zu bytes", dir, name, size);
+}
+
+tu_tmp *tu_tmp_new(const char *tag, const char *name)
+{
+    tu_tmp tmp, *t;
+
+    memset(&tmp, 0, sizeof(tmp));
+    tu_make_tmpdir(tmp.dir, sizeof(tmp.dir), tag);
+    /* Failing below, take the folder (still empty) away first. */
+    if (name != NULL) {
+        int n = snprintf(tmp.path, sizeof(tmp.path), "%s/%s", tmp.dir, name);
+
+        if (n < 0 || (size_t)n >= sizeof(tmp.path)) {
+            int rc = rmdir(tmp.dir);
+
+            fail_msg("path %s/%s is longer than %zu bytes%s", tmp.dir, name, sizeof(tmp.path),
+                     rc != 0 ? " (folder left behind)" : "");
+            return NULL;
+        }
+    }
+    t = malloc(sizeof(*t));
+    if (t == NULL) {
+        int rc = rmdir(tmp.dir);
+
+        fail_msg("out of memory for %s%s", tmp.dir, rc != 0 ? " (folder left behind)" : "");
+        return NULL;
+    }
+    *t = tmp;
+    return t;
+}
+
+void tu_tmp_free(tu_tmp *t)
+{
+    char dir[sizeof(t->dir)];
+
+    /* Freed first, so that a failure to remove the folder leaks nothing. */
+    memcpy(dir, t->dir, sizeof(dir));
+    free(t);
+    tu_rm_tree(dir);
+}
+
+void tu_write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    size_t done;
+
+    if (fp == NULL) {
+        fail_msg("fopen %s: %s", path, strerror(errno));
+        return;
+    }
+    done = fwrite(data, 1, n, fp);
+    if (done != n) {
+        int err = errno;
+
+        /* Already failing: the fwrite error is the one to report. */
+        (void)fclose(fp);
+        fail_msg("fwrite %s: %zu of %zu bytes written: %s", path, done, n, strerror(err));
+        return;
+    }
+    if (fclose(fp) != 0)
+        fail_msg("fclose %s: %s", path, strerror(errno));
+}
+
+void tu_write_text(const char *path, const char *text)
+{
+    tu_write_bytes(path, text, strlen(text));
+}
+
+bool tu_valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = p[i], cp, min;
+        size_t len;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2, cp = c & 0x1f, min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3, cp = c & 0x0f, min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}

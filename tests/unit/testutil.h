@@ -1,0 +1,54 @@
+/* Plumbing shared by the cmocka unit tests: temporary folders, writing
+ * files, a UTF-8 check built independently of core/util.c.
+ *
+ * Every function checks each call it makes.  A failure is reported through
+ * cmocka (fail_msg), which ends the running test, setup or teardown, so the
+ * callers need not check anything themselves.  Call these only from inside
+ * a cmocka test, setup or teardown. */
+#ifndef KC_TESTUTIL_H
+#define KC_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Makes a new, empty folder "BASE/kc-TAG-XXXXXX" (mkdtemp, mode 0700) and
+ * writes its path, NUL-terminated, to dir (size bytes).  BASE is
+ * $KC_TEST_TMP, or /tmp when that is unset or empty.  Remove it with
+ * tu_rm_tree. */
+void tu_make_tmpdir(char *dir, size_t size, const char *tag);
+
+/* Removes path and everything below it, depth first, without following
+ * symbolic links (a link is removed, not its target). */
+void tu_rm_tree(const char *path);
+
+/* A temporary folder for the tests of one file, with one path inside it. */
+typedef struct tu_tmp {
+    char dir[4096];  /* the folder, made by tu_make_tmpdir */
+    char path[4200]; /* "DIR/NAME" (tu_tmp_new's name), or "" */
+} tu_tmp;
+
+/* Makes a folder as tu_make_tmpdir(..., tag) does and returns it (owned;
+ * free with tu_tmp_free), with path set to DIR/NAME when name is not NULL.
+ * Nothing is created at path.  Meant for a cmocka setup function. */
+tu_tmp *tu_tmp_new(const char *tag, const char *name);
+
+/* Removes t's folder with everything in it (tu_rm_tree) and frees t.
+ * Meant for a cmocka teardown function. */
+void tu_tmp_free(tu_tmp *t);
+
+/* Writes "DIR/NAME", NUL-terminated, to buf (size bytes); the test fails
+ * rather than cut the path short. */
+void tu_join(char *buf, size_t size, const char *dir, const char *name);
+
+/* Creates or truncates path and writes the n bytes of data to it. */
+void tu_write_bytes(const char *path, const void *data, size_t n);
+
+/* Creates or truncates path and writes the string text (without its NUL). */
+void tu_write_text(const char *path, const char *text);
+
+/* True when the n bytes at s are well-formed UTF-8: no NUL byte, no
+ * overlong form, no surrogate, nothing above U+10FFFF, no sequence cut by
+ * the end.  For a C string pass strlen(s). */
+bool tu_valid_utf8(const char *s, size_t n);
+
+#endif
