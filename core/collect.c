@@ -169,13 +169,18 @@ static void copy_database(collector *c, const char *root, const char *policy_db,
     int rc;
 
     memset(&db, 0, sizeof(db));
-    if (src == NULL || dst == NULL || make_dirs(c->out, "/var/db/SystemPolicyConfiguration") != 0) {
-        warn(c, "collect", "cannot prepare the database folder");
+    if (src == NULL || dst == NULL) {
+        warn(c, "collect", "out of memory");
         goto done;
     }
     kc_policydb_open_in(&db, src, scratch);
     if (db.state == KC_DB_MISSING)
         goto done;
+    if (make_dirs(c->out, "/var/db/SystemPolicyConfiguration") != 0) {
+        int e = errno;
+        warn(c, "collect", strerror(e));
+        goto done;
+    }
     if (db.state != KC_DB_OK) {
         /* Keep the damaged evidence as it is, with its log files. */
         static const char *const suffix[] = {"", "-wal", "-shm"};
@@ -411,10 +416,16 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
-    printf("kextcheck: collected %zu files and %zu command outputs into %s%s\n"
-           "Analyse it anywhere with: kextcheck --root %s\n",
-           json_array_size(c.files), json_array_size(c.commands), out_dir,
-           c.warnings ? " (with the warnings above)" : "", out_dir);
+    {
+        size_t failed = 0, i;
+        json_t *cmd;
+        json_array_foreach(c.commands, i, cmd)
+            failed += json_is_string(json_object_get(cmd, "error"));
+        printf("kextcheck: copied %zu files into %s and ran %zu commands (%zu failed)%s\n"
+               "Analyse it anywhere with: kextcheck --root %s\n",
+               json_array_size(c.files), out_dir, json_array_size(c.commands), failed,
+               c.warnings ? "; see the warnings above" : "", out_dir);
+    }
     rc = fflush(stdout) == 0 ? KC_EXIT_OK : KC_EXIT_UNKNOWN;
 done:
     json_decref(c.files);
