@@ -150,6 +150,16 @@ typedef struct blob {
     size_t len;
 } blob;
 
+/* Asserts that after holds exactly the bytes of before, then frees both. */
+static void expect_same_bytes(blob *before, blob *after)
+{
+    assert_int_equal(after->len, before->len);
+    assert_memory_equal(after->data, before->data, before->len);
+    free(before->data);
+    free(after->data);
+    before->data = after->data = NULL;
+}
+
 static blob slurp(const char *path)
 {
     blob b = {NULL, 0};
@@ -703,10 +713,7 @@ static void rollback_db_untouched(void **state)
     after = slurp(f->db);
     names_after = listing(f->dir);
     assert_string_equal(names_after, names_before);
-    assert_int_equal(after.len, before.len);
-    assert_memory_equal(after.data, before.data, before.len);
-    free(before.data);
-    free(after.data);
+    expect_same_bytes(&before, &after);
     free(names_before);
     free(names_after);
     kc_strv_free(&ids);
@@ -762,19 +769,10 @@ static void wal_in_place(void **state)
     shm1 = slurp(shm);
     names_after = listing(f->dir);
     assert_string_equal(names_after, names_before);
-    assert_int_equal(db1.len, db0.len);
-    assert_memory_equal(db1.data, db0.data, db0.len);
-    assert_int_equal(wal1.len, wal0.len);
-    assert_memory_equal(wal1.data, wal0.data, wal0.len);
-    assert_int_equal(shm1.len, shm0.len);
-    assert_memory_equal(shm1.data, shm0.data, shm0.len);
+    expect_same_bytes(&db0, &db1);
+    expect_same_bytes(&wal0, &wal1);
+    expect_same_bytes(&shm0, &shm1);
 
-    free(db0.data);
-    free(wal0.data);
-    free(shm0.data);
-    free(db1.data);
-    free(wal1.data);
-    free(shm1.data);
     free(names_before);
     free(names_after);
     free(wal);
@@ -834,15 +832,9 @@ static void wal_without_shm(void **state)
     assert_string_equal(names_after, names_before);
     db1 = slurp(f->db);
     wal1 = slurp(wal);
-    assert_int_equal(db1.len, db0.len);
-    assert_memory_equal(db1.data, db0.data, db0.len);
-    assert_int_equal(wal1.len, wal0.len);
-    assert_memory_equal(wal1.data, wal0.data, wal0.len);
+    expect_same_bytes(&db0, &db1);
+    expect_same_bytes(&wal0, &wal1);
 
-    free(db0.data);
-    free(wal0.data);
-    free(db1.data);
-    free(wal1.data);
     free(names_before);
     free(names_after);
     free(names_priv);
@@ -888,10 +880,7 @@ static void wal_without_wal_file(void **state)
     names_after = listing(f->dir);
     assert_string_equal(names_after, names_before);
     db1 = slurp(f->db);
-    assert_int_equal(db1.len, db0.len);
-    assert_memory_equal(db1.data, db0.data, db0.len);
-    free(db0.data);
-    free(db1.data);
+    expect_same_bytes(&db0, &db1);
     free(names_before);
     free(names_after);
     kc_strv_free(&ids);
