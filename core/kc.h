@@ -514,4 +514,11 @@ int kc_report_json(FILE *out, const kc_report *rep);
 int kc_report_plugins_text(FILE *out, const kc_registry *reg);
 int kc_report_plugins_json(FILE *out, const kc_registry *reg);
 
+/* ---- cli.c ----------------------------------------------------------- */
+
+/* The whole program: parses argv, runs the command, returns the exit code
+ * (stdout and stderr as documented in --help).  main() only calls this, so
+ * tests and fuzzers can run the program in process. */
+int kc_cli_main(int argc, char **argv);
+
 #endif /* KC_H */
