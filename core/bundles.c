@@ -3,26 +3,26 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PLIST_MAX_BYTES (1024 * 1024)
 #define MAX_DEPTH 6
 #define MAX_BUNDLES 256
 #define MAX_ENTRIES 20000
 
-void *kc_plist_read(const char *path, char *why, size_t whylen)
+void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen)
 {
-    char *data = NULL;
-    size_t len = 0;
     plist_t root = NULL;
 
-    if (kc_read_file(path, PLIST_MAX_BYTES, &data, &len, why, whylen) != 0)
-        return NULL;
     if (len < 8) {
         kc_snprintf(why, whylen, "too short to be a property list");
+    } else if (len > PLIST_MAX_BYTES) {
+        kc_snprintf(why, whylen, "larger than %d bytes", PLIST_MAX_BYTES);
     } else if (plist_is_binary(data, (uint32_t)len)) {
         plist_from_bin(data, (uint32_t)len, &root);
         if (root == NULL)
@@ -32,6 +32,18 @@ void *kc_plist_read(const char *path, char *why, size_t whylen)
         if (root == NULL)
             kc_snprintf(why, whylen, "damaged XML property list");
     }
+    return root;
+}
+
+void *kc_plist_read(const char *path, char *why, size_t whylen)
+{
+    char *data = NULL;
+    size_t len = 0;
+    plist_t root;
+
+    if (kc_read_file(path, PLIST_MAX_BYTES, &data, &len, why, whylen) != 0)
+        return NULL;
+    root = kc_plist_parse(data, len, why, whylen);
     free(data);
     return root;
 }
@@ -55,34 +67,74 @@ static int dict_string(plist_t dict, const char *key, char **out)
     return *out ? 1 : -1;
 }
 
-static int add_bundle(kc_bundles *b, const char *root_path, const char *mac_path)
+/* Reads Contents/Info.plist of the bundle folder bfd (never through a
+ * link) into a plist, or NULL with why. */
+static plist_t read_info(int bfd, char *why, size_t whylen)
 {
-    char why[256];
-    char *info = NULL;
+    int cfd = openat(bfd, "Contents", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    char *data = NULL;
+    size_t len = 0;
     plist_t pl = NULL;
+
+    if (cfd < 0) {
+        kc_snprintf(why, whylen, "%s", errno == ELOOP || errno == ENOTDIR
+                                           ? "not a folder"
+                                           : strerror(errno));
+        return NULL;
+    }
+    if (kc_read_file_at(cfd, "Info.plist", PLIST_MAX_BYTES, &data, &len, why, whylen) == 0)
+        pl = kc_plist_parse(data, len, why, whylen);
+    free(data);
+    close(cfd);
+    return pl;
+}
+
+/* Adds an entry for mac_path; error (copied) says why it has no Info.plist
+ * data, or NULL. */
+static kc_bundle *push_bundle(kc_bundles *b, const char *mac_path, const char *error)
+{
     kc_bundle *k;
-    int rc = -1, r;
 
     if (b->n == MAX_BUNDLES) {
         b->truncated = true;
-        return 0;
+        return NULL;
     }
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 8;
         kc_bundle *items = realloc(b->items, cap * sizeof(*items));
         if (items == NULL)
-            return -1;
+            return NULL;
         b->items = items;
         b->cap = cap;
     }
     k = &b->items[b->n];
     memset(k, 0, sizeof(*k));
     k->path = kc_utf8_clean(mac_path, strlen(mac_path));
-    info = kc_asprintf("%s/Contents/Info.plist", root_path);
-    if (k->path == NULL || info == NULL)
-        goto done;
+    k->error = error ? kc_strdup(error) : NULL;
+    if (k->path == NULL || (error != NULL && k->error == NULL)) {
+        free(k->path);
+        free(k->error);
+        return NULL;
+    }
     b->n++;
-    pl = kc_plist_read(info, why, sizeof(why));
+    return k;
+}
+
+static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
+{
+    char why[256];
+    plist_t pl = NULL;
+    kc_bundle *k;
+    int r;
+
+    if (b->n == MAX_BUNDLES) {
+        b->truncated = true;
+        return 0;
+    }
+    k = push_bundle(b, mac_path, NULL);
+    if (k == NULL)
+        return -1;
+    pl = read_info(bfd, why, sizeof(why));
     if (pl == NULL) {
         k->error = kc_asprintf("Contents/Info.plist: %s", why);
     } else if (plist_get_node_type(pl) != PLIST_DICT) {
@@ -94,12 +146,9 @@ static int add_bundle(kc_bundles *b, const char *root_path, const char *mac_path
                dict_string(pl, "CFBundleShortVersionString", &k->short_version) < 0) {
         k->error = kc_strdup("Contents/Info.plist: a version key is not a string");
     }
-    rc = 0;
-done:
     if (pl != NULL)
         plist_free(pl);
-    free(info);
-    return rc;
+    return 0;
 }
 
 static bool is_kext_name(const char *name)
@@ -108,48 +157,70 @@ static bool is_kext_name(const char *name)
     return n > 5 && strcmp(name + n - 5, ".kext") == 0;
 }
 
-/* Walks a folder for *.kext bundles (never following symbolic links). */
-static int walk(kc_bundles *b, const char *root_path, const char *mac_path, int depth,
-                size_t *entries)
+static int open_subdir(int dfd, const char *name)
+{
+    return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Walks the folder dfd (taken: closed here) for *.kext bundles, never
+ * following a symbolic link. */
+static int walk(kc_bundles *b, int dfd, const char *mac_path, int depth, size_t *entries)
 {
     DIR *d;
     struct dirent *de;
     int rc = 0;
 
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH) {
+        close(dfd);
         return 0;
-    d = opendir(root_path);
-    if (d == NULL)
+    }
+    d = fdopendir(dfd);
+    if (d == NULL) {
+        close(dfd);
         return 0;
+    }
     while (rc == 0 && (de = readdir(d)) != NULL) {
         struct stat st;
-        char *rp, *mp;
+        char *mp;
+        int cfd;
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         if (++*entries > MAX_ENTRIES) {
             b->truncated = true;
             break;
         }
-        rp = kc_asprintf("%s/%s", root_path, de->d_name);
-        mp = kc_asprintf("%s/%s", mac_path, de->d_name);
-        if (rp == NULL || mp == NULL) {
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(st.st_mode))
+            continue;
+        cfd = open_subdir(dirfd(d), de->d_name);
+        if (cfd < 0)
+            continue;
+        mp = kc_asprintf("%s%s%s", mac_path, strcmp(mac_path, "/") == 0 ? "" : "/",
+                         de->d_name);
+        if (mp == NULL) {
+            close(cfd);
             rc = -1;
-        } else if (lstat(rp, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (is_kext_name(de->d_name)) {
-                rc = add_bundle(b, rp, mp);
-                /* Kexts nested in a kext live in Contents/PlugIns. */
-                if (rc == 0) {
-                    char *prp = kc_asprintf("%s/Contents/PlugIns", rp);
-                    char *pmp = kc_asprintf("%s/Contents/PlugIns", mp);
-                    rc = prp && pmp ? walk(b, prp, pmp, depth + 1, entries) : -1;
-                    free(prp);
-                    free(pmp);
+        } else if (is_kext_name(de->d_name)) {
+            rc = add_bundle(b, cfd, mp);
+            /* Kexts nested in a kext live in Contents/PlugIns. */
+            if (rc == 0) {
+                int contents = open_subdir(cfd, "Contents");
+                int plugins = contents >= 0 ? open_subdir(contents, "PlugIns") : -1;
+                char *pmp = plugins >= 0 ? kc_asprintf("%s/Contents/PlugIns", mp) : NULL;
+                if (plugins >= 0 && pmp == NULL) {
+                    close(plugins);
+                    rc = -1;
+                } else if (plugins >= 0) {
+                    rc = walk(b, plugins, pmp, depth + 1, entries);
                 }
-            } else {
-                rc = walk(b, rp, mp, depth + 1, entries);
+                free(pmp);
+                if (contents >= 0)
+                    close(contents);
             }
+            close(cfd);
+        } else {
+            rc = walk(b, cfd, mp, depth + 1, entries);
         }
-        free(rp);
         free(mp);
     }
     closedir(d);
@@ -161,23 +232,37 @@ static int cmp_bundle(const void *a, const void *b)
     return strcmp(((const kc_bundle *)a)->path, ((const kc_bundle *)b)->path);
 }
 
-int kc_bundles_scan(const char *root, const char *mac_path, kc_bundles *out)
+int kc_bundles_scan(const kc_rootfs *fs, const char *mac_path, kc_bundles *out)
 {
-    char *full = kc_path_under_root(root, mac_path);
+    kc_rootfs_ref ref;
     struct stat st;
     size_t entries = 0, first = out->n;
-    int rc = -1;
+    int err = kc_rootfs_resolve(fs, mac_path, true, &ref), dfd = -1, rc = -1;
 
-    if (full == NULL)
-        return -1;
-    if (lstat(full, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (err == ENOENT || err == ENOTDIR)
+        return 0;
+    if (err != 0) {
+        /* There, but not usable (a link out of the root, a loop): say so
+         * as an unreadable bundle rather than call the product absent. */
+        char why[256];
+        kc_snprintf(why, sizeof(why), "%s", kc_rootfs_strerror(err));
+        return push_bundle(out, mac_path, why) != NULL || out->truncated ? 1 : -1;
+    }
+    if (fstatat(ref.dirfd, ref.name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) {
         rc = 0;
         goto done;
     }
-    if (is_kext_name(mac_path))
-        rc = add_bundle(out, full, mac_path);
-    else
-        rc = walk(out, full, mac_path, 0, &entries);
+    dfd = open_subdir(ref.dirfd, ref.name);
+    if (dfd < 0) {
+        rc = 0;
+        goto done;
+    }
+    if (is_kext_name(mac_path)) {
+        rc = add_bundle(out, dfd, mac_path);
+        close(dfd);
+    } else {
+        rc = walk(out, dfd, mac_path, 0, &entries);
+    }
     if (rc == 0) {
         /* readdir order differs between file systems: sort what was found. */
         if (out->n - first > 1)
@@ -185,7 +270,7 @@ int kc_bundles_scan(const char *root, const char *mac_path, kc_bundles *out)
         rc = 1;
     }
 done:
-    free(full);
+    kc_rootfs_ref_free(&ref);
     return rc;
 }
 

@@ -12,8 +12,6 @@
 #include <mach-o/dyld.h>
 #endif
 
-#define KC_POLICY_DB_PATH "/var/db/SystemPolicyConfiguration/KextPolicy"
-
 typedef enum { FORMAT_TEXT, FORMAT_JSON } out_format;
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
@@ -308,10 +306,11 @@ static const char *root_of(const session *s)
     return s->o.root ? s->o.root : s->cfg.root ? s->cfg.root : "/";
 }
 
-static void gather_setup(const session *s, kc_gather *g)
+static void gather_setup(const session *s, const kc_rootfs *fs, kc_gather *g)
 {
     memset(g, 0, sizeof(*g));
     g->root = root_of(s);
+    g->fs = fs;
     g->live = s->o.live || strcmp(g->root, "/") == 0;
     g->spctl = s->cfg.cmd_spctl;
     g->csrutil = s->cfg.cmd_csrutil;
@@ -321,16 +320,13 @@ static void gather_setup(const session *s, kc_gather *g)
         g->files[i] = s->o.capture_files[i];
 }
 
-static int check_root(const char *root)
+/* Opens the root to inspect: 0, or exit 64 with a message. */
+static int open_root(const char *root, kc_rootfs *fs)
 {
-    struct stat st;
+    char why[512];
 
-    if (stat(root, &st) != 0) {
-        kc_err(root, "%s", strerror(errno));
-        return KC_EXIT_USAGE;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        kc_err(root, "not a folder (--root names the Mac's root or a snapshot folder)");
+    if (kc_rootfs_open(fs, root, why, sizeof(why)) != 0) {
+        kc_err(root, "%s", why);
         return KC_EXIT_USAGE;
     }
     return 0;
@@ -339,20 +335,25 @@ static int check_root(const char *root)
 static int cmd_collect(session *s)
 {
     kc_gather g;
+    kc_rootfs fs;
     int rc;
 
     if (s->o.args.n != 2)
         return bad_usage("collect", "name exactly one folder to write the snapshot into");
-    gather_setup(s, &g);
-    rc = check_root(g.root);
+    rc = open_root(root_of(s), &fs);
     if (rc != 0)
         return rc;
-    if (load_plugins(s) != 0)
+    gather_setup(s, &fs, &g);
+    if (load_plugins(s) != 0) {
+        kc_rootfs_close(&fs);
         return -1;
+    }
     for (size_t i = 0; i < s->reg.n_refused; i++)
         kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
-    return kc_collect(&g, s->o.policy_db ? s->o.policy_db : s->cfg.policy_db, &s->reg,
-                      s->o.args.v[1]);
+    rc = kc_collect(&g, s->o.policy_db ? s->o.policy_db : s->cfg.policy_db, &s->reg,
+                    s->o.args.v[1]);
+    kc_rootfs_close(&fs);
+    return rc;
 }
 
 static int cmd_check(session *s)
@@ -361,20 +362,20 @@ static int cmd_check(session *s)
     kc_policydb db;
     kc_vendor_result *results = NULL;
     size_t n_results = 0;
-    char *db_path = NULL;
-    const char *root = root_of(s);
+    const char *root = root_of(s), *db_file = o->policy_db ? o->policy_db : s->cfg.policy_db;
+    kc_rootfs fs;
     kc_gather g;
     kc_evidence ev;
     int rc = -1;
 
     memset(&db, 0, sizeof(db));
     memset(&ev, 0, sizeof(ev));
-    rc = check_root(root);
+    rc = open_root(root, &fs);
     if (rc != 0)
         return rc;
     rc = -1;
     if (load_plugins(s) != 0)
-        return -1;
+        goto done;
     for (size_t i = 0; i < o->vendors.n; i++) {
         bool found = false;
         for (size_t j = 0; j < s->reg.n_vendors && !found; j++)
@@ -382,7 +383,8 @@ static int cmd_check(session *s)
         if (!found) {
             kc_err(o->vendors.v[i], "no plugin of that name was loaded (see 'kextcheck "
                                     "plugins')");
-            return KC_EXIT_USAGE;
+            rc = KC_EXIT_USAGE;
+            goto done;
         }
     }
     for (size_t i = 0; i < s->reg.n_refused; i++)
@@ -390,20 +392,18 @@ static int cmd_check(session *s)
     if (s->reg.n_vendors == 0)
         kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
 
-    db_path = o->policy_db ? kc_strdup(o->policy_db)
-              : s->cfg.policy_db ? kc_strdup(s->cfg.policy_db)
-                                 : kc_path_under_root(root, KC_POLICY_DB_PATH);
-    if (db_path == NULL)
-        goto done;
-    kc_policydb_open(&db, db_path);
-    gather_setup(s, &g);
+    if (db_file != NULL)
+        kc_policydb_open_file(&db, db_file, NULL);
+    else
+        kc_policydb_open_root(&db, &fs, KC_POLICY_DB_PATH, NULL);
+    gather_setup(s, &fs, &g);
     if (kc_gather_evidence(&g, &ev) != 0)
         goto done;
     results = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*results));
     if (results == NULL)
         goto done;
     for (size_t i = 0; i < s->reg.n_vendors; i++) {
-        kc_check_input in = {root, &db, &ev};
+        kc_check_input in = {root, &fs, &db, &ev};
         if (o->vendors.n && !kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
             continue;
         if (kc_check_vendor(&in, &s->reg.vendors[i], &results[n_results++]) != 0)
@@ -425,7 +425,7 @@ done:
     free(results);
     kc_policydb_close(&db);
     kc_evidence_free(&ev);
-    free(db_path);
+    kc_rootfs_close(&fs);
     return rc;
 }
 

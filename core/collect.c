@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KC_POLICY_DB_MAC_PATH "/var/db/SystemPolicyConfiguration/KextPolicy"
+#define KC_POLICY_DB_MAC_PATH KC_POLICY_DB_PATH
 #define COPY_MAX (64 * 1024 * 1024)
 
 typedef struct collector {
@@ -106,25 +106,22 @@ static void note_file(collector *c, const char *mac_path, size_t bytes, const ch
         c->warnings++;
 }
 
-/* Copies root+mac_path to out+mac_path when it exists (regular files only). */
-static void copy_mac_file(collector *c, const char *root, const char *mac_path, size_t max)
+/* Copies mac_path (inside the root) to out+mac_path when it exists
+ * (regular files only). */
+static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_path, size_t max)
 {
-    char why[512], *src = kc_path_under_root(root, mac_path), *dst = NULL, *data = NULL;
-    char *dir = NULL, *slash;
+    char why[512], *src = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real,
+                                      mac_path);
+    char *dst = NULL, *data = NULL, *dir = NULL, *slash;
     size_t len = 0;
+    int r;
 
     if (src == NULL)
         goto oom;
-    {
-        struct stat st;
-        if (lstat(src, &st) != 0) {
-            if (errno != ENOENT)
-                warn(c, src, strerror(errno));
-            goto done;
-        }
-    }
-    if (kc_read_file(src, max, &data, &len, why, sizeof(why)) != 0) {
-        warn(c, src, why);
+    r = kc_rootfs_read(fs, mac_path, max, &data, &len, why, sizeof(why));
+    if (r <= 0) {
+        if (r < 0)
+            warn(c, src, why);
         goto done;
     }
     dir = kc_strdup(mac_path);
@@ -158,10 +155,10 @@ done:
 }
 
 /* The approval database: a consistent copy through the backup API. */
-static void copy_database(collector *c, const char *root, const char *policy_db,
+static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_db,
                           const char *scratch)
 {
-    char *src = policy_db ? kc_strdup(policy_db) : kc_path_under_root(root, KC_POLICY_DB_MAC_PATH);
+    char *src = NULL;
     char *dst = kc_asprintf("%s%s", c->out, KC_POLICY_DB_MAC_PATH);
     kc_policydb db;
     sqlite3 *out = NULL;
@@ -169,11 +166,16 @@ static void copy_database(collector *c, const char *root, const char *policy_db,
     int rc;
 
     memset(&db, 0, sizeof(db));
+    if (policy_db != NULL)
+        kc_policydb_open_file(&db, policy_db, scratch);
+    else
+        kc_policydb_open_root(&db, fs, KC_POLICY_DB_MAC_PATH, scratch);
+    /* The path that was opened (links resolved inside the root). */
+    src = kc_strdup(db.path);
     if (src == NULL || dst == NULL) {
         warn(c, "collect", "out of memory");
         goto done;
     }
-    kc_policydb_open_in(&db, src, scratch);
     if (db.state == KC_DB_MISSING)
         goto done;
     if (make_dirs(c->out, "/var/db/SystemPolicyConfiguration") != 0) {
@@ -248,7 +250,7 @@ done:
 }
 
 /* Every plugin path: the folder, and each kext's Info.plist below it. */
-static void copy_bundles(collector *c, const char *root, const kc_registry *reg)
+static void copy_bundles(collector *c, const kc_rootfs *fs, const kc_registry *reg)
 {
     for (size_t v = 0; v < reg->n_vendors; v++) {
         const kc_vendor *vd = &reg->vendors[v];
@@ -256,14 +258,14 @@ static void copy_bundles(collector *c, const char *root, const kc_registry *reg)
             const char *p = i < vd->install_paths.n ? vd->install_paths.v[i]
                                                     : vd->staged_paths.v[i - vd->install_paths.n];
             kc_bundles b = {0};
-            int found = kc_bundles_scan(root, p, &b);
+            int found = kc_bundles_scan(fs, p, &b);
             if (found == 1 && make_dirs(c->out, p) != 0)
                 warn(c, p, strerror(errno));
             for (size_t k = 0; found == 1 && k < b.n; k++) {
                 char *info = kc_asprintf("%s/Contents/Info.plist", b.items[k].path);
                 if (info == NULL)
                     continue;
-                copy_mac_file(c, root, info, 1024 * 1024);
+                copy_mac_file(c, fs, info, 1024 * 1024);
                 free(info);
             }
             kc_bundles_free(&b);
@@ -401,11 +403,11 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
-    copy_database(&c, g->root, policy_db, capdir);
-    copy_mac_file(&c, g->root, KC_SYSTEM_VERSION_PLIST, 1024 * 1024);
-    copy_mac_file(&c, g->root, KC_MDM_POLICY_PLIST, 1024 * 1024);
-    copy_mac_file(&c, g->root, KC_SYSEXT_DB_PLIST, 16 * 1024 * 1024);
-    copy_bundles(&c, g->root, reg);
+    copy_database(&c, g->fs, policy_db, capdir);
+    copy_mac_file(&c, g->fs, KC_SYSTEM_VERSION_PLIST, 1024 * 1024);
+    copy_mac_file(&c, g->fs, KC_MDM_POLICY_PLIST, 1024 * 1024);
+    copy_mac_file(&c, g->fs, KC_SYSEXT_DB_PLIST, 16 * 1024 * 1024);
+    copy_bundles(&c, g->fs, reg);
     if (!g->live)
         kc_err("collect", "%s is not /: spctl, csrutil and kextstat were not run, since they "
                           "would describe this machine (pass --live to run them anyway)",

@@ -240,19 +240,15 @@ static int finding_no_record(kc_vendor_result *r, const kc_check_input *in,
  * is an assumption the admin must check. */
 static char *recovery_prefix(const kc_check_input *in, bool *guessed)
 {
-    char resolved[PATH_MAX], *manifest;
+    char resolved[PATH_MAX];
+    struct stat st;
     bool collected;
     const kc_evidence *ev = in->ev;
     size_t n;
 
     *guessed = false;
-    manifest = kc_asprintf("%s/%s/manifest.json", in->root, KC_CAPTURE_DIR);
-    if (manifest == NULL)
-        return NULL;
-    collected = access(manifest, F_OK) == 0;
-    free(manifest);
-    if (realpath(in->root, resolved) == NULL)
-        kc_snprintf(resolved, sizeof(resolved), "%s", in->root);
+    collected = kc_rootfs_stat(in->fs, "/" KC_CAPTURE_DIR "/manifest.json", &st) == 0;
+    kc_snprintf(resolved, sizeof(resolved), "%s", in->fs->real);
     if (collected || strcmp(resolved, "/") == 0) {
         bool data = ev && ev->os_src.ok &&
                     (ev->os_major > 10 || (ev->os_major == 10 && ev->os_minor >= 15));
@@ -1114,7 +1110,7 @@ int kc_check_vendor(const kc_check_input *in, const kc_vendor *v, kc_vendor_resu
         bool staged = i >= v->install_paths.n;
         const char *p = staged ? v->staged_paths.v[i - v->install_paths.n]
                                : v->install_paths.v[i];
-        int found = kc_bundles_scan(in->root, p,
+        int found = kc_bundles_scan(in->fs, p,
                                     staged ? &out->staged_bundles : &out->installed_bundles);
         if (found < 0)
             return -1;

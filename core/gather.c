@@ -93,21 +93,23 @@ static int parse_into(kc_evidence *ev, kc_capture_id id, const char *origin, con
     return set_source(source_of(ev, id), true, origin, full);
 }
 
-static int from_file(kc_evidence *ev, kc_capture_id id, const char *path, bool must_exist)
+/* A capture in a snapshot's .kextcheck/ folder (read inside the root), or
+ * one named on the command line (fs NULL: path is this machine's). */
+static int from_file(kc_evidence *ev, kc_capture_id id, const kc_rootfs *fs, const char *path)
 {
-    char why[512], *data = NULL, *origin = kc_asprintf("file %s", path), *errpath = NULL;
+    char why[512], *data = NULL, *errpath = NULL, *origin = NULL;
     size_t len = 0;
-    int rc = -1;
+    int rc = -1, r;
 
-    if (origin == NULL)
-        return -1;
-    /* collect records why a capture is not to be trusted beside it. */
+    origin = fs ? kc_asprintf("file %s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, path)
+                : kc_asprintf("file %s", path);
     errpath = kc_asprintf("%s.error", path);
-    if (errpath == NULL)
+    if (origin == NULL || errpath == NULL)
         goto done;
-    if (!must_exist && access(errpath, F_OK) == 0) {
+    /* collect records why a capture is not to be trusted beside it. */
+    if (fs != NULL && (r = kc_rootfs_read(fs, errpath, 4096, &data, &len, why, sizeof(why))) != 0) {
         char *msg;
-        if (kc_read_file(errpath, 4096, &data, &len, why, sizeof(why)) != 0) {
+        if (r < 0) {
             rc = set_source(source_of(ev, id), true, origin, why);
             goto done;
         }
@@ -118,10 +120,16 @@ static int from_file(kc_evidence *ev, kc_capture_id id, const char *path, bool m
         free(msg);
         goto done;
     }
-    if (kc_read_file(path, KC_CAPTURE_MAX, &data, &len, why, sizeof(why)) != 0) {
-        bool absent = access(path, F_OK) != 0 && errno == ENOENT;
-        rc = set_source(source_of(ev, id), must_exist || !absent, origin,
-                        absent && !must_exist ? "not in the snapshot" : why);
+    free(data);
+    data = NULL;
+    r = fs ? kc_rootfs_read(fs, path, KC_CAPTURE_MAX, &data, &len, why, sizeof(why))
+           : (kc_read_file(path, KC_CAPTURE_MAX, &data, &len, why, sizeof(why)) == 0 ? 1 : -1);
+    if (r == 0) {
+        rc = set_source(source_of(ev, id), false, origin, "not in the snapshot");
+        goto done;
+    }
+    if (r < 0) {
+        rc = set_source(source_of(ev, id), true, origin, why);
         goto done;
     }
     rc = parse_into(ev, id, origin, data, len, 0);
@@ -158,13 +166,24 @@ static int from_command(const kc_gather *g, kc_evidence *ev, kc_capture_id id)
     return rc;
 }
 
-/* Reads one plist source: absent is "not present", never an error. */
-static int from_plist(kc_source *src, const char *root, const char *mac_path, kc_evidence *ev,
+/* Reads one plist source: absent is "not present", never an error.  The
+ * path is resolved inside the root first (links as on the Mac). */
+static int from_plist(kc_source *src, const kc_rootfs *fs, const char *mac_path, kc_evidence *ev,
                       int (*reader)(const char *, kc_evidence *, char *, size_t))
 {
-    char why[512], *path = kc_path_under_root(root, mac_path), *origin;
-    int r, rc;
+    char why[512], *path = NULL, *origin;
+    kc_rootfs_ref ref;
+    int r, rc, err = kc_rootfs_resolve(fs, mac_path, true, &ref);
 
+    if (err == ENOMEM)
+        return -1;
+    if (err == 0) {
+        path = ref.host_path;
+        ref.host_path = NULL;
+    } else {
+        path = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, mac_path);
+    }
+    kc_rootfs_ref_free(&ref);
     if (path == NULL)
         return -1;
     origin = kc_asprintf("file %s", path);
@@ -173,7 +192,14 @@ static int from_plist(kc_source *src, const char *root, const char *mac_path, kc
         return -1;
     }
     why[0] = '\0';
-    r = reader(path, ev, why, sizeof(why));
+    if (err == ENOENT || err == ENOTDIR) {
+        r = 0;
+    } else if (err != 0) {
+        kc_snprintf(why, sizeof(why), "%s", kc_rootfs_strerror(err));
+        r = -1;
+    } else {
+        r = reader(path, ev, why, sizeof(why));
+    }
     rc = set_source(src, r != 0, origin, r == 1 ? NULL : r == 0 ? "not present" : why);
     if (rc == 0 && r == 0)
         src->ok = false;
@@ -192,20 +218,20 @@ int kc_gather_evidence(const kc_gather *g, kc_evidence *ev)
     for (int i = 0; i < KC_CAP_COUNT; i++) {
         int rc;
         if (g->files[i] != NULL) {
-            rc = from_file(ev, (kc_capture_id)i, g->files[i], true);
+            rc = from_file(ev, (kc_capture_id)i, NULL, g->files[i]);
         } else if (g->live) {
             rc = from_command(g, ev, (kc_capture_id)i);
         } else {
-            char *p = kc_asprintf("%s/%s/%s", g->root, KC_CAPTURE_DIR, captures[i].file);
-            rc = p ? from_file(ev, (kc_capture_id)i, p, false) : -1;
+            char *p = kc_asprintf("/%s/%s", KC_CAPTURE_DIR, captures[i].file);
+            rc = p ? from_file(ev, (kc_capture_id)i, g->fs, p) : -1;
             free(p);
         }
         if (rc != 0)
             return -1;
     }
-    if (from_plist(&ev->os_src, g->root, KC_SYSTEM_VERSION_PLIST, ev, kc_read_system_version) ||
-        from_plist(&ev->mdm_src, g->root, KC_MDM_POLICY_PLIST, ev, kc_read_mdm_policy) ||
-        from_plist(&ev->sysext_src, g->root, KC_SYSEXT_DB_PLIST, ev, kc_read_sysext_db))
+    if (from_plist(&ev->os_src, g->fs, KC_SYSTEM_VERSION_PLIST, ev, kc_read_system_version) ||
+        from_plist(&ev->mdm_src, g->fs, KC_MDM_POLICY_PLIST, ev, kc_read_mdm_policy) ||
+        from_plist(&ev->sysext_src, g->fs, KC_SYSEXT_DB_PLIST, ev, kc_read_sysext_db))
         return -1;
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <kextcheck/plugin.h>
 
@@ -64,6 +65,48 @@ char *kc_shell_quote(const char *s);
 /* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen);
+
+/* ---- rootfs.c: the inspected Mac's files, inside its root -------------- */
+
+/* Symbolic links inside the root are followed as the Mac follows them (an
+ * absolute target from the root); one that climbs above the root is
+ * refused (EXDEV); folders are opened one by one with O_NOFOLLOW. */
+typedef struct kc_rootfs {
+    char *real; /* the root's canonical path on this machine */
+    int fd;     /* the root folder */
+} kc_rootfs;
+
+/* A resolved path: the open folder that holds it and its last name ("."
+ * for a folder itself), plus its spelling on this machine without links. */
+typedef struct kc_rootfs_ref {
+    int dirfd;
+    char *name;
+    char *host_path;
+} kc_rootfs_ref;
+
+/* Opens the root (any path; links in it are resolved). 0, or -1 with why. */
+int kc_rootfs_open(kc_rootfs *fs, const char *root, char *why, size_t whylen);
+void kc_rootfs_close(kc_rootfs *fs);
+/* Resolves mac_path (absolute on the Mac).  follow_last: a link in the last
+ * component is followed too.  Returns 0, or an errno value (ENOENT,
+ * ENOTDIR, EXDEV: leads out of the root, ELOOP, ...). */
+int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_last,
+                      kc_rootfs_ref *ref);
+void kc_rootfs_ref_free(kc_rootfs_ref *ref);
+/* A message for kc_rootfs_resolve's errors. */
+const char *kc_rootfs_strerror(int err);
+/* stat of what mac_path names (links followed under the rule): 0 or errno. */
+int kc_rootfs_stat(const kc_rootfs *fs, const char *mac_path, struct stat *st);
+/* Opens the folder mac_path names for reading its entries: 0 or errno. */
+int kc_rootfs_open_dir(const kc_rootfs *fs, const char *mac_path, int *fd);
+/* Reads a whole regular file of at most max bytes: 1 read, 0 absent (with
+ * why), -1 with why (not a regular file, too large, outside the root...). */
+int kc_rootfs_read(const kc_rootfs *fs, const char *mac_path, size_t max, char **data,
+                   size_t *len, char *why, size_t whylen);
+/* Reads the regular file name in the folder dirfd (never a FIFO, device or
+ * link), at most max bytes: 0, or -1 with why. */
+int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
+                    char *why, size_t whylen);
 
 /* ---- config.c --------------------------------------------------------- */
 
@@ -216,6 +259,12 @@ void kc_policydb_open(kc_policydb *db, const char *path);
 /* The same; a private copy, when one is needed, goes in a new folder under
  * scratch (NULL: $TMPDIR or /tmp). */
 void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch);
+/* Opens the database at mac_path inside the Mac's root (links resolved as
+ * kc_rootfs does; one leading out of the root makes it unreadable). */
+void kc_policydb_open_root(kc_policydb *db, const kc_rootfs *fs, const char *mac_path,
+                           const char *scratch);
+/* Opens a database file the user named (--db), links in its path followed. */
+void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratch);
 /* Rows of one team, plus rows that name one of its bundle IDs under
  * another team.  0, or -1 with db->error set (state stays OK). */
 int kc_policydb_query(kc_policydb *db, const char *team_id,
@@ -243,10 +292,13 @@ typedef struct kc_bundles {
 
 /* Reads one plist file (XML or binary, at most 1 MiB). NULL with why. */
 void *kc_plist_read(const char *path, char *why, size_t whylen);
+/* Parses len bytes as a plist (XML or binary, at most 1 MiB). NULL with why. */
+void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
 
-/* Finds .kext bundles at or below mac_path inside root. Returns 1 when the
- * path exists, 0 when it does not, -1 on out-of-memory. */
-int kc_bundles_scan(const char *root, const char *mac_path, kc_bundles *out);
+/* Finds .kext bundles at or below mac_path inside the Mac's root (links on
+ * the way followed under kc_rootfs's rule, never inside the walk).  Returns
+ * 1 when the path exists, 0 when it does not, -1 on out-of-memory. */
+int kc_bundles_scan(const kc_rootfs *fs, const char *mac_path, kc_bundles *out);
 void kc_bundles_free(kc_bundles *b);
 
 /* ---- evidence.c: the other signals (issue: consent, SIP, loaded, MDM,
@@ -356,6 +408,7 @@ void kc_cmd_result_free(kc_cmd_result *r);
  * `kextcheck collect`); a "<file>.error" beside one says why it is not to
  * be trusted. */
 #define KC_CAPTURE_DIR ".kextcheck"
+#define KC_POLICY_DB_PATH "/var/db/SystemPolicyConfiguration/KextPolicy"
 #define KC_SYSTEM_VERSION_PLIST "/System/Library/CoreServices/SystemVersion.plist"
 #define KC_MDM_POLICY_PLIST \
     "/Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist"
@@ -372,7 +425,8 @@ typedef enum kc_capture_id {
 } kc_capture_id;
 
 typedef struct kc_gather {
-    const char *root;
+    const char *root;               /* as given, for messages */
+    const kc_rootfs *fs;            /* the same root, opened */
     bool live;                      /* run the commands instead of reading captures */
     const char *spctl, *csrutil, *kextstat;
     int timeout_ms;
@@ -474,7 +528,8 @@ typedef struct kc_vendor_result {
 } kc_vendor_result;
 
 typedef struct kc_check_input {
-    const char *root;        /* the Mac's root folder */
+    const char *root;        /* the Mac's root folder, as given */
+    const kc_rootfs *fs;     /* the same, opened */
     kc_policydb *db;
     const kc_evidence *ev;   /* may be NULL: no other evidence */
 } kc_check_input;

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,37 @@ done:
         close(fd);
     free(uri);
     free(open_path);
+}
+
+void kc_policydb_open_root(kc_policydb *db, const kc_rootfs *fs, const char *mac_path,
+                           const char *scratch)
+{
+    kc_rootfs_ref ref;
+    int err = kc_rootfs_resolve(fs, mac_path, true, &ref);
+
+    if (err == 0) {
+        /* The resolved path has no link left, as SQLITE_OPEN_NOFOLLOW needs. */
+        kc_policydb_open_in(db, ref.host_path, scratch);
+        kc_rootfs_ref_free(&ref);
+        return;
+    }
+    memset(db, 0, sizeof(*db));
+    db->access = "in_place";
+    db->path = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, mac_path);
+    set_state(db, err == ENOENT || err == ENOTDIR ? KC_DB_MISSING : KC_DB_UNREADABLE, "%s",
+              kc_rootfs_strerror(err));
+}
+
+void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratch)
+{
+    char real[PATH_MAX];
+
+    /* A file the user named: links in its path are the user's choice. */
+    if (realpath(path, real) != NULL) {
+        kc_policydb_open_in(db, real, scratch);
+        return;
+    }
+    kc_policydb_open_in(db, path, scratch);
 }
 
 /* A text column as clean UTF-8 (NULL stays NULL; other types as text). */

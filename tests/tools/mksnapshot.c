@@ -6,12 +6,18 @@
  *                             "NAME.repeat" becomes "NAME" with each block
  *                             "@repeat N" ... "@end" written N times, "%d" in
  *                             it replaced by 0..N-1 (large inputs from small
- *                             text; ".tobin.repeat" does both)
+ *                             text; ".tobin.repeat" does both); a file
+ *                             "NAME.symlink" becomes a symbolic link "NAME" to
+ *                             the file's first line
  *   SRC/KextPolicy.sql        run into OUT/var/db/SystemPolicyConfiguration/KextPolicy
  *   SRC/KextPolicy.wal.sql    with it: the database is put in WAL mode and
  *                             these statements stay in KextPolicy-wal only
  *   SRC/KextPolicy.raw        copied as the database file instead
  *   SRC/KextPolicy.truncate   a byte count: the built database is cut to it
+ *   SRC/layout                "flat": var/, etc/ and tmp/ are plain folders;
+ *                             otherwise (the default) they are symbolic links
+ *                             into private/, as on every Mac, and the
+ *                             database lives under private/var/db/
  *
  * OUT must not exist yet.
  */
@@ -27,6 +33,8 @@
 #include <unistd.h>
 
 #define DBDIR "/var/db/SystemPolicyConfiguration"
+
+_Noreturn static void die(const char *what, const char *why);
 
 static void die(const char *what, const char *why)
 {
@@ -171,7 +179,17 @@ static void copy_tree(const char *src, const char *dst)
             copy_tree(s, t);
             continue;
         }
-        if (n > 7 && strcmp(de->d_name + n - 7, ".repeat") == 0) {
+        if (n > 8 && strcmp(de->d_name + n - 8, ".symlink") == 0) {
+            size_t len;
+            char *target = slurp(s, &len);
+            if (target == NULL)
+                die(s, strerror(errno));
+            target[strcspn(target, "\n")] = '\0';
+            t[strlen(t) - 8] = '\0';
+            if (symlink(target, t) != 0)
+                die(t, strerror(errno));
+            free(target);
+        } else if (n > 7 && strcmp(de->d_name + n - 7, ".repeat") == 0) {
             size_t len, xlen;
             char *raw = slurp(s, &len), *big;
             if (raw == NULL)
@@ -218,7 +236,7 @@ static void exec_sql(sqlite3 *db, const char *sql, const char *what)
 int main(int argc, char **argv)
 {
     char path[4096], dbpath[4096];
-    char *sql, *wal, *raw, *cut;
+    char *sql, *wal, *raw, *cut, *layout;
     size_t rawlen;
     struct stat st;
 
@@ -229,7 +247,24 @@ int main(int argc, char **argv)
     mkdirs(argv[2]);
     snprintf(path, sizeof(path), "%s/root", argv[1]);
     copy_tree(path, argv[2]);
-    snprintf(path, sizeof(path), "%s%s", argv[2], DBDIR);
+    snprintf(path, sizeof(path), "%s/layout", argv[1]);
+    layout = slurp(path, NULL);
+    if (layout == NULL || strncmp(layout, "flat", 4) != 0) {
+        /* The Mac's own layout: /var, /etc and /tmp link into /private. */
+        static const char *const links[] = {"var", "etc", "tmp"};
+        for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+            char target[64];
+            snprintf(target, sizeof(target), "private/%s", links[i]);
+            snprintf(path, sizeof(path), "%s/%s", argv[2], target);
+            mkdirs(path);
+            snprintf(path, sizeof(path), "%s/%s", argv[2], links[i]);
+            if (lstat(path, &st) == 0)
+                die(path, "already in the snapshot (use a 'layout' file with \"flat\")");
+            if (symlink(target, path) != 0)
+                die(path, strerror(errno));
+        }
+    }
+    free(layout);
     snprintf(dbpath, sizeof(dbpath), "%s%s/KextPolicy", argv[2], DBDIR);
 
     snprintf(path, sizeof(path), "%s/KextPolicy.raw", argv[1]);

@@ -1,0 +1,9 @@
+-- macOS 10.13 schema (no cdhash in kext_load_history_v3).
+CREATE TABLE settings ( name TEXT, value TEXT, PRIMARY KEY (name) );
+INSERT INTO settings VALUES ('migrationPerformed', 'YES');
+CREATE TABLE kext_load_history_v3 ( path TEXT PRIMARY KEY, team_id TEXT, bundle_id TEXT, boot_uuid TEXT, created_at TEXT, last_seen TEXT, flags INTEGER );
+CREATE TABLE kext_policy ( team_id TEXT, bundle_id TEXT, allowed BOOLEAN, developer_name TEXT, flags INTEGER, PRIMARY KEY (team_id, bundle_id) );
+CREATE TABLE kext_policy_mdm ( team_id TEXT, bundle_id TEXT, allowed BOOLEAN, payload_uuid TEXT, PRIMARY KEY (team_id, bundle_id) );
+INSERT INTO kext_policy VALUES ('E8P47U2H32', 'com.trendmicro.kext.filehook', 1, 'Trend Micro, Inc.', 8);
+INSERT INTO kext_policy VALUES ('E8P47U2H32', 'com.trendmicro.kext.KERedirect', 0, 'Trend Micro, Inc.', 8);
+INSERT INTO kext_load_history_v3 VALUES ('/Library/StagedExtensions/Library/Application Support/TrendMicro/KernelExtensions/filehook.kext', 'E8P47U2H32', 'com.trendmicro.kext.filehook', '6F0B1A52-7C55-4E4B-9D8A-2B5E1C3D4F60', '2019-03-02 09:14:11', '2019-03-04 08:01:12', 5);
