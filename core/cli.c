@@ -1,5 +1,7 @@
 /* kextcheck's command line, configuration and the run itself (kc_cli_main). */
 #include "kc.h"
+#include "model.h"
+#include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +14,6 @@
 #include <mach-o/dyld.h>
 #endif
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON } out_format;
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
 typedef struct options {
@@ -20,7 +21,8 @@ typedef struct options {
     const char *policy_db;
     const char *config;
     bool no_config;
-    out_format format;
+    const kc_printer *printer; /* --format */
+    bool verbose;
     color_mode color;
     bool allow_unsafe;
     bool live;
@@ -49,6 +51,7 @@ static void usage(FILE *out)
             "      --consent-status FILE, --consent-list FILE, --sip-status FILE,\n"
             "      --loaded FILE      read that command's captured output from FILE\n"
             "  -f, --format FORMAT    text (default) or json\n"
+            "  -v, --verbose          describe vendors that are not installed too\n"
             "  -V, --vendor NAME      check only this plugin (repeatable)\n"
             "  -c, --config FILE      configuration file (default " KC_SYSCONF_FILE ",\n"
             "                         which may be absent)\n"
@@ -103,6 +106,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"root", required_argument, NULL, 'r'},
         {"db", required_argument, NULL, OPT_DB},
         {"format", required_argument, NULL, 'f'},
+        {"verbose", no_argument, NULL, 'v'},
         {"vendor", required_argument, NULL, 'V'},
         {"config", required_argument, NULL, 'c'},
         {"no-config", no_argument, NULL, OPT_NO_CONFIG},
@@ -121,7 +125,7 @@ static int parse_args(int argc, char **argv, options *o)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:f:V:c:P:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:f:V:c:P:hv", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
             o->root = optarg;
@@ -130,12 +134,16 @@ static int parse_args(int argc, char **argv, options *o)
             o->policy_db = optarg;
             break;
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                o->format = FORMAT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                o->format = FORMAT_JSON;
-            else
-                return bad_usage("--format", "must be text or json");
+            o->printer = kc_printer_find(optarg);
+            if (o->printer == NULL) {
+                char names[256], why[300];
+                kc_printer_names(names, sizeof(names));
+                kc_snprintf(why, sizeof(why), "must be one of: %s", names);
+                return bad_usage("--format", why);
+            }
+            break;
+        case 'v':
+            o->verbose = true;
             break;
         case 'V':
             if (kc_strv_push(&o->vendors, optarg) != 0)
@@ -262,6 +270,11 @@ static int load_plugins(session *s)
     return kc_registry_load(&s->reg, s->dirs, &s->cfg.enable, &s->cfg.disable);
 }
 
+static bool is_json(const options *o)
+{
+    return o->printer != NULL && strcmp(o->printer->name, "json") == 0;
+}
+
 static int finish_output(int out, int rc)
 {
     if (out != 0 || fflush(stdout) != 0) {
@@ -277,7 +290,7 @@ static int cmd_plugins(session *s)
 
     if (load_plugins(s) != 0)
         return -1;
-    out = s->o.format == FORMAT_JSON ? kc_report_plugins_json(stdout, &s->reg)
+    out = is_json(&s->o) ? kc_report_plugins_json(stdout, &s->reg)
                                      : kc_report_plugins_text(stdout, &s->reg);
     return finish_output(out, s->reg.n_refused || !s->reg.n_vendors ? KC_EXIT_UNKNOWN
                                                                      : KC_EXIT_OK);
@@ -296,7 +309,7 @@ static int cmd_validate(session *s)
         if (r < 0)
             return -1;
     }
-    out = s->o.format == FORMAT_JSON ? kc_report_plugins_json(stdout, &s->reg)
+    out = is_json(&s->o) ? kc_report_plugins_json(stdout, &s->reg)
                                      : kc_report_plugins_text(stdout, &s->reg);
     return finish_output(out, s->reg.n_refused ? 1 : KC_EXIT_OK);
 }
@@ -356,20 +369,22 @@ static int cmd_collect(session *s)
     return rc;
 }
 
+/* The check: read, judge, advise, print (docs/architecture.md). */
 static int cmd_check(session *s)
 {
     const options *o = &s->o;
-    kc_policydb db;
-    kc_vendor_result *results = NULL;
-    size_t n_results = 0;
     const char *root = root_of(s), *db_file = o->policy_db ? o->policy_db : s->cfg.policy_db;
+    const kc_vendor **chosen = NULL;
+    size_t n_chosen = 0;
     kc_rootfs fs;
     kc_gather g;
-    kc_evidence ev;
-    int rc = -1;
+    kc_model model;
+    kc_result result;
+    kc_print_opts popts = {want_color(o->color), o->verbose};
+    int rc;
 
-    memset(&db, 0, sizeof(db));
-    memset(&ev, 0, sizeof(ev));
+    memset(&model, 0, sizeof(model));
+    memset(&result, 0, sizeof(result));
     rc = open_root(root, &fs);
     if (rc != 0)
         return rc;
@@ -391,40 +406,27 @@ static int cmd_check(session *s)
         kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
     if (s->reg.n_vendors == 0)
         kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
+    chosen = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*chosen));
+    if (chosen == NULL)
+        goto done;
+    for (size_t i = 0; i < s->reg.n_vendors; i++)
+        if (!o->vendors.n || kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
+            chosen[n_chosen++] = &s->reg.vendors[i];
 
-    if (db_file != NULL)
-        kc_policydb_open_file(&db, db_file, NULL);
-    else
-        kc_policydb_open_root(&db, &fs, KC_POLICY_DB_PATH, NULL);
     gather_setup(s, &fs, &g);
-    if (kc_gather_evidence(&g, &ev) != 0)
+    if (kc_read(&g, db_file, chosen, n_chosen, &model) != 0)
         goto done;
-    results = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*results));
-    if (results == NULL)
+    model.refused = s->reg.refused;
+    model.n_refused = s->reg.n_refused;
+    if (kc_judge(&model, &result) != 0 || kc_advise(&result) != 0)
         goto done;
-    for (size_t i = 0; i < s->reg.n_vendors; i++) {
-        kc_check_input in = {root, &fs, &db, &ev};
-        if (o->vendors.n && !kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
-            continue;
-        if (kc_check_vendor(&in, &s->reg.vendors[i], &results[n_results++]) != 0)
-            goto done;
-    }
-    {
-        kc_report rep = {root, &db, &ev, g.live, results, n_results, &s->reg, 0};
-        rep.exit_code = kc_exit_code_for(results, n_results, s->reg.n_refused);
-        if (s->reg.n_vendors == 0)
-            rep.exit_code = KC_EXIT_UNKNOWN;
-        rc = finish_output(o->format == FORMAT_JSON
-                               ? kc_report_json(stdout, &rep)
-                               : kc_report_text(stdout, &rep, want_color(o->color)),
-                           rep.exit_code);
-    }
+    rc = finish_output((o->printer ? o->printer : kc_printer_find("text"))->print(stdout, &result,
+                                                                                  &popts),
+                       result.exit_code);
 done:
-    for (size_t i = 0; i < n_results; i++)
-        kc_vendor_result_free(&results[i]);
-    free(results);
-    kc_policydb_close(&db);
-    kc_evidence_free(&ev);
+    kc_result_free(&result);
+    kc_model_free(&model);
+    free(chosen);
     kc_rootfs_close(&fs);
     return rc;
 }

@@ -12,7 +12,7 @@
 #include <kextcheck/plugin.h>
 
 #define KC_PROGRAM "kextcheck"
-#define KC_JSON_SCHEMA_VERSION 1
+#define KC_JSON_SCHEMA_VERSION 2
 
 #define KC_STR_(x) #x
 #define KC_STR(x) KC_STR_(x)
@@ -450,7 +450,7 @@ int kc_gather_evidence(const kc_gather *g, kc_evidence *ev);
 int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg,
                const char *out_dir);
 
-/* ---- diagnose.c ------------------------------------------------------- */
+/* ---- model.h: the stages (read, judge, advise) and their data -------- */
 
 typedef enum kc_severity {
     KC_SEV_OK,
@@ -474,100 +474,6 @@ typedef enum kc_policy {
     KC_POLICY_NONE,
     KC_POLICY_UNKNOWN,
 } kc_policy;
-
-typedef struct kc_finding {
-    const char *code;
-    kc_severity severity;
-    int step;              /* the article's step it belongs to (0: none) */
-    char *kext;            /* bundle ID it is about, or NULL */
-    char *message;
-    kc_strv remediation;
-    kc_strv evidence;      /* why it applies: "source: what it shows" */
-} kc_finding;
-
-typedef struct kc_kext_result {
-    const char *bundle_id;          /* the plugin's copy */
-    kc_policy policy;
-    const kc_policy_row *row;       /* kext_policy row, or NULL */
-    const kc_mdm_row *mdm;          /* approving MDM row, or NULL */
-    const kc_bundle *installed;     /* first installed copy, or NULL */
-    const kc_bundle *staged;        /* first staged copy, or NULL */
-    const kc_history_row *history;  /* latest load record, or NULL */
-    kc_tri loaded;                  /* in the loaded-kext list; unknown without one */
-    const kc_loaded_kext *loaded_entry;
-    bool mdm_profile;               /* the installed MDM profile allows it */
-} kc_kext_result;
-
-typedef struct kc_sysext_result {
-    const char *identifier;         /* the plugin's copy */
-    const kc_sysext *entry;         /* its db.plist entry, or NULL */
-} kc_sysext_result;
-
-typedef struct kc_path_state {
-    const char *path;
-    bool staged;
-    bool present;
-} kc_path_state;
-
-typedef struct kc_vendor_result {
-    const kc_vendor *vendor;
-    kc_status status;
-    bool installed;
-    kc_path_state *paths;
-    size_t n_paths;
-    kc_kext_result *kexts;
-    size_t n_kexts;
-    kc_sysext_result *sysexts;
-    size_t n_sysexts;
-    kc_finding *findings;
-    size_t n_findings;
-    kc_policy_rows rows;
-    char *query_error;     /* the database opened but this query failed */
-    kc_bundles installed_bundles;
-    kc_bundles staged_bundles;
-} kc_vendor_result;
-
-typedef struct kc_check_input {
-    const char *root;        /* the Mac's root folder, as given */
-    const kc_rootfs *fs;     /* the same, opened */
-    kc_policydb *db;
-    const kc_evidence *ev;   /* may be NULL: no other evidence */
-} kc_check_input;
-
-/* Gathers the evidence for one vendor and diagnoses it. 0, or -1 on OOM. */
-int kc_check_vendor(const kc_check_input *in, const kc_vendor *v,
-                    kc_vendor_result *out);
-/* Diagnosis proper: fills kexts, findings and status from the evidence
- * already in out (rows, bundles, paths).  0, or -1 on OOM. */
-int kc_diagnose(const kc_check_input *in, kc_vendor_result *out);
-void kc_vendor_result_free(kc_vendor_result *r);
-
-const char *kc_severity_name(kc_severity s);
-const char *kc_status_name(kc_status s);
-const char *kc_policy_name(kc_policy p);
-/* Worst-first merge used for exit codes: critical > warning > unknown > ok. */
-int kc_exit_code_for(const kc_vendor_result *results, size_t n, size_t n_refused);
-/* The finding whose first remediation step is the next thing to do. */
-const kc_finding *kc_next_step(const kc_vendor_result *r);
-
-/* ---- report_text.c / report_json.c ----------------------------------- */
-
-typedef struct kc_report {
-    const char *root;
-    const kc_policydb *db;
-    const kc_evidence *ev;
-    bool live;
-    const kc_vendor_result *results;
-    size_t n_results;
-    const kc_registry *reg;
-    int exit_code;
-} kc_report;
-
-int kc_report_text(FILE *out, const kc_report *rep, bool color);
-int kc_report_json(FILE *out, const kc_report *rep);
-/* `kextcheck plugins`: what was loaded, from where, and what was refused. */
-int kc_report_plugins_text(FILE *out, const kc_registry *reg);
-int kc_report_plugins_json(FILE *out, const kc_registry *reg);
 
 /* ---- cli.c ----------------------------------------------------------- */
 

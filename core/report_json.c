@@ -1,5 +1,5 @@
 /* The JSON report (schema documented in docs/json-schema.md). */
-#include "kc.h"
+#include "report.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static int append(json_t *arr, json_t *val)
     return json_array_append_new(arr, val);
 }
 
-/* The built object, or NULL (and nothing leaked) when any step failed. */
+/* The built value, or NULL (and nothing leaked) when any step failed. */
 static json_t *finish(json_t *o, int rc)
 {
     if (rc == 0)
@@ -76,7 +76,7 @@ static json_t *bundle_json(const kc_bundle *b)
     return finish(o, rc);
 }
 
-static json_t *kext_json(const kc_kext_result *k)
+static json_t *kext_json(const kc_kext_state *k)
 {
     json_t *o = json_object();
     int rc = 0;
@@ -86,26 +86,18 @@ static json_t *kext_json(const kc_kext_result *k)
     rc |= put(o, "bundle_id", jstr(k->bundle_id));
     rc |= put(o, "policy", jstr(kc_policy_name(k->policy)));
     if (k->row) {
-        json_t *row = json_object();
-        rc |= put(o, "kext_policy", row);
-        if (row) {
-            rc |= put(row, "allowed", k->row->allowed < 0 ? json_null()
-                                                          : json_integer(k->row->allowed));
-            rc |= put(row, "developer_name", jstr(k->row->developer_name));
-            rc |= put(row, "flags", k->row->has_flags ? json_integer(k->row->flags)
-                                                      : json_null());
-        }
+        rc |= put(o, "kext_policy",
+                  json_pack("{s:o, s:o, s:o}", "allowed",
+                            k->row->allowed < 0 ? json_null() : json_integer(k->row->allowed),
+                            "developer_name", jstr(k->row->developer_name), "flags",
+                            k->row->has_flags ? json_integer(k->row->flags) : json_null()));
     } else {
         rc |= put(o, "kext_policy", json_null());
     }
     if (k->mdm) {
-        json_t *m = json_object();
-        rc |= put(o, "mdm", m);
-        if (m) {
-            bool team = k->mdm->bundle_id == NULL || k->mdm->bundle_id[0] == '\0';
-            rc |= put(m, "scope", jstr(team ? "team" : "kext"));
-            rc |= put(m, "payload_uuid", jstr(k->mdm->payload_uuid));
-        }
+        bool team = k->mdm->bundle_id == NULL || k->mdm->bundle_id[0] == '\0';
+        rc |= put(o, "mdm", json_pack("{s:s, s:o}", "scope", team ? "team" : "kext",
+                                      "payload_uuid", jstr(k->mdm->payload_uuid)));
     } else {
         rc |= put(o, "mdm", json_null());
     }
@@ -116,16 +108,12 @@ static json_t *kext_json(const kc_kext_result *k)
     rc |= put(o, "installed", bundle_json(k->installed));
     rc |= put(o, "staged", bundle_json(k->staged));
     if (k->history) {
-        json_t *h = json_object();
-        rc |= put(o, "last_load", h);
-        if (h) {
-            rc |= put(h, "path", jstr(k->history->path));
-            rc |= put(h, "created_at", jstr(k->history->created_at));
-            rc |= put(h, "last_seen", jstr(k->history->last_seen));
-            rc |= put(h, "flags", k->history->has_flags ? json_integer(k->history->flags)
-                                                        : json_null());
-            rc |= put(h, "cdhash", jstr(k->history->cdhash));
-        }
+        const kc_history_row *h = k->history;
+        rc |= put(o, "last_load",
+                  json_pack("{s:o, s:o, s:o, s:o, s:o}", "path", jstr(h->path), "created_at",
+                            jstr(h->created_at), "last_seen", jstr(h->last_seen), "flags",
+                            h->has_flags ? json_integer(h->flags) : json_null(), "cdhash",
+                            jstr(h->cdhash)));
     } else {
         rc |= put(o, "last_load", json_null());
     }
@@ -134,96 +122,97 @@ static json_t *kext_json(const kc_kext_result *k)
 
 static json_t *finding_json(const kc_finding *f)
 {
+    const kc_code_info *ci = kc_code_info_of(f->code);
     json_t *o = json_object();
     int rc = 0;
 
     if (o == NULL)
         return NULL;
-    rc |= put(o, "code", jstr(f->code));
-    rc |= put(o, "severity", jstr(kc_severity_name(f->severity)));
-    rc |= put(o, "step", json_integer(f->step));
-    rc |= put(o, "kext", jstr(f->kext));
+    if (f->id != NULL)
+        rc |= put(o, "id", jstr(f->id));
+    rc |= put(o, "code", jstr(ci->name));
+    rc |= put(o, "severity", jstr(kc_severity_name(ci->severity)));
+    rc |= put(o, "rung", jstr(kc_rung_name(ci->rung)));
+    rc |= put(o, "kext", jstr(f->subject));
     rc |= put(o, "message", jstr(f->message));
-    rc |= put(o, "remediation", strv_json(&f->remediation));
+    rc |= put(o, "remediation", strv_json(&f->steps));
     rc |= put(o, "evidence", strv_json(&f->evidence));
     return finish(o, rc);
 }
 
-static json_t *vendor_json(const kc_vendor_result *r)
+static json_t *findings_json(const kc_finding *list, size_t n)
 {
-    const kc_vendor *v = r->vendor;
-    const kc_finding *next = kc_next_step(r);
-    json_t *o = json_object(), *paths = json_array(), *kexts = json_array(),
-           *findings = json_array();
+    json_t *a = json_array();
+    int rc = a ? 0 : -1;
+
+    for (size_t i = 0; a && i < n; i++)
+        rc |= append(a, finding_json(&list[i]));
+    return finish(a, rc);
+}
+
+static int put_next(json_t *o, const kc_finding *next)
+{
+    bool has = next != NULL && next->steps.n > 0;
     int rc = 0;
 
-    if (o == NULL || paths == NULL || kexts == NULL || findings == NULL) {
-        json_decref(o);
-        json_decref(paths);
-        json_decref(kexts);
-        json_decref(findings);
+    rc |= put(o, "next_step", has ? jstr(next->steps.v[0]) : json_null());
+    rc |= put(o, "next_step_code", has ? jstr(kc_code_name(next->code)) : json_null());
+    rc |= put(o, "next_step_rung",
+              has ? jstr(kc_rung_name(kc_code_info_of(next->code)->rung)) : json_null());
+    return rc;
+}
+
+static json_t *vendor_json(const kc_result *res, const kc_vendor_result *r, bool verbose)
+{
+    const kc_vendor *v = r->ev->vendor;
+    json_t *o = json_object(), *paths, *kexts, *sx, *refs;
+    int rc = 0;
+
+    if (o == NULL)
         return NULL;
-    }
     rc |= put(o, "id", jstr(v->name));
+    rc |= put(o, "status", jstr(kc_status_name(r->status)));
+    /* A vendor that is not installed is named only, unless asked. */
+    if (!r->installed && !verbose)
+        return finish(o, rc);
     rc |= put(o, "name", jstr(v->vendor));
     rc |= put(o, "team_id", jstr(v->team_id));
     rc |= put(o, "developer_name", jstr(v->developer_name));
     rc |= put(o, "reference", jstr(v->reference));
-    rc |= put(o, "status", jstr(kc_status_name(r->status)));
     rc |= put(o, "installed", json_boolean(r->installed));
-    for (size_t i = 0; i < r->n_paths; i++) {
-        json_t *p = json_object();
-        if (p == NULL || append(paths, p) != 0) {
-            rc = -1;
-            break;
-        }
-        rc |= put(p, "path", jstr(r->paths[i].path));
-        rc |= put(p, "kind", jstr(r->paths[i].staged ? "staged" : "install"));
-        rc |= put(p, "present", json_boolean(r->paths[i].present));
+    rc |= put(o, "paths", paths = json_array());
+    for (size_t i = 0; paths && i < r->ev->n_paths; i++) {
+        const kc_path_state *p = &r->ev->paths[i];
+        rc |= append(paths, json_pack("{s:o, s:s, s:b}", "path", jstr(p->path), "kind",
+                                      p->staged ? "staged" : "install", "present", p->present));
     }
-    rc |= put(o, "paths", paths);
-    for (size_t i = 0; i < r->n_kexts; i++)
+    rc |= put(o, "kexts", kexts = json_array());
+    for (size_t i = 0; kexts && i < r->n_kexts; i++)
         rc |= append(kexts, kext_json(&r->kexts[i]));
-    rc |= put(o, "kexts", kexts);
-    {
-        json_t *sx = json_array();
-        for (size_t i = 0; sx && i < r->n_sysexts; i++) {
-            const kc_sysext *e = r->sysexts[i].entry;
-            rc |= append(sx, json_pack("{s:o, s:o, s:o}", "identifier",
-                                       jstr(r->sysexts[i].identifier), "state",
-                                       e ? jstr(e->state) : json_null(), "version",
-                                       e ? jstr(e->version) : json_null()));
-        }
-        rc |= put(o, "system_extensions", sx);
+    rc |= put(o, "system_extensions", sx = json_array());
+    for (size_t i = 0; sx && i < r->n_sysexts; i++) {
+        const kc_sysext *e = r->sysexts[i].entry;
+        rc |= append(sx, json_pack("{s:o, s:o, s:o}", "identifier",
+                                   jstr(r->sysexts[i].identifier), "state",
+                                   e ? jstr(e->state) : json_null(), "version",
+                                   e ? jstr(e->version) : json_null()));
     }
-    for (size_t i = 0; i < r->n_findings; i++)
-        rc |= append(findings, finding_json(&r->findings[i]));
-    rc |= put(o, "findings", findings);
-    rc |= put(o, "next_step", next ? jstr(next->remediation.v[0]) : json_null());
-    rc |= put(o, "next_step_code", next ? jstr(next->code) : json_null());
+    rc |= put(o, "findings", findings_json(r->findings, r->n_findings));
+    rc |= put(o, "host_findings", refs = json_array());
+    for (size_t i = 0; refs && i < r->n_host_refs; i++)
+        rc |= append(refs, jstr(res->host_findings[r->host_refs[i]].id));
+    rc |= put_next(o, r->next);
     return finish(o, rc);
 }
 
-static json_t *db_json(const kc_policydb *db)
+static json_t *db_json(const kc_db_info *db)
 {
-    json_t *o = json_object(), *t = json_object();
-    int rc = 0;
-
-    if (o == NULL || t == NULL) {
-        json_decref(o);
-        json_decref(t);
-        return NULL;
-    }
-    rc |= put(o, "path", jstr(db->path));
-    rc |= put(o, "state", jstr(kc_db_state_name(db->state)));
-    rc |= put(o, "error", db->state == KC_DB_OK ? json_null() : jstr(db->error));
-    rc |= put(o, "access", jstr(db->access));
-    rc |= put(t, "kext_policy", json_boolean(db->has_kext_policy));
-    rc |= put(t, "kext_policy_mdm", json_boolean(db->has_mdm));
-    rc |= put(t, "kext_load_history_v3", json_boolean(db->has_history));
-    rc |= put(t, "cdhash", json_boolean(db->has_cdhash));
-    rc |= put(o, "tables", t);
-    return finish(o, rc);
+    return json_pack("{s:o, s:s, s:o, s:s, s:{s:b, s:b, s:b, s:b}}", "path", jstr(db->path),
+                     "state", kc_db_state_name(db->state), "error",
+                     db->state == KC_DB_OK ? json_null() : jstr(db->error), "access",
+                     db->access ? db->access : "in_place", "tables", "kext_policy",
+                     db->has_kext_policy, "kext_policy_mdm", db->has_mdm,
+                     "kext_load_history_v3", db->has_history, "cdhash", db->has_cdhash);
 }
 
 static json_t *source_json(const kc_source *src)
@@ -275,114 +264,110 @@ static json_t *evidence_json(const kc_evidence *ev, bool live)
     return finish(o, rc);
 }
 
-static json_t *plugins_json(const kc_registry *reg, bool details)
+static json_t *refused_json(const kc_refusal *refused, size_t n, bool details)
 {
-    json_t *o = json_object(), *loaded = json_array(), *refused = json_array();
+    json_t *a = json_array();
+    int rc = a ? 0 : -1;
+
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *p = json_pack("{s:o, s:o}", "source", jstr(refused[i].source), "reason",
+                              jstr(refused[i].reason));
+        if (p != NULL && details)
+            rc |= put(p, "problems", strv_json(&refused[i].problems));
+        rc |= append(a, p);
+    }
+    return finish(a, rc);
+}
+
+/* One loaded plugin: always its id, source and ABI; with details, its data. */
+static json_t *plugin_json(const kc_vendor *v, bool details)
+{
+    char abi[32];
+    json_t *p;
     int rc = 0;
 
-    if (o == NULL || loaded == NULL || refused == NULL) {
-        json_decref(o);
-        json_decref(loaded);
-        json_decref(refused);
-        return NULL;
-    }
-    for (size_t i = 0; i < reg->n_vendors; i++) {
-        const kc_vendor *v = &reg->vendors[i];
-        json_t *p = json_object();
-        char abi[32];
-        if (p == NULL || append(loaded, p) != 0) {
-            rc = -1;
-            break;
-        }
-        kc_snprintf(abi, sizeof(abi), "%u.%u", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
-                    KC_PLUGIN_VERSION_MINOR(v->abi_version));
-        rc |= put(p, "id", jstr(v->name));
-        rc |= put(p, "source", jstr(v->source));
-        rc |= put(p, "abi", jstr(abi));
-        if (details) {
-            rc |= put(p, "name", jstr(v->vendor));
-            rc |= put(p, "team_id", jstr(v->team_id));
-            rc |= put(p, "developer_name", jstr(v->developer_name));
-            rc |= put(p, "kext_bundle_ids", strv_json(&v->kexts));
-            rc |= put(p, "install_paths", strv_json(&v->install_paths));
-            rc |= put(p, "staged_paths", strv_json(&v->staged_paths));
-            rc |= put(p, "reference", jstr(v->reference));
-        }
-    }
-    for (size_t i = 0; i < reg->n_refused; i++) {
-        json_t *p = json_object();
-        if (p == NULL || append(refused, p) != 0) {
-            rc = -1;
-            break;
-        }
-        rc |= put(p, "source", jstr(reg->refused[i].source));
-        rc |= put(p, "reason", jstr(reg->refused[i].reason));
-        if (details)
-            rc |= put(p, "problems", strv_json(&reg->refused[i].problems));
-    }
-    rc |= put(o, "loaded", loaded);
-    rc |= put(o, "refused", refused);
-    return finish(o, rc);
+    kc_snprintf(abi, sizeof(abi), "%u.%u", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
+                KC_PLUGIN_VERSION_MINOR(v->abi_version));
+    p = json_pack("{s:o, s:o, s:s}", "id", jstr(v->name), "source", jstr(v->source), "abi", abi);
+    if (p == NULL || !details)
+        return p;
+    rc |= put(p, "name", jstr(v->vendor));
+    rc |= put(p, "team_id", jstr(v->team_id));
+    rc |= put(p, "developer_name", jstr(v->developer_name));
+    rc |= put(p, "kext_bundle_ids", strv_json(&v->kexts));
+    rc |= put(p, "install_paths", strv_json(&v->install_paths));
+    rc |= put(p, "staged_paths", strv_json(&v->staged_paths));
+    rc |= put(p, "sysext_bundle_ids", strv_json(&v->sysexts));
+    rc |= put(p, "reference", jstr(v->reference));
+    return finish(p, rc);
+}
+
+static int dump(FILE *out, json_t *doc, int rc)
+{
+    if (rc == 0)
+        rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    json_decref(doc);
+    return rc;
 }
 
 int kc_report_plugins_json(FILE *out, const kc_registry *reg)
 {
-    json_t *doc = json_object();
-    int rc = 0;
+    json_t *doc = json_object(), *loaded = json_array();
+    int rc = doc && loaded ? 0 : -1;
 
-    if (doc == NULL)
-        return -1;
-    rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
-    rc |= put(doc, "plugin_abi", jstr(KC_ABI_STRING));
-    rc |= put(doc, "plugins", plugins_json(reg, true));
-    if (rc == 0)
-        rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-    if (rc == 0 && fputc('\n', out) == EOF)
-        rc = -1;
-    json_decref(doc);
-    return rc;
-}
-
-int kc_report_json(FILE *out, const kc_report *rep)
-{
-    json_t *doc = json_object(), *vendors = json_array(), *tool = json_object();
-    static const char *const order[] = {"critical", "warning", "unknown", "ok",
-                                        "not_installed"};
-    json_t *summary = json_object();
-    int rc = 0;
-
-    if (doc == NULL || vendors == NULL || tool == NULL || summary == NULL) {
-        json_decref(doc);
-        json_decref(vendors);
-        json_decref(tool);
-        json_decref(summary);
+    for (size_t i = 0; loaded && i < reg->n_vendors; i++)
+        rc |= append(loaded, plugin_json(&reg->vendors[i], true));
+    if (doc == NULL) {
+        json_decref(loaded);
         return -1;
     }
     rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
-    rc |= put(tool, "name", jstr(KC_PROGRAM));
-    rc |= put(tool, "version", jstr(KEXTCHECK_VERSION));
-    rc |= put(tool, "plugin_abi", jstr(KC_ABI_STRING));
-    rc |= put(doc, "tool", tool);
-    rc |= put(doc, "root", jstr(rep->root));
-    rc |= put(doc, "policy_db", db_json(rep->db));
-    if (rep->ev != NULL)
-        rc |= put(doc, "evidence", evidence_json(rep->ev, rep->live));
-    for (size_t i = 0; i < rep->n_results; i++)
-        rc |= append(vendors, vendor_json(&rep->results[i]));
+    rc |= put(doc, "plugin_abi", jstr(KC_ABI_STRING));
+    rc |= put(doc, "plugins", json_pack("{s:o, s:o}", "loaded", loaded, "refused",
+                                        refused_json(reg->refused, reg->n_refused, true)));
+    return dump(out, doc, rc);
+}
+
+int kc_report_json(FILE *out, const kc_result *res, const kc_print_opts *opts)
+{
+    static const kc_status order[] = {KC_STATUS_CRITICAL, KC_STATUS_WARNING, KC_STATUS_UNKNOWN,
+                                      KC_STATUS_OK, KC_STATUS_NOT_INSTALLED};
+    const kc_model *m = res->model;
+    json_t *doc = json_object(), *vendors = json_array(), *summary = json_object(),
+           *loaded = json_array();
+    int rc = doc && vendors && summary && loaded ? 0 : -1;
+
+    if (rc != 0) {
+        json_decref(doc);
+        json_decref(vendors);
+        json_decref(summary);
+        json_decref(loaded);
+        return -1;
+    }
+    rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
+    rc |= put(doc, "tool", json_pack("{s:s, s:s, s:s}", "name", KC_PROGRAM, "version",
+                                     KEXTCHECK_VERSION, "plugin_abi", KC_ABI_STRING));
+    rc |= put(doc, "root", jstr(m->host.root));
+    rc |= put(doc, "policy_db", db_json(&m->host.db));
+    rc |= put(doc, "evidence", evidence_json(&m->host.ev, m->host.live));
+    rc |= put(doc, "host", json_pack("{s:o}", "findings",
+                                     findings_json(res->host_findings, res->n_host_findings)));
+    for (size_t i = 0; i < res->n_vendors; i++)
+        rc |= append(vendors, vendor_json(res, &res->vendors[i], opts->verbose));
     rc |= put(doc, "vendors", vendors);
     for (size_t s = 0; s < sizeof(order) / sizeof(order[0]); s++) {
         json_int_t n = 0;
-        for (size_t i = 0; i < rep->n_results; i++)
-            n += strcmp(kc_status_name(rep->results[i].status), order[s]) == 0;
-        rc |= put(summary, order[s], json_integer(n));
+        for (size_t i = 0; i < res->n_vendors; i++)
+            n += res->vendors[i].status == order[s];
+        rc |= put(summary, kc_status_name(order[s]), json_integer(n));
     }
     rc |= put(doc, "summary", summary);
-    rc |= put(doc, "plugins", plugins_json(rep->reg, false));
-    rc |= put(doc, "exit_code", json_integer(rep->exit_code));
-    if (rc == 0)
-        rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-    if (rc == 0 && fputc('\n', out) == EOF)
-        rc = -1;
-    json_decref(doc);
-    return rc;
+    for (size_t i = 0; i < res->n_vendors; i++)
+        rc |= append(loaded, plugin_json(res->vendors[i].ev->vendor, false));
+    rc |= put(doc, "plugins", json_pack("{s:o, s:o}", "loaded", loaded, "refused",
+                                        refused_json(m->refused, m->n_refused, false)));
+    rc |= put(doc, "exit_code", json_integer(res->exit_code));
+    return dump(out, doc, rc);
 }

@@ -1,5 +1,6 @@
-/* The human report: worst vendor first, the next step on top. */
-#include "kc.h"
+/* The human report: the Mac's evidence, findings about the whole Mac, then
+ * each installed vendor, worst first, with its next step on top. */
+#include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,9 @@ static void put_label(painter *p, kc_status s, const char *label, int width)
         put_fmt(p, "%-*s", width, buf);
 }
 
+/* Worst first; one more than the last rank counts every status. */
+enum { RANK_COUNT = 5 };
+
 static int status_rank(kc_status s)
 {
     switch (s) {
@@ -90,28 +94,20 @@ static int status_rank(kc_status s)
     case KC_STATUS_NOT_INSTALLED:
         return 4;
     }
-    return 5;
+    return 4;
 }
 
-static void put_policy(painter *p, const kc_kext_result *k)
+static void put_policy(painter *p, const kc_kext_state *k)
 {
-    switch (k->policy) {
-    case KC_POLICY_ALLOWED:
-        put_fmt(p, "approved");
-        break;
-    case KC_POLICY_MDM:
-        put_fmt(p, "approved by MDM");
-        break;
-    case KC_POLICY_PENDING:
-        put_fmt(p, "WAITING FOR APPROVAL");
-        break;
-    case KC_POLICY_NONE:
-        put_fmt(p, "no approval record");
-        break;
-    case KC_POLICY_UNKNOWN:
-        put_fmt(p, "approval unknown");
-        break;
-    }
+    static const char *const words[] = {
+        [KC_POLICY_ALLOWED] = "approved",
+        [KC_POLICY_PENDING] = "WAITING FOR APPROVAL",
+        [KC_POLICY_MDM] = "approved by MDM",
+        [KC_POLICY_NONE] = "no approval record",
+        [KC_POLICY_UNKNOWN] = "approval unknown",
+    };
+
+    put_fmt(p, "%s", words[k->policy]);
     if (k->row && k->row->has_flags)
         put_fmt(p, " (flags %lld)", k->row->flags);
 }
@@ -126,27 +122,52 @@ static void put_bundle(painter *p, const char *what, const kc_bundle *b)
     put_text(p, b->version ? b->version : b->short_version ? b->short_version : "?");
 }
 
-static void put_vendor(painter *p, const kc_vendor_result *r)
+static void put_finding(painter *p, const kc_finding *f, const char *indent)
 {
-    const kc_vendor *v = r->vendor;
-    const kc_finding *next = kc_next_step(r);
+    kc_severity sev = kc_code_info_of(f->code)->severity;
+
+    put_fmt(p, "%s", indent);
+    put_label(p, status_of_severity(sev), kc_severity_name(sev), 9);
+    put_fmt(p, "%s: ", kc_code_name(f->code));
+    put_text(p, f->message);
+    put_fmt(p, "\n");
+    for (size_t e = 0; e < f->evidence.n; e++) {
+        put_fmt(p, "%s  because ", indent);
+        put_text(p, f->evidence.v[e]);
+        put_fmt(p, "\n");
+    }
+    for (size_t s = 0; s < f->steps.n; s++) {
+        put_fmt(p, "%s  %zu. ", indent, s + 1);
+        put_text(p, f->steps.v[s]);
+        put_fmt(p, "\n");
+    }
+}
+
+static void put_next(painter *p, const kc_finding *next)
+{
+    if (next == NULL || next->steps.n == 0)
+        return;
+    put_fmt(p, "  Next step (%s, %s): ", kc_rung_name(kc_code_info_of(next->code)->rung),
+            kc_code_name(next->code));
+    put_text(p, next->steps.v[0]);
+    put_fmt(p, "\n");
+}
+
+static void put_vendor(painter *p, const kc_result *res, const kc_vendor_result *r)
+{
+    const kc_vendor *v = r->ev->vendor;
 
     put_label(p, r->status, kc_status_name(r->status), 10);
     put_text(p, v->vendor);
     put_fmt(p, "\n          plugin ");
     put_text(p, v->name);
-    put_fmt(p, ", team %s\n", v->team_id);
-    if (next != NULL) {
-        if (next->step > 0)
-            put_fmt(p, "  Next step (article step %d, %s): ", next->step, next->code);
-        else
-            put_fmt(p, "  Next step (%s): ", next->code);
-        put_text(p, next->remediation.v[0]);
-        put_fmt(p, "\n");
-    }
+    put_fmt(p, ", team %s\n          vendor's reference: ", v->team_id);
+    put_text(p, v->reference);
+    put_fmt(p, "\n");
+    put_next(p, r->next);
     put_fmt(p, "  Kexts:\n");
     for (size_t i = 0; i < r->n_kexts; i++) {
-        const kc_kext_result *k = &r->kexts[i];
+        const kc_kext_state *k = &r->kexts[i];
         put_fmt(p, "    ");
         put_text(p, k->bundle_id);
         put_fmt(p, ": ");
@@ -154,7 +175,7 @@ static void put_vendor(painter *p, const kc_vendor_result *r)
         put_bundle(p, "installed", k->installed);
         put_bundle(p, "staged", k->staged);
         if (k->history) {
-            put_fmt(p, "; last loaded ");
+            put_fmt(p, "; last seen loading ");
             put_text(p, k->history->last_seen);
         }
         if (k->loaded == KC_YES) {
@@ -175,28 +196,18 @@ static void put_vendor(painter *p, const kc_vendor_result *r)
         put_fmt(p, "\n");
     }
     put_fmt(p, "  Findings:\n");
-    for (size_t i = 0; i < r->n_findings; i++) {
-        const kc_finding *f = &r->findings[i];
-        put_fmt(p, "    ");
-        put_label(p, status_of_severity(f->severity), kc_severity_name(f->severity), 9);
-        put_fmt(p, "%s: ", f->code);
-        put_text(p, f->message);
+    for (size_t i = 0; i < r->n_findings; i++)
+        put_finding(p, &r->findings[i], "    ");
+    if (r->n_host_refs > 0) {
+        put_fmt(p, "  Also bearing on it (see \"This Mac\" above): ");
+        for (size_t i = 0; i < r->n_host_refs; i++)
+            put_fmt(p, "%s%s", i ? ", " : "", res->host_findings[r->host_refs[i]].id);
         put_fmt(p, "\n");
-        for (size_t e = 0; e < f->evidence.n; e++) {
-            put_fmt(p, "      because ");
-            put_text(p, f->evidence.v[e]);
-            put_fmt(p, "\n");
-        }
-        for (size_t s = 0; s < f->remediation.n; s++) {
-            put_fmt(p, "      %zu. ", s + 1);
-            put_text(p, f->remediation.v[s]);
-            put_fmt(p, "\n");
-        }
     }
     put_fmt(p, "\n");
 }
 
-static void put_database(painter *p, const kc_policydb *db)
+static void put_database(painter *p, const kc_db_info *db)
 {
     put_fmt(p, "Approval database: ");
     put_text(p, db->path);
@@ -207,7 +218,8 @@ static void put_database(painter *p, const kc_policydb *db)
                     ? "in place, read-only, no write-ahead log"
                     : "from a private copy: the -wal file has no -shm beside it",
                 db->has_mdm ? ", kext_policy_mdm" : "",
-                db->has_history ? ", kext_load_history_v3" : "", db->has_cdhash ? " with cdhash" : "");
+                db->has_history ? ", kext_load_history_v3" : "",
+                db->has_cdhash ? " with cdhash" : "");
     } else {
         put_fmt(p, " (%s: ", kc_db_state_name(db->state));
         put_text(p, db->error);
@@ -265,63 +277,69 @@ static void put_evidence(painter *p, const kc_evidence *ev, bool live)
                 ev->sysexts_truncated ? " (more not read)" : "");
 }
 
-int kc_report_text(FILE *out, const kc_report *rep, bool color)
+int kc_report_text(FILE *out, const kc_result *res, const kc_print_opts *o)
 {
-    painter p = {out, color, 0};
-    size_t *idx = malloc((rep->n_results ? rep->n_results : 1) * sizeof(*idx));
-    size_t counts[6] = {0}, shown_not_installed = 0;
+    const kc_model *m = res->model;
+    painter p = {out, o->color, 0};
+    size_t *idx = malloc((res->n_vendors ? res->n_vendors : 1) * sizeof(*idx));
+    size_t counts[RANK_COUNT] = {0}, shown_not_installed = 0;
 
     if (idx == NULL)
         return -1;
-    for (size_t i = 0; i < rep->n_results; i++)
+    for (size_t i = 0; i < res->n_vendors; i++)
         idx[i] = i;
     /* Stable insertion sort by status, worst first. */
-    for (size_t i = 1; i < rep->n_results; i++) {
+    for (size_t i = 1; i < res->n_vendors; i++) {
         size_t x = idx[i], j = i;
-        while (j > 0 && status_rank(rep->results[idx[j - 1]].status) >
-                            status_rank(rep->results[x].status)) {
+        while (j > 0 && status_rank(res->vendors[idx[j - 1]].status) >
+                            status_rank(res->vendors[x].status)) {
             idx[j] = idx[j - 1];
             j--;
         }
         idx[j] = x;
     }
     put_fmt(&p, "kextcheck %s: checking the Mac at ", KEXTCHECK_VERSION);
-    put_text(&p, rep->root);
+    put_text(&p, m->host.root);
     put_fmt(&p, "\n");
-    put_database(&p, rep->db);
-    if (rep->ev != NULL)
-        put_evidence(&p, rep->ev, rep->live);
+    put_database(&p, &m->host.db);
+    put_evidence(&p, &m->host.ev, m->host.live);
     put_fmt(&p, "\n");
-    for (size_t i = 0; i < rep->n_results; i++) {
-        const kc_vendor_result *r = &rep->results[idx[i]];
-        counts[status_rank(r->status)]++;
-        if (r->status != KC_STATUS_NOT_INSTALLED)
-            put_vendor(&p, r);
+    if (res->n_host_findings > 0) {
+        put_fmt(&p, "This Mac:\n");
+        for (size_t i = 0; i < res->n_host_findings; i++)
+            put_finding(&p, &res->host_findings[i], "  ");
+        put_fmt(&p, "\n");
     }
-    for (size_t i = 0; i < rep->n_results; i++) {
-        const kc_vendor_result *r = &rep->results[idx[i]];
+    for (size_t i = 0; i < res->n_vendors; i++) {
+        const kc_vendor_result *r = &res->vendors[idx[i]];
+        counts[status_rank(r->status)]++;
+        if (r->status != KC_STATUS_NOT_INSTALLED || o->verbose)
+            put_vendor(&p, res, r);
+    }
+    for (size_t i = 0; i < res->n_vendors && !o->verbose; i++) {
+        const kc_vendor_result *r = &res->vendors[idx[i]];
         if (r->status != KC_STATUS_NOT_INSTALLED)
             continue;
         put_fmt(&p, shown_not_installed++ ? ", " : "Not installed: ");
-        put_text(&p, r->vendor->name);
+        put_text(&p, r->ev->vendor->name);
     }
     if (shown_not_installed)
         put_fmt(&p, "\n\n");
-    if (rep->reg->n_refused > 0) {
+    if (m->n_refused > 0) {
         put_fmt(&p, "Plugins refused (not checked):\n");
-        for (size_t i = 0; i < rep->reg->n_refused; i++) {
+        for (size_t i = 0; i < m->n_refused; i++) {
             put_fmt(&p, "  ");
-            put_text(&p, rep->reg->refused[i].source);
+            put_text(&p, m->refused[i].source);
             put_fmt(&p, ": ");
-            put_text(&p, rep->reg->refused[i].reason);
+            put_text(&p, m->refused[i].reason);
             put_fmt(&p, "\n");
         }
         put_fmt(&p, "\n");
     }
     put_fmt(&p, "Result: exit %d; %zu critical, %zu warning, %zu unknown, %zu ok, %zu not "
                 "installed; %zu plugin%s refused\n",
-            rep->exit_code, counts[0], counts[1], counts[2], counts[3], counts[4],
-            rep->reg->n_refused, rep->reg->n_refused == 1 ? "" : "s");
+            res->exit_code, counts[0], counts[1], counts[2], counts[3], counts[4], m->n_refused,
+            m->n_refused == 1 ? "" : "s");
     free(idx);
     return p.err;
 }
@@ -337,8 +355,9 @@ int kc_report_plugins_text(FILE *out, const kc_registry *reg)
         put_text(&p, v->name);
         put_fmt(&p, ": ");
         put_text(&p, v->vendor);
-        put_fmt(&p, "\n      team %s, %zu kext%s, ABI %u.%u, from ", v->team_id, v->kexts.n,
-                v->kexts.n == 1 ? "" : "s", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
+        put_fmt(&p, "\n      team %s, %zu kext%s, %zu system extension%s, ABI %u.%u, from ",
+                v->team_id, v->kexts.n, v->kexts.n == 1 ? "" : "s", v->sysexts.n,
+                v->sysexts.n == 1 ? "" : "s", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
                 KC_PLUGIN_VERSION_MINOR(v->abi_version));
         put_text(&p, v->source);
         put_fmt(&p, "\n      source: ");

@@ -1,10 +1,12 @@
 /*
  * jsoncheck: reads a kextcheck JSON report on stdin and checks that it is
- * valid JSON that follows docs/json-schema.md (schema_version 1).
+ * valid JSON that follows docs/json-schema.md (schema_version 2).
  *
  * jsoncheck --catalog N: reads `kextcheck plugins --format json` instead and
  * checks the shipped catalog: N plugins loaded, none refused, each with a
  * reference, and no team ID or bundle ID claimed twice.
+ *
+ * jsoncheck --vendors: prints the number of vendors in the report on stdin.
  *
  * jsoncheck --same A B: two reports give the same answer: the exit code and,
  * per vendor, the status, the next step's code, the finding codes in order,
@@ -118,6 +120,12 @@ static json_t *answer(json_t *doc)
     size_t i, j;
 
     json_object_set(out, "exit_code", json_object_get(doc, "exit_code"));
+    {
+        json_t *hc = json_array(), *h;
+        json_array_foreach(json_object_get(json_object_get(doc, "host"), "findings"), i, h)
+            json_array_append(hc, json_object_get(h, "id"));
+        json_object_set_new(out, "host_findings", hc);
+    }
     json_array_foreach(json_object_get(doc, "vendors"), i, v) {
         json_t *a = json_object(), *codes = json_array(), *kexts = json_array(),
                *sx = json_array(), *x;
@@ -178,9 +186,11 @@ int main(int argc, char **argv)
     static const char *const policies[] = {"allowed", "pending", "mdm", "none", "unknown", NULL};
     static const char *const severities[] = {"ok", "warning", "critical", "unknown", NULL};
     static const char *const dbstates[] = {"ok", "missing", "unreadable", "corrupt",
-                                           "no_tables", NULL};
+                                           "no_tables", "busy", NULL};
+    static const char *const rungs[] = {"none", "first", "approve", "restart", "reinstall",
+                                        "clear_staging", "inspect", "consent", NULL};
     json_error_t err;
-    json_t *doc, *v, *vendors, *db;
+    json_t *doc, *v, *vendors, *db, *host, *host_ids = json_object();
     size_t i, j;
 
     if (argc == 4 && strcmp(argv[1], "--same") == 0)
@@ -190,14 +200,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "jsoncheck: invalid JSON at line %d: %s\n", err.line, err.text);
         return 1;
     }
+    if (argc == 2 && strcmp(argv[1], "--vendors") == 0) {
+        printf("%zu\n", json_array_size(json_object_get(doc, "vendors")));
+        json_decref(doc);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--catalog") == 0) {
         int rc = catalog(doc, atol(argv[2]));
         json_decref(doc);
         return rc;
     }
     v = need(doc, "schema_version", JSON_INTEGER, "top");
-    if (v && json_integer_value(v) != 1)
-        bad("top", "schema_version is not 1");
+    if (v && json_integer_value(v) != 2)
+        bad("top", "schema_version is not 2");
     need(doc, "root", JSON_STRING, "top");
     need(doc, "exit_code", JSON_INTEGER, "top");
     need(doc, "summary", JSON_OBJECT, "top");
@@ -217,10 +232,28 @@ int main(int argc, char **argv)
     db = need(doc, "policy_db", JSON_OBJECT, "top");
     if (db)
         need_enum(db, "state", dbstates, "policy_db");
+    host = need(doc, "host", JSON_OBJECT, "top");
+    json_array_foreach(host ? need(host, "findings", JSON_ARRAY, "host") : NULL, i, v) {
+        json_t *id = need(v, "id", JSON_STRING, "host finding");
+        need(v, "code", JSON_STRING, "host finding");
+        need_enum(v, "severity", severities, "host finding");
+        need_enum(v, "rung", rungs, "host finding");
+        if (id)
+            json_object_set_new(host_ids, json_string_value(id), json_true());
+    }
     vendors = need(doc, "vendors", JSON_ARRAY, "top");
     json_array_foreach(vendors, i, v) {
         json_t *kexts, *findings, *k;
-        need(v, "id", JSON_STRING, "vendor");
+        json_t *status = need(v, "id", JSON_STRING, "vendor") ? json_object_get(v, "status")
+                                                              : NULL;
+        /* A vendor that is not installed may be named only (without --verbose). */
+        if (json_is_string(status) &&
+            strcmp(json_string_value(status), "not_installed") == 0 &&
+            json_object_get(v, "name") == NULL) {
+            if (json_object_size(v) != 2)
+                bad("vendor", "a vendor named only has more than id and status");
+            continue;
+        }
         need(v, "name", JSON_STRING, "vendor");
         need(v, "team_id", JSON_STRING, "vendor");
         need_enum(v, "status", statuses, "vendor");
@@ -236,13 +269,18 @@ int main(int argc, char **argv)
         json_array_foreach(findings, j, k) {
             need(k, "code", JSON_STRING, "finding");
             need_enum(k, "severity", severities, "finding");
+            need_enum(k, "rung", rungs, "finding");
             need(k, "message", JSON_STRING, "finding");
             need(k, "remediation", JSON_ARRAY, "finding");
             need(k, "evidence", JSON_ARRAY, "finding");
         }
+        json_array_foreach(need(v, "host_findings", JSON_ARRAY, "vendor"), j, k)
+            if (!json_is_string(k) || json_object_get(host_ids, json_string_value(k)) == NULL)
+                bad("vendor", "host_findings names a host finding that is not there");
     }
     json_decref(doc);
+    json_decref(host_ids);
     if (errors == 0)
-        printf("jsoncheck: valid (schema_version 1)\n");
+        printf("jsoncheck: valid (schema_version 2)\n");
     return errors ? 1 : 0;
 }
