@@ -190,7 +190,7 @@ int main(int argc, char **argv)
     static const char *const rungs[] = {"none", "first", "approve", "restart", "reinstall",
                                         "clear_staging", "inspect", "consent", NULL};
     json_error_t err;
-    json_t *doc, *v, *vendors, *db, *host, *host_ids = json_object();
+    json_t *doc, *v, *vendors, *db, *host, *host_ids;
     size_t i, j;
 
     if (argc == 4 && strcmp(argv[1], "--same") == 0)
@@ -210,6 +210,7 @@ int main(int argc, char **argv)
         json_decref(doc);
         return rc;
     }
+    host_ids = json_object();
     v = need(doc, "schema_version", JSON_INTEGER, "top");
     if (v && json_integer_value(v) != 2)
         bad("top", "schema_version is not 2");
