@@ -171,6 +171,19 @@ void kc_registry_free(kc_registry *reg);
 typedef void (*kc_plugin_exit_fn)(void *ctx, const char *plugin, const char *doing);
 void kc_loader_on_plugin_exit(kc_plugin_exit_fn fn, void *ctx);
 
+/* ---- plugin_child.c ---------------------------------------------------- */
+
+/* Seconds a plugin file may take to load and validate in its child. */
+#define KC_VALIDATE_TIMEOUT_S 5
+/* `kextcheck plugins validate`: loads and validates the file at path
+ * exactly as kc_registry_load_file does, but in a child process with a
+ * time limit, so that plugin code never runs in this process.  A crash, a
+ * hang, an exit() or output on stdout or stderr is a refusal that says so.
+ * The outcome (a vendor or a refusal) is recorded in reg, with the
+ * duplicate checks against what reg already holds.  0 valid, 1 refused,
+ * -1 out of memory. */
+int kc_registry_validate_file(kc_registry *reg, const char *path);
+
 /* ---- policydb.c ------------------------------------------------------- */
 
 typedef enum kc_db_state {

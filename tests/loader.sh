@@ -3,8 +3,9 @@
 # How plugin files are loaded: a plugin never gets another file's handle
 # (one that stays in memory after being refused, one that claims the next
 # file's names), a folder named twice is read once, plugin code that
-# writes to stdout or exits while it is loaded is refused, and any number
-# of plugins loads under a low descriptor limit.
+# writes to stdout, exits, crashes or hangs is refused (in process for a
+# check, in a child process for `plugins validate`), and any number of
+# plugins loads under a low descriptor limit.
 set -u
 bin=$1 plugins=$2 snaps=$3 hostile=$4 src=$5 work=$6 cc=$7 jsoncheck=$8
 article="$snaps/article-10.13"
@@ -88,7 +89,44 @@ st=$(run --no-config -P "$work/dtor-exit" --root "$article"); check dtor-exit-ch
 has dtor-exit-check "$work/err" "kextcheck: $work/dtor-exit/dtor-exit.so: called exit() while being unloaded"
 has dtor-exit-report "$work/out" "Result: exit 2"
 
-# 5. More plugins than descriptors: 100 plugins under a limit of 64 open
+# 5. plugins validate runs each file in a child process: every misdeed is a
+# refusal with its reason, exit 1, within the time limit; the good file in
+# the same run is still valid.
+start=$(date +%s)
+st=$(run plugins validate "$hostile/ctor-stdout.so" "$hostile/ctor-stderr.so" \
+    "$hostile/ctor-exit.so" "$hostile/entry-exit.so" "$hostile/entry-abort.so" \
+    "$hostile/ctor-loop.so" "$hostile/dtor-exit.so" "$plugins/trendmicro.so")
+took=$(( $(date +%s) - start ))
+check validate-hostile 1 "$st"
+if [ "$took" -le 30 ]; then passes=$((passes + 1)); else
+    echo "FAIL: validate-hostile took $took s" >&2; fails=$((fails + 1)); fi
+refusal validate-ctor-stdout "$hostile/ctor-stdout.so" \
+    "wrote 19 bytes to standard output while being loaded (\"hello from a plugin\")"
+refusal validate-ctor-stderr "$hostile/ctor-stderr.so" \
+    "wrote 23 bytes to standard error while being validated (\"plugin noise on stderr\\x0a\")"
+refusal validate-ctor-exit "$hostile/ctor-exit.so" "called exit() while being loaded"
+refusal validate-entry-exit "$hostile/entry-exit.so" "called exit() while being loaded"
+refusal validate-entry-abort "$hostile/entry-abort.so" "crashed with signal 6"
+refusal validate-ctor-loop "$hostile/ctor-loop.so" \
+    "still running after 5 seconds while being loaded (an endless loop, or a wait that never ends): stopped"
+refusal validate-dtor-exit "$hostile/dtor-exit.so" "called exit() while being unloaded"
+has validate-hostile-count "$work/out" "Refused plugins: 7"
+has validate-good-still-valid "$work/out" "trendmicro: Trend Micro"
+for p in ctor-stdout ctor-exit entry-exit entry-abort; do
+    st=$(run plugins validate "$hostile/$p.so"); check "validate-alone-$p" 1 "$st"
+done
+st=$(run plugins validate --format json "$hostile/entry-exit.so"); check validate-json 1 "$st"
+has validate-json "$work/out" '"problems": ['
+# Validating in a child changes nothing for a good plugin or a plain refusal.
+st=$(run plugins validate "$plugins/trendmicro.so" "$plugins/sophos.so"); check validate-two 0 "$st"
+has validate-two "$work/out" "Loaded plugins: 2"
+cp "$plugins/trendmicro.so" "$work/trendmicro-copy.so"
+mkdir -p "$work/again" && chmod 755 "$work/again" && cp "$plugins/trendmicro.so" "$work/again/"
+st=$(run plugins validate "$plugins/trendmicro.so" "$work/again/trendmicro.so")
+check validate-duplicate 1 "$st"
+has validate-duplicate "$work/out" "plugin \"trendmicro\" is already loaded from $plugins/trendmicro.so"
+
+# 6. More plugins than descriptors: 100 plugins under a limit of 64 open
 # files all load (a descriptor is closed once its plugin is loaded).
 mkdir -p "$work/many" && chmod 755 "$work/many"
 i=1
