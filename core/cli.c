@@ -304,7 +304,7 @@ static int cmd_validate(session *s)
     for (size_t i = 2; i < s->o.args.n; i++) {
         char *path = strchr(s->o.args.v[i], '/') ? kc_strdup(s->o.args.v[i])
                                                    : kc_asprintf("./%s", s->o.args.v[i]);
-        int r = path ? kc_registry_load_file(&s->reg, path) : -1;
+        int r = path ? kc_registry_validate_file(&s->reg, path) : -1;
         free(path);
         if (r < 0)
             return -1;

@@ -168,11 +168,12 @@ typedef struct kc_registry {
     size_t n_vendors;
     kc_refusal *refused;
     size_t n_refused;
-    void **handles; /* dlopen handles kept until kc_registry_free */
-    int *fds;       /* the checked files they were loaded from, kept open so
-                       each /proc/self/fd/N name stays unique */
+    void **handles; /* dlopen handles kept until kc_registry_free (the
+                       descriptors they were loaded from are closed) */
     size_t n_handles;
     bool allow_unsafe; /* skip the ownership and permission checks */
+    struct kc_loader_index *index; /* loader.c's hash tables (duplicate
+                                      checks, files and handles seen) */
 } kc_registry;
 
 typedef struct kc_builtin_plugin {
@@ -184,17 +185,47 @@ extern const kc_builtin_plugin kc_builtin_plugins[];
 extern const size_t kc_builtin_plugin_count;
 
 /* Loads the built-in plugins, then every "*.so" in each directory (sorted
- * by name), honouring enable/disable.  Refusals are recorded, not fatal.
- * Returns 0, or -1 on out-of-memory. */
+ * by name; a directory named twice, by the same or another path, is read
+ * once), honouring enable/disable.  A plugin in enable that no directory
+ * holds is recorded as refused.  Refusals are recorded, not fatal.
+ * Plugin code runs in this process: standard output is set aside while it
+ * runs (a plugin that writes there is refused), and exit() called by it
+ * ends the process with KC_EXIT_UNKNOWN and a message (see
+ * kc_loader_on_plugin_exit).  Returns 0, or -1 on out-of-memory. */
 int kc_registry_load(kc_registry *reg, const kc_strv *dirs,
                      const kc_strv *enable, const kc_strv *disable);
-/* Loads one plugin file (its folder is checked too); refusal recorded in
- * reg.  0 loaded, 1 refused, -1 out of memory. */
+/* Loads one plugin file in this process (its folder is checked too);
+ * refusal recorded in reg.  0 loaded, 1 refused, -1 out of memory. */
 int kc_registry_load_file(kc_registry *reg, const char *path);
 /* Validates one entry's descriptor and adds it (duplicate checks). */
 int kc_registry_add(kc_registry *reg, const struct kc_plugin *desc,
                     const char *expected_name, const char *source);
+/* Records source as refused for every reason in problems.  0 or -1. */
+int kc_registry_refuse(kc_registry *reg, const char *source, const kc_strv *problems);
+/* Unloads the plugins (their destructors run with the same protections as
+ * their loading) and frees everything. */
 void kc_registry_free(kc_registry *reg);
+
+/* fn(ctx, PLUGIN, DOING) is called instead of printing the message when
+ * plugin code calls exit() while it is being loaded or unloaded (DOING is
+ * "loaded" or "unloaded"); the process then ends with
+ * _exit(KC_EXIT_UNKNOWN).  NULL restores the message
+ * "kextcheck: PLUGIN: called exit() while being loaded". */
+typedef void (*kc_plugin_exit_fn)(void *ctx, const char *plugin, const char *doing);
+void kc_loader_on_plugin_exit(kc_plugin_exit_fn fn, void *ctx);
+
+/* ---- plugin_child.c ---------------------------------------------------- */
+
+/* Seconds a plugin file may take to load and validate in its child. */
+#define KC_VALIDATE_TIMEOUT_S 5
+/* `kextcheck plugins validate`: loads and validates the file at path
+ * exactly as kc_registry_load_file does, but in a child process with a
+ * time limit, so that plugin code never runs in this process.  A crash, a
+ * hang, an exit() or output on stdout or stderr is a refusal that says so.
+ * The outcome (a vendor or a refusal) is recorded in reg, with the
+ * duplicate checks against what reg already holds.  0 valid, 1 refused,
+ * -1 out of memory. */
+int kc_registry_validate_file(kc_registry *reg, const char *path);
 
 /* ---- policydb.c ------------------------------------------------------- */
 

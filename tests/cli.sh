@@ -146,16 +146,41 @@ trust symlink "mv trendmicro.so real.so.bak && ln -s real.so.bak trendmicro.so" 
 trust world-writable-dir "chmod o+w ." \
     "plugin directory is world-writable, so anyone could plant code that runs as root: run 'chmod o-w $work/trust'"
 trust sticky-dir "chmod +t ." "plugin directory has the sticky bit"
+# Whoever can write to the folder can remove a vendor's plugin (or replace
+# it): the folder obeys the rule of the files.
+trust group-writable-dir "chmod g+w ." \
+    "plugin directory is group-writable, so the group can add, replace or remove plugins that run as root: run 'chmod g-w $work/trust'"
 if [ "$(id -u)" = 0 ]; then
     trust other-owner "chown 65534 trendmicro.so" \
         "owned by uid 65534, which is neither root nor the running user (uid 0): run 'chown root $work/trust/trendmicro.so'"
+    trust other-owner-dir "chown 65534 ." \
+        "plugin directory is owned by uid 65534, which is neither root nor the running user (uid 0), so that user can add, replace or remove plugins that run as root: run 'chown root $work/trust' if you trust it"
+else
+    echo "SKIP: trust other-owner, other-owner-dir: only root can give a file to another user"
 fi
 trust group-writable-checked-as-opened "chmod g+w trendmicro.so" "Refused plugins: 1"
 rm -rf "$work/trust" && mkdir -p "$work/trust" && cp "$plugins/trendmicro.so" "$work/trust/" &&
     chmod 775 "$work/trust/trendmicro.so" && chmod 1777 "$work/trust"
 st=$(run plugins --no-config --allow-unsafe-plugins -P "$work/trust"); check allow-unsafe 0 "$st"
 has allow-unsafe "$work/out" "trendmicro: Trend Micro"
-chmod 755 "$work/trust"
+chmod 775 "$work/trust"
+[ "$(id -u)" = 0 ] && chown 65534 "$work/trust"
+st=$(run plugins --no-config --allow-unsafe-plugins -P "$work/trust"); check allow-unsafe-dir 0 "$st"
+has allow-unsafe-dir "$work/out" "trendmicro: Trend Micro"
+chown "$(id -u)" "$work/trust" && chmod 755 "$work/trust"
+
+# A plugin the configuration enables must be there: if it is missing (say
+# someone removed it) the vendor would go unchecked, so that is exit 3.
+mkdir -p "$work/only-sophos" && cp "$plugins/sophos.so" "$work/only-sophos/"
+printf '[plugins]\ndir = %s\ndir = %s\nenable = trendmicro, sophos\n' "$work/only-sophos" "$work/empty" \
+    >"$work/enable-missing.ini"
+st=$(run --config "$work/enable-missing.ini" --root "$article"); check enable-missing 3 "$st"
+has enable-missing "$work/err" "kextcheck: trendmicro: enabled in the configuration but not found in $work/only-sophos, $work/empty"
+has enable-missing-report "$work/out" "trendmicro: enabled in the configuration but not found in"
+st=$(run plugins --config "$work/enable-missing.ini"); check enable-missing-plugins 3 "$st"
+printf '[plugins]\ndir = %s\nenable = sophos, gone\ndisable = gone\n' "$work/only-sophos" \
+    >"$work/enable-disabled.ini"
+st=$(run plugins --config "$work/enable-disabled.ini"); check enable-and-disable 0 "$st"
 
 # ABI compatibility: a plugin built against 1.0 loads in this 1.1 host.
 st=$(run plugins --no-config -P "$compat"); check abi-compat 0 "$st"

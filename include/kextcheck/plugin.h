@@ -103,6 +103,35 @@
  * Ownership: every string and array belongs to the plugin and must live as
  * long as the plugin is loaded (use static const data).  The host copies
  * what it keeps and never writes to or frees plugin memory.
+ *
+ * Plugin code runs inside the host
+ * --------------------------------
+ *
+ * A plugin is loaded with dlopen() into the kextcheck process, which runs
+ * as root on a Mac: its constructors, its entry function and its
+ * destructors run with the host's privileges and in its address space.  A
+ * plugin must therefore only return data: no constructors or destructors,
+ * no output, no files, no processes or threads, no calls to exit().  The
+ * entry function returns the descriptor and nothing else.
+ *
+ * What the host does about a plugin that does more:
+ *  - `kextcheck plugins validate FILE` loads and validates each file in a
+ *    child process with a time limit of a few seconds.  A crash (signal), a
+ *    hang (the child is stopped), a call to exit() or _exit(), or any byte
+ *    written to standard output or standard error is a refusal that names
+ *    it.  Validate a plugin this way before installing it.
+ *  - In a check (and `kextcheck plugins`) plugins are loaded in process.
+ *    While plugin code runs, standard output is set aside: a plugin that
+ *    writes there is refused and the report stays intact.  A plugin that
+ *    calls exit() while it is loaded or unloaded ends kextcheck with exit
+ *    status 3 (could not check) and "kextcheck: PLUGIN: called exit() while
+ *    being loaded", never with the plugin's own status.  A crash or an
+ *    endless loop in plugin code takes the check down with it: that is what
+ *    validating first is for.
+ *  - A plugin file is opened once and the descriptor that was checked is
+ *    the one loaded; no plugin is ever given the handle of another file's
+ *    object, even one that stays in memory after it was refused (linked
+ *    with -z nodelete, or using TLS).
  */
 #ifndef KEXTCHECK_PLUGIN_H
 #define KEXTCHECK_PLUGIN_H
