@@ -3,10 +3,31 @@
  *
  * For each finding judge.c made, this module writes its message, the
  * evidence it stands on ("because ..." lines) and the remediation steps,
- * first step first.  The words depend on the finding and on the Mac: its
- * macOS version (where approvals are clicked), where a Recovery shell sees
- * its files, and what its enforcement is.  Nothing here reads a file or
- * decides a verdict; the ladder order is judge.c's.
+ * first step first.  The words depend on the finding and on the Mac's
+ * platform (kc_platform): its macOS version (where approvals are clicked,
+ * which tools exist), Intel or Apple silicon (how Recovery starts, the boot
+ * policy), its MDM policy (who may approve), and what its enforcement is.
+ * Nothing here reads a file or decides a verdict; the ladder is judge.c's.
+ *
+ * Sources of the version-dependent words (see also
+ * shared reference notes macos-11-plus-and-apple-silicon.md):
+ *  - 10.13-12: System Preferences > Security & Privacy > General, click the
+ *    lock first (Apple HT208019 for 10.13);
+ *  - 13 and later: System Settings > Privacy & Security, Security section,
+ *    no lock, a password is asked (third-party guides);
+ *  - system extensions on 15: System Settings > General > Login Items &
+ *    Extensions, by category (Der Flounder; Apple developer forums 764384);
+ *  - Recovery: Command-R on Intel; on Apple silicon shut down, hold the
+ *    power button until "Loading startup options", Options (Apple
+ *    mchl768f7291); the Data volume is /Volumes/<name> - Data from 10.15;
+ *  - clearing staging: kextcache --clear-staging (late 10.13, 10.14,
+ *    10.15), kmutil clear-staging (11+) (kext_tools, kmutil(8));
+ *  - restart after approval on 11+: the Auxiliary Kernel Collection (Apple
+ *    support 102026); MDM RestartDevice with RebuildKernelCache (Apple
+ *    device-management, 11.0+);
+ *  - Startup Security Utility and "Allow user management of kernel
+ *    extensions from identified developers" (Apple Platform Deployment,
+ *    Kernel extensions in macOS).
  */
 #include "model.h"
 #include "i18n.h"
@@ -90,8 +111,10 @@ static void step(words *w, const char *fmt, ...)
 
 typedef struct ctx {
     const kc_host *host;
+    const kc_platform *p;
     const kc_vendor_result *vr; /* NULL for host findings */
     const kc_vendor *v;         /* NULL for host findings */
+    kc_strv *cleared;           /* staged folders whose Recovery steps are written */
 } ctx;
 
 static const char *origin_of(const kc_source *src)
@@ -99,16 +122,15 @@ static const char *origin_of(const kc_source *src)
     return src->origin ? src->origin : _("(not read)");
 }
 
-/* Where approvals are clicked, by macOS version when it is known. */
-static const char *settings_pane(const kc_host *h)
-{
-    const kc_evidence *ev = &h->ev;
+/* Which macOS the words are for. */
+typedef enum era { ERA_UNKNOWN, ERA_PREFS, ERA_SETTINGS } era;
 
-    if (!ev->os_src.ok || ev->os_major == 0)
-        return _("System Preferences > Security & Privacy > General (System Settings > "
-                 "Privacy & Security on macOS 13 and later)");
-    return ev->os_major >= 13 ? _("System Settings > Privacy & Security")
-                              : _("System Preferences > Security & Privacy > General");
+/* Up to 12 System Preferences, from 13 System Settings. */
+static era era_of(const kc_platform *p)
+{
+    if (!p->os_known)
+        return ERA_UNKNOWN;
+    return p->os_major >= 13 ? ERA_SETTINGS : ERA_PREFS;
 }
 
 /* The developer name the Allow prompt shows. */
@@ -122,6 +144,25 @@ static const char *developer_of(const kc_vendor *v, const kc_policy_row *row)
 static const char *version_of(const kc_bundle *b)
 {
     return b->version ? b->version : b->short_version;
+}
+
+static const char *sip_words(kc_sip sip)
+{
+    switch (sip) {
+    case KC_SIP_ENABLED:
+        return _("enabled");
+    case KC_SIP_DISABLED:
+        return _("disabled");
+    case KC_SIP_CUSTOM:
+        return _("custom configuration");
+    default:
+        return _("unknown");
+    }
+}
+
+static const char *tri_words(kc_tri t)
+{
+    return t == KC_YES ? _("enabled") : t == KC_NO ? _("disabled") : _("unknown");
 }
 
 static void cite_row(words *w, const ctx *c, const kc_kext_state *k)
@@ -146,81 +187,124 @@ static void cite_bundle(words *w, const char *what, const kc_bundle *b)
                 version_of(b) ? version_of(b) : _("unknown"));
 }
 
+static void cite_macos(words *w, const ctx *c)
+{
+    const kc_platform *p = c->p;
+
+    if (p->os_known)
+        because(w, _("SystemVersion.plist (%s): macOS %s%s"), origin_of(&c->host->ev.os_src),
+                c->host->ev.os_version ? c->host->ev.os_version : "?",
+                p->machine == KC_MACHINE_APPLE_SILICON ? _(", Apple silicon")
+                : p->machine == KC_MACHINE_INTEL        ? _(", Intel")
+                                                        : "");
+}
+
 static void step_reinstall_if(words *w, const ctx *c)
 {
     step(w, _("If that does not help, uninstall %s, restart, and install it again."),
          c->v->vendor);
 }
 
-/* ---- staged copies and Recovery ------------------------------------------- */
+/* ---- approving ------------------------------------------------------------- */
 
-/* The declared staged folder that holds bundle path p (or p itself). */
-static const char *staged_folder_of(const kc_vendor *v, const char *p)
+/* Who can click Allow: an administrator on 11+ unless MDM lets standard
+ * users (AllowNonAdminUserApprovals). */
+static const char *approver(const ctx *c)
 {
-    for (size_t i = 0; i < v->staged_paths.n; i++) {
-        const char *s = v->staged_paths.v[i];
-        size_t n = strlen(s);
-        if (strncmp(p, s, n) == 0 && (p[n] == '/' || p[n] == '\0'))
-            return s;
-    }
-    return p;
+    if (kc_platform_modern(c->p) && !c->p->non_admin_approvals)
+        return _("an administrator's");
+    return _("your");
 }
 
-/* Back up and delete a staged folder from macOS Recovery: the exact
- * commands, with the path a Recovery shell sees, quoted. */
-static void steps_staged(words *w, const ctx *c, const char *folder, const char *intro)
+static void step_allow_kext(words *w, const ctx *c, const char *developer)
 {
-    const kc_recovery_path *rp = &c->host->recovery;
-    char *src = kc_asprintf("%s%s", rp->prefix ? rp->prefix : "", folder);
-    char *bak = src ? kc_asprintf("%s_bak", src) : NULL;
-    char *qsrc = src ? kc_shell_quote(src) : NULL, *qbak = bak ? kc_shell_quote(bak) : NULL;
-
-    if (qsrc == NULL || qbak == NULL) {
-        w->err = -1;
-        goto done;
+    switch (era_of(c->p)) {
+    case ERA_PREFS:
+        step(w, _("Open System Preferences > Security & Privacy > General, click the lock and "
+                  "enter %s name and password, click Allow beside System software from "
+                  "developer \"%s\" was blocked from loading, then restart the Mac."),
+             approver(c), developer);
+        break;
+    case ERA_SETTINGS:
+        step(w, _("Open System Settings > Privacy & Security; in the Security section click "
+                  "Allow beside System software from developer \"%s\" was blocked from "
+                  "loading, enter %s name and password when asked, then restart the Mac."),
+             developer, approver(c));
+        break;
+    default:
+        step(w, _("Open System Settings > Privacy & Security (macOS 13 and later) or System "
+                  "Preferences > Security & Privacy > General (macOS 10.13 to 12, after "
+                  "clicking the lock), click Allow beside System software from developer "
+                  "\"%s\" was blocked from loading, then restart the Mac."),
+             developer);
+        break;
     }
-    step(w, "%s", intro);
-    step(w, _("Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: hold "
-              "the power button, then Options); in Disk Utility mount the startup disk, quit "
-              "Disk Utility and open Utilities > Terminal.%s"),
-         rp->guessed ? _(" The commands below assume the disk is named \"Macintosh HD\": use "
-                         "the name it has under /Volumes.")
-                     : "");
-    step(w, _("Back up the staged folder: cp -R %s %s"), qsrc, qbak);
-    step(w, _("Delete it: rm -rf %s"), qsrc);
-    step(w, _("Restart the Mac and install %s again."), c->v->vendor);
-done:
-    free(src);
-    free(bak);
-    free(qsrc);
-    free(qbak);
 }
 
-/* steps_staged with a first step made by the caller (taken; NULL: out of
- * memory). */
-static void intro_staged(words *w, const ctx *c, const char *folder, char *intro)
+/* The notes that go with an Allow step. */
+static void steps_allow_notes(words *w, const ctx *c, size_t waiting)
 {
-    if (intro == NULL)
-        w->err = -1;
+    if (c->p->machine == KC_MACHINE_APPLE_SILICON && c->p->kexts_allowed != KC_YES)
+        step(w, _("On Apple silicon the Allow button appears only once the boot policy lets "
+                  "kexts load (Reduced Security with user management of kernel extensions: "
+                  "see the boot policy finding)."));
+    if (kc_platform_modern(c->p))
+        step(w, _("No Allow button? Restart the Mac and look again. When several developers "
+                  "are listed, allow the others as well; this one may show up only after "
+                  "them."));
     else
-        steps_staged(w, c, folder, intro);
-    free(intro);
+        step(w, _("No Allow button? Restart the Mac and look again: the button disappears 30 "
+                  "minutes after installation and a restart brings it back. When several "
+                  "developers are listed, allow the others as well; this one may show up only "
+                  "after them."));
+    if (waiting > 1)
+        step(w, _("One Allow approves this developer's other waiting kexts in the same folder "
+                  "as well (documented for macOS 10.13)."));
+    step(w, _("Click Allow at the Mac itself: users report that the button ignores clicks "
+              "sent over Screen Sharing or remote control, and may not appear while tools "
+              "that generate input events run (approving with the keyboard was reported to "
+              "work)."));
 }
 
-/* ---- the vendor's findings ------------------------------------------------ */
+/* How many of the vendor's kexts wait for an approval. */
+static size_t waiting_kexts(const kc_vendor_result *vr)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < vr->n_findings; i++)
+        n += vr->findings[i].code == KC_F_KEXT_PENDING_APPROVAL ||
+             vr->findings[i].code == KC_F_KEXT_NO_POLICY_RECORD;
+    return n;
+}
+
+/* With SIP off the row may not be what stops the kext: say what SIP does
+ * on this version. */
+static void cite_sip_context(words *w, const ctx *c)
+{
+    const kc_evidence *ev = &c->host->ev;
+    const kc_enforcement *e = &c->vr->enforcement;
+
+    if (!e->sip_off && !e->signing_off)
+        return;
+    because(w, _("csrutil status (%s): SIP %s, Kext Signing %s: %s"), origin_of(&ev->sip_src),
+            sip_words(ev->sip), tri_words(ev->kext_signing),
+            kc_platform_modern(c->p)
+                ? _("on macOS 11 and later approval is still required")
+            : kc_platform_legacy(c->p)
+                ? _("on macOS 10.13-10.15 approval is probably not enforced then, but the row "
+                    "says the kext waits")
+                : _("approval is still required on macOS 11 and later, probably not on "
+                    "10.13-10.15"));
+}
 
 static void kext_pending(words *w, const ctx *c, const kc_kext_state *k)
 {
     message(w, _("%s tried to load and is waiting for approval (kext_policy.allowed = 0)"),
             k->bundle_id);
     cite_row(w, c, k);
-    step(w, _("Open %s, click the lock and authenticate, click Allow beside System software "
-              "from developer \"%s\" was blocked from loading, then restart the Mac."),
-         settings_pane(c->host), developer_of(c->v, k->row));
-    step(w, _("No Allow button? Restart the Mac and look again: the button disappears 30 "
-              "minutes after installation and a restart brings it back. When several "
-              "developers are listed, allow the others as well; this one may show up only "
-              "after them."));
+    cite_sip_context(w, c);
+    step_allow_kext(w, c, developer_of(c->v, k->row));
+    steps_allow_notes(w, c, waiting_kexts(c->vr));
     step_reinstall_if(w, c);
 }
 
@@ -231,22 +315,49 @@ static void kext_no_record(words *w, const ctx *c, const kc_kext_state *k)
             k->bundle_id);
     cite_row(w, c, k);
     cite_bundle(w, _("installed"), k->installed ? k->installed : k->staged);
+    cite_sip_context(w, c);
     step(w, _("Restart the Mac: the kext's first attempt to load records it and brings up the "
-              "Allow button for \"%s\" in %s; click it and restart again."),
-         developer_of(c->v, NULL), settings_pane(c->host));
+              "Allow button for \"%s\"."),
+         developer_of(c->v, NULL));
+    step_allow_kext(w, c, developer_of(c->v, NULL));
+    steps_allow_notes(w, c, waiting_kexts(c->vr));
     step_reinstall_if(w, c);
+}
+
+static void mdm_blocks(words *w, const ctx *c, const kc_kext_state *k)
+{
+    const kc_host *h = c->host;
+
+    message(w, _("%s needs approval, but the installed MDM kernel-extension policy lets users "
+                 "approve only the kexts it lists (AllowUserOverrides is %s) and it lists "
+                 "neither team %s nor %s: the fix is the profile, not a click"),
+            k->bundle_id, h->kext_mdm.allow_user_overrides == KC_NO ? _("false") : _("absent"),
+            c->v->team_id, k->bundle_id);
+    cite_row(w, c, k);
+    because(w, _("MDM kernel-extension policy (%s): %zu allowed teams, AllowUserOverrides %s"),
+            origin_of(&h->kext_mdm_src), h->kext_mdm.allowed_teams.n,
+            h->kext_mdm.allow_user_overrides == KC_NO ? "false" : _("absent (false)"));
+    step(w, _("In the MDM, add team %s to the kernel-extension policy's AllowedTeamIdentifiers "
+              "(or %s under %s in AllowedKernelExtensions) and push the profile to this Mac."),
+         c->v->team_id, k->bundle_id, c->v->team_id);
+    step(w, _("Then restart the Mac: the approval is recorded when the kext next tries to "
+              "load."));
+    step(w, _("Or set AllowUserOverrides to true in the policy so users can approve kexts it "
+              "does not list."));
 }
 
 static void mdm_profile_allows(words *w, const ctx *c, const kc_kext_state *k)
 {
-    const kc_evidence *ev = &c->host->ev;
+    const kc_host *h = c->host;
 
     message(w, _("the installed MDM profile allows %s, but the approval database has not "
                  "recorded that approval yet"),
             k->bundle_id);
-    because(w, _("MDM profile (%s): allows team %s%s"), origin_of(&ev->mdm_src), c->v->team_id,
-            kc_strv_contains(&ev->mdm_teams, c->v->team_id) ? " (AllowedTeamIdentifiers)"
-                                                             : " (AllowedKernelExtensions)");
+    because(w, _("MDM profile (%s): allows team %s%s"), origin_of(&h->kext_mdm_src),
+            c->v->team_id,
+            kc_strv_contains(&h->kext_mdm.allowed_teams, c->v->team_id)
+                ? " (AllowedTeamIdentifiers)"
+                : " (AllowedKernelExtensions)");
     cite_row(w, c, k);
     step(w, _("Restart the Mac: syspolicyd records the profile's approval when the kext next "
               "tries to load."));
@@ -274,17 +385,139 @@ static void kext_approved_mdm(words *w, const ctx *c, const kc_kext_state *k)
         because(w, _("KextPolicy: kext_policy_mdm row for team %s (all kexts)"), c->v->team_id);
 }
 
+/* ---- staged copies and Recovery --------------------------------------------- */
+
+/* The declared staged folder that holds bundle path p (or p itself). */
+static const char *staged_folder_of(const kc_vendor *v, const char *p)
+{
+    for (size_t i = 0; i < v->staged_paths.n; i++) {
+        const char *s = v->staged_paths.v[i];
+        size_t n = strlen(s);
+        if (strncmp(p, s, n) == 0 && (p[n] == '/' || p[n] == '\0'))
+            return s;
+    }
+    return p;
+}
+
+/* Clearing /Library/StagedExtensions without Recovery, for this macOS. */
+static void step_clear_staging(words *w, const ctx *c)
+{
+    if (kc_platform_modern(c->p))
+        step(w, _("Clear the staged copies without Recovery: sudo kmutil clear-staging, then "
+                  "restart the Mac."));
+    else if (kc_platform_legacy(c->p))
+        step(w, _("Clear the staged copies without Recovery: sudo kextcache --clear-staging "
+                  "(macOS 10.14, 10.15 and late 10.13 releases), then restart the Mac."));
+    else
+        step(w, _("Clear the staged copies without Recovery: sudo kmutil clear-staging (macOS "
+                  "11 and later) or sudo kextcache --clear-staging (10.14 and 10.15), then "
+                  "restart the Mac."));
+}
+
+static void step_start_recovery(words *w, const ctx *c, const char *then)
+{
+    switch (c->p->machine) {
+    case KC_MACHINE_INTEL:
+        step(w, _("Start macOS Recovery: restart the Mac holding Command-R until the Apple "
+                  "logo appears. %s"),
+             then);
+        break;
+    case KC_MACHINE_APPLE_SILICON:
+        step(w, _("Start macOS Recovery: shut the Mac down, then press and hold the power "
+                  "button until \"Loading startup options\" appears; click Options, then "
+                  "Continue. %s"),
+             then);
+        break;
+    default:
+        step(w, _("Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: shut "
+                  "down, hold the power button until \"Loading startup options\" appears, then "
+                  "click Options). %s"),
+             then);
+        break;
+    }
+}
+
+/* Back up and delete a staged folder from macOS Recovery: the exact
+ * commands, with the path a Recovery shell sees on the Mac itself (never
+ * one of the machine running kextcheck), and the backup outside
+ * /Library/StagedExtensions, where macOS may prune it. */
+static void steps_recovery(words *w, const ctx *c, const char *folder)
+{
+    const kc_platform *p = c->p;
+    const char *name = c->host->recovery.volume ? c->host->recovery.volume : "Macintosh HD";
+    bool data = !p->os_known || p->os_major > 10 || p->os_minor >= 15;
+    char *vol = kc_asprintf(data ? "/Volumes/%s - Data" : "/Volumes/%s", name);
+    char *src = vol ? kc_asprintf("%s%s", vol, folder) : NULL;
+    char *bakdir = vol ? kc_asprintf("%s/Users/Shared/kextcheck-backup", vol) : NULL;
+    char *qsrc = src ? kc_shell_quote(src) : NULL, *qbak = bakdir ? kc_shell_quote(bakdir) : NULL;
+
+    if (qsrc == NULL || qbak == NULL) {
+        w->err = -1;
+        goto done;
+    }
+    step_start_recovery(w, c,
+                        data ? _("Open Disk Utility, select the Data volume of the startup disk "
+                                 "and click Mount (with FileVault on, enter the password to "
+                                 "unlock it), quit Disk Utility, then choose Utilities > "
+                                 "Terminal.")
+                             : _("Open Disk Utility, mount the startup disk, quit Disk "
+                                 "Utility, then choose Utilities > Terminal."));
+    if (c->host->recovery.volume == NULL)
+        step(w, _("The commands below assume the startup disk is named \"Macintosh HD\"%s: use "
+                  "the name it has under /Volumes."),
+             p->os_known ? "" : _(" and macOS 10.15 or later (before 10.15 drop \" - Data\")"));
+    step(w, _("Back up the staged folder outside /Library/StagedExtensions, where macOS may "
+              "prune it: mkdir -p %s && cp -R %s %s/"),
+         qbak, qsrc, qbak);
+    step(w, _("Delete it: rm -rf %s"), qsrc);
+    step(w, _("Restart the Mac and install %s again."), c->v->vendor);
+done:
+    free(vol);
+    free(src);
+    free(bakdir);
+    free(qsrc);
+    free(qbak);
+}
+
+/* The Recovery steps for folder, once per vendor: a later finding that
+ * needs the same folder cleared refers to the first. */
+static void steps_recovery_once(words *w, const ctx *c, const char *folder, const char *intro)
+{
+    for (size_t i = 0; i < c->cleared->n; i++)
+        if (strcmp(c->cleared->v[i], folder) == 0) {
+            step(w, _("If that does not help, delete the staged folder %s from macOS Recovery "
+                      "as the steps above show."),
+                 folder);
+            return;
+        }
+    if (kc_strv_push(c->cleared, folder) != 0) {
+        w->err = -1;
+        return;
+    }
+    step(w, "%s", intro);
+    steps_recovery(w, c, folder);
+}
+
 static void stale(words *w, const ctx *c, const kc_kext_state *k)
 {
+    char *intro;
+
     message(w, _("the staged copy of %s is version %s but the installed copy is version %s: "
-                 "macOS loads the stale staged copy"),
+                 "macOS may load the stale staged copy"),
             k->bundle_id, version_of(k->staged), version_of(k->installed));
     cite_bundle(w, _("installed"), k->installed);
     cite_bundle(w, _("staged"), k->staged);
-    intro_staged(w, c, staged_folder_of(c->v, k->staged->path),
-                 kc_asprintf(_("Uninstall %s, then delete its staged copy from macOS Recovery "
-                               "as the next steps show."),
-                             c->v->vendor));
+    step(w, _("Restart the Mac: macOS copies a kext into /Library/StagedExtensions again when "
+              "the copies differ, the next time it loads it."));
+    step_clear_staging(w, c);
+    intro = kc_asprintf(_("If the stale copy is still there: uninstall %s, then delete its "
+                          "staged copy from macOS Recovery as the next steps show."),
+                        c->v->vendor);
+    if (intro == NULL)
+        w->err = -1;
+    else
+        steps_recovery_once(w, c, staged_folder_of(c->v, k->staged->path), intro);
+    free(intro);
 }
 
 static void staged_missing(words *w, const ctx *c, const kc_kext_state *k)
@@ -301,66 +534,86 @@ static void staged_missing(words *w, const ctx *c, const kc_kext_state *k)
          c->v->vendor);
 }
 
-static const char *sip_words(kc_sip sip)
-{
-    switch (sip) {
-    case KC_SIP_ENABLED:
-        return _("enabled");
-    case KC_SIP_DISABLED:
-        return _("disabled");
-    case KC_SIP_CUSTOM:
-        return _("custom configuration");
-    default:
-        return _("unknown");
-    }
-}
-
-static const char *tri_words(kc_tri t)
-{
-    return t == KC_YES ? _("enabled") : t == KC_NO ? _("disabled") : _("unknown");
-}
+/* ---- loaded or not ------------------------------------------------------------ */
 
 static void kext_loaded(words *w, const ctx *c, const kc_kext_state *k)
 {
-    const kc_evidence *ev = &c->host->ev;
-
     message(w, _("%s is loaded (version %s)"), k->bundle_id,
             k->loaded_entry->version ? k->loaded_entry->version : "?");
-    because(w, _("%s (%s): %s is listed"), kc_capture_label(KC_CAP_LOADED),
-            origin_of(&ev->loaded_src), k->bundle_id);
+    because(w, _("the loaded-kext list (%s): %s is listed"),
+            origin_of(&c->host->ev.loaded_src), k->bundle_id);
 }
 
-static void kext_not_loaded(words *w, const ctx *c, const kc_kext_state *k)
+static void cite_not_loaded(words *w, const ctx *c, const kc_kext_state *k)
 {
     const kc_evidence *ev = &c->host->ev;
     const kc_enforcement *e = &c->vr->enforcement;
 
-    message(w, _("%s is %s but not loaded"), k->bundle_id,
-            e->approval_needed ? _("approved") : _("allowed to load"));
     if (k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_PENDING)
         cite_row(w, c, k);
     if (k->policy == KC_POLICY_MDM)
         because(w, _("KextPolicy: kext_policy_mdm approves it"));
-    because(w, _("%s (%s): %s is not among %zu loaded kexts"), kc_capture_label(KC_CAP_LOADED),
+    because(w, _("the loaded-kext list (%s): %s is not among %zu loaded kexts"),
             origin_of(&ev->loaded_src), k->bundle_id, ev->n_loaded);
     cite_bundle(w, _("installed"), k->installed ? k->installed : k->staged);
     if (ev->sip_src.ok)
         because(w, _("csrutil status (%s): SIP %s, Kext Signing %s%s"), origin_of(&ev->sip_src),
                 sip_words(ev->sip), tri_words(ev->kext_signing),
                 e->staging_applies ? _(" (kexts are staged)") : _(" (nothing is staged)"));
-    step(w, _("Uninstall %s, restart, and install it again."), c->v->vendor);
-    /* The staged-copy steps name this kext's own staged folder, never
-     * another's: without a staged copy of it, there is none to clear. */
-    if (k->staged != NULL && e->staging_applies)
-        intro_staged(w, c, staged_folder_of(c->v, k->staged->path),
-                     kc_asprintf(_("If it still does not load, uninstall %s again, then delete "
-                                   "its staged copy from macOS Recovery as the next steps "
-                                   "show."),
-                                 c->v->vendor));
-    else
-        step(w, _("If it still does not load, collect the case (kextcheck collect) for %s's "
-                  "support."),
+    cite_macos(w, c);
+}
+
+/* After the restart and the reinstall: clear staging, then Recovery. */
+static void steps_after_reinstall(words *w, const ctx *c, const kc_kext_state *k)
+{
+    if (k->staged != NULL && c->vr->enforcement.staging_applies) {
+        step_clear_staging(w, c);
+        char *intro = kc_asprintf(_("If it still does not load: uninstall %s again, then "
+                                    "delete its staged copy from macOS Recovery as the next "
+                                    "steps show."),
+                                  c->v->vendor);
+        if (intro == NULL)
+            w->err = -1;
+        else
+            steps_recovery_once(w, c, staged_folder_of(c->v, k->staged->path), intro);
+        free(intro);
+    } else {
+        step(w, _("If it still does not load, collect the case (sudo kextcheck collect DIR) "
+                  "for %s's support."),
              c->v->vendor);
+    }
+}
+
+static void kext_not_loaded(words *w, const ctx *c, const kc_kext_state *k)
+{
+    message(w, _("%s is %s but not loaded"), k->bundle_id,
+            c->vr->enforcement.approval_needed ? _("approved") : _("allowed to load"));
+    cite_not_loaded(w, c, k);
+    if (!kc_platform_legacy(c->p))
+        step(w, _("Restart the Mac (on macOS 11 and later an approved kext loads only after a "
+                  "restart)."));
+    step(w, _("Uninstall %s, restart, and install it again."), c->v->vendor);
+    steps_after_reinstall(w, c, k);
+}
+
+static void restart_required(words *w, const ctx *c, const kc_kext_state *k)
+{
+    message(w, _("%s is approved but not loaded: on macOS 11 and later an approved kext is "
+                 "linked into the Auxiliary Kernel Collection and loads only after a restart"),
+            k->bundle_id);
+    cite_not_loaded(w, c, k);
+    step(w, _("Restart the Mac."));
+    step(w, _("If macOS asks for another restart after rebuilding its kernel collection, "
+              "restart again (users report a second restart; Apple does not document it)."));
+    step(w, _("On a managed Mac the MDM RestartDevice command with RebuildKernelCache set to "
+              "true rebuilds the collection and restarts (macOS 11 and later)."));
+    if (c->vr->enforcement.sip_off || c->vr->enforcement.signing_off)
+        step(w, _("SIP is off: approved kexts that did not load were reported to load again "
+                  "after SIP was turned back on (csrutil enable from macOS Recovery, then "
+                  "restart)."));
+    step(w, _("If it still does not load, uninstall %s, restart, and install it again."),
+         c->v->vendor);
+    steps_after_reinstall(w, c, k);
 }
 
 static void row_unexpected(words *w, const ctx *c, const kc_kext_state *k)
@@ -370,6 +623,20 @@ static void row_unexpected(words *w, const ctx *c, const kc_kext_state *k)
             k->bundle_id);
     step(w, _("Look at the row with sqlite3 before acting: macOS writes only 1 (allowed) or 0 "
               "(waiting)."));
+}
+
+static void not_declared(words *w, const ctx *c, const kc_kext_state *k)
+{
+    message(w, _("%s is recorded under team %s but the plugin does not declare it: it is "
+                 "judged like the declared kexts (%s)"),
+            k->bundle_id, c->v->team_id, kc_policy_name(k->policy));
+    if (k->row)
+        cite_row(w, c, k);
+    else if (k->history)
+        because(w, _("KextPolicy: kext_load_history_v3 row (%s, %s)"), c->v->team_id,
+                k->bundle_id);
+    step(w, _("Tell the plugin's maintainers (%s) so they can declare it."),
+         c->v->source ? c->v->source : c->v->name);
 }
 
 static void team_mismatch(words *w, const ctx *c, const kc_finding *f)
@@ -415,18 +682,18 @@ static void consent_not_listed(words *w, const ctx *c)
 {
     const kc_evidence *ev = &c->host->ev;
 
-    message(w, _("team %s is not on the SIP kext-consent list; adding it lets its kexts load "
-                 "without the user's approval"),
+    message(w, _("team %s is not on the SIP kext-consent list; on an Intel Mac with macOS "
+                 "10.13-10.15, adding it lets its kexts load without the user's approval when "
+                 "Allow cannot be clicked"),
             c->v->team_id);
     because(w, _("spctl kext-consent list (%s): %s is not among %zu listed teams"),
             origin_of(&ev->consent_list_src), c->v->team_id, ev->consent_teams.n);
     if (ev->consent_status_src.ok)
         because(w, _("spctl kext-consent status (%s): %s"), origin_of(&ev->consent_status_src),
                 ev->consent_enabled == KC_YES ? "ENABLED" : _("unknown"));
-    step(w, _("Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: hold the "
-              "power button, then Options), open Utilities > Terminal and run: spctl "
-              "kext-consent add %s"),
-         c->v->team_id);
+    cite_macos(w, c);
+    step_start_recovery(w, c, _("Choose Utilities > Terminal."));
+    step(w, _("Run: spctl kext-consent add %s"), c->v->team_id);
     step(w, _("Check it with: spctl kext-consent list (%s must be listed)"), c->v->team_id);
     step(w, _("Restart the Mac."));
 }
@@ -442,9 +709,25 @@ static void sysext(words *w, const ctx *c, const kc_finding *f)
         break;
     case KC_F_SYSEXT_WAITING_FOR_USER:
         what = _("waits for the user to allow it");
-        step(w, _("Open %s, click Allow for the system software from \"%s\", and "
-                  "authenticate."),
-             settings_pane(c->host), developer_of(c->v, NULL));
+        if (c->p->os_known && c->p->os_major >= 15)
+            step(w, _("Open System Settings > General > Login Items & Extensions, find the "
+                      "extension under its category (Endpoint Security Extensions, Network "
+                      "Extensions, ...) and turn it on for \"%s\"."),
+                 developer_of(c->v, NULL));
+        else if (era_of(c->p) == ERA_SETTINGS)
+            step(w, _("Open System Settings > Privacy & Security and click Allow for the "
+                      "system software from \"%s\"."),
+                 developer_of(c->v, NULL));
+        else if (era_of(c->p) == ERA_PREFS)
+            step(w, _("Open System Preferences > Security & Privacy > General, click the lock, "
+                      "and click Allow for the system software from \"%s\"."),
+                 developer_of(c->v, NULL));
+        else
+            step(w, _("Allow the system software from \"%s\": in System Settings > General > "
+                      "Login Items & Extensions on macOS 15, in System Settings > Privacy & "
+                      "Security on 13 and 14, in System Preferences > Security & Privacy "
+                      "before."),
+                 developer_of(c->v, NULL));
         step(w, _("On managed Macs, an MDM com.apple.system-extension-policy payload that "
                   "allows the team approves it without the user."));
         break;
@@ -519,30 +802,14 @@ static const struct {
     [KC_HOST_CONSENT_LIST] = {"consent-list", N_("spctl kext-consent list")},
     [KC_HOST_SIP] = {"sip", N_("csrutil status")},
     [KC_HOST_LOADED] = {"loaded", N_("the loaded-kext list")},
-    [KC_HOST_MDM] = {"mdm", N_("the MDM kext policy")},
+    [KC_HOST_MDM] = {"mdm", N_("the MDM kernel-extension policy")},
     [KC_HOST_OS] = {"os", N_("SystemVersion.plist")},
     [KC_HOST_SYSEXTS] = {"sysexts", N_("the system extension database")},
+    [KC_HOST_UNAME] = {"uname", N_("uname -m")},
+    [KC_HOST_ARM64] = {"arm64", N_("sysctl -n hw.optional.arm64")},
+    [KC_HOST_BPUTIL] = {"bputil", N_("bputil -d (the boot policy)")},
+    [KC_HOST_SYSEXT_MDM] = {"sysext-mdm", N_("the MDM system-extension policy")},
 };
-
-static const kc_source *source_of(const kc_evidence *ev, kc_host_item item)
-{
-    switch (item) {
-    case KC_HOST_CONSENT_STATUS:
-        return &ev->consent_status_src;
-    case KC_HOST_CONSENT_LIST:
-        return &ev->consent_list_src;
-    case KC_HOST_SIP:
-        return &ev->sip_src;
-    case KC_HOST_LOADED:
-        return &ev->loaded_src;
-    case KC_HOST_MDM:
-        return &ev->mdm_src;
-    case KC_HOST_OS:
-        return &ev->os_src;
-    default:
-        return &ev->sysext_src;
-    }
-}
 
 static void db_unreadable(words *w, const kc_host *h, const char *why)
 {
@@ -562,17 +829,31 @@ static void db_unreadable(words *w, const kc_host *h, const char *why)
                   "the case again with KextPolicy and its -wal and -shm files."));
 }
 
-static void enforcement_off(words *w, const kc_host *h, kc_code code)
+static void enforcement_off(words *w, const kc_host *h, const kc_platform *p, kc_code code)
 {
     const kc_evidence *ev = &h->ev;
     bool sip = code != KC_F_CONSENT_DISABLED;
+    const char *what = code == KC_F_SIP_DISABLED ? _("System Integrity Protection is disabled")
+                       : code == KC_F_KEXT_SIGNING_DISABLED
+                           ? _("SIP's Kext Signing protection is disabled")
+                           : _("kext user consent is disabled");
 
-    message(w, _("%s: approval is not enforced, so kexts load without it%s; the approval "
-                 "database is not the cause"),
-            code == KC_F_SIP_DISABLED            ? _("System Integrity Protection is disabled")
-            : code == KC_F_KEXT_SIGNING_DISABLED ? _("SIP's Kext Signing protection is disabled")
-                                                 : _("kext user consent is disabled"),
-            sip ? _(" and nothing is staged") : "");
+    if (!sip)
+        message(w, _("%s: no user approval is needed for kexts on this Mac, so a missing "
+                     "approval is not the cause"),
+                what);
+    else if (kc_platform_modern(p))
+        message(w, _("%s: kexts are not staged and their signatures not checked, but on macOS "
+                     "11 and later they still need approval"),
+                what);
+    else if (kc_platform_legacy(p))
+        message(w, _("%s: on macOS 10.13-10.15 approval is probably not enforced then and "
+                     "nothing is staged, so a waiting approval may not be what stops a kext"),
+                what);
+    else
+        message(w, _("%s: nothing is staged; approval is still needed on macOS 11 and later, "
+                     "probably not on 10.13-10.15"),
+                what);
     if (sip)
         because(w, _("csrutil status (%s): SIP %s, Kext Signing %s"), origin_of(&ev->sip_src),
                 code == KC_F_SIP_DISABLED ? _("disabled") : _("custom configuration"),
@@ -580,31 +861,111 @@ static void enforcement_off(words *w, const kc_host *h, kc_code code)
     else
         because(w, _("spctl kext-consent status (%s): DISABLED"),
                 origin_of(&ev->consent_status_src));
-    step(w, _("Approval is not what stops a kext here. If a product still cannot start its "
-              "protection, uninstall it, restart, and install it again."));
-    if (sip)
-        step(w, _("To protect the Mac again, run 'csrutil enable' from macOS Recovery and "
-                  "restart."));
-    else
+    if (!sip) {
+        step(w, _("If a product still cannot start its protection, uninstall it, restart, and "
+                  "install it again."));
         step(w, _("To require approval again, run 'spctl kext-consent enable' from macOS "
                   "Recovery and restart."));
+    } else if (kc_platform_modern(p)) {
+        step(w, _("Turn SIP back on: from macOS Recovery run 'csrutil enable', then restart "
+                  "(approved kexts that did not load were reported to load again after "
+                  "this)."));
+    } else {
+        step(w, _("If a product still cannot start its protection, uninstall it, restart, and "
+                  "install it again."));
+        step(w, _("To protect the Mac again, run 'csrutil enable' from macOS Recovery and "
+                  "restart."));
+    }
 }
 
 static void evidence_unreadable(words *w, const kc_host *h, kc_host_item item)
 {
-    const kc_source *src = source_of(&h->ev, item);
+    const kc_source *src = kc_host_source(h, item);
 
     message(w, _("%s could not be used: %s"), _(host_items[item].label),
-            src->error ? src->error : _("unknown"));
-    because(w, "%s", origin_of(src));
+            src && src->error ? src->error : _("unknown"));
+    because(w, "%s", src ? origin_of(src) : _("(not read)"));
     step(w, _("Until it can be read, this part of the answer is unknown: run kextcheck on the "
               "Mac as root, or collect the case again (kextcheck collect)."));
 }
 
-static int word_host(const kc_host *h, kc_finding *f)
+static void cite_bputil(words *w, const kc_host *h)
+{
+    const kc_boot_policy_values *b = &h->plat.boot.v;
+
+    because(w, _("bputil -d (%s): Security Mode %s, 3rd Party Kexts Status %s"),
+            origin_of(&h->plat.bputil_src), kc_boot_security_name(b->security),
+            tri_words(b->third_party_kexts));
+}
+
+static void cite_machine(words *w, const kc_host *h, const kc_platform *p)
+{
+    if (h->plat.uname_src.ok || h->plat.arm64_src.ok)
+        because(w, _("uname -m (%s) and sysctl hw.optional.arm64 (%s): %s%s"),
+                origin_of(&h->plat.uname_src), origin_of(&h->plat.arm64_src),
+                kc_machine_name(p->machine), p->rosetta ? _(" (kextcheck ran under Rosetta)") : "");
+}
+
+static void boot_blocks(words *w, const kc_host *h, const kc_platform *p)
+{
+    message(w, _("this Apple silicon Mac's boot policy does not let third-party kexts load: "
+                 "until it does, no kext can be approved (there is no Allow button) or loaded"));
+    cite_bputil(w, h);
+    cite_machine(w, h, p);
+    step(w, _("Shut the Mac down, then press and hold the power button until \"Loading startup "
+              "options\" appears; click Options, then Continue, and sign in as an "
+              "administrator."));
+    step(w, _("Choose Utilities > Startup Security Utility, select the startup disk and click "
+              "Security Policy."));
+    step(w, _("Choose Reduced Security, turn on \"Allow user management of kernel extensions "
+              "from identified developers\", click OK, and restart."));
+    step(w, _("Then approve the kext in System Settings > Privacy & Security (the Allow button "
+              "appears only now) and restart again."));
+    step(w, _("On a Mac enrolled through Automated Device Enrollment the MDM may manage kexts "
+              "instead (DEP-allowed MDM control): ask whoever runs the MDM."));
+}
+
+static void boot_allows(words *w, const kc_host *h, const kc_platform *p)
+{
+    message(w, _("this Apple silicon Mac's boot policy lets third-party kexts load (Reduced "
+                 "or Permissive Security with user management of kernel extensions)"));
+    cite_bputil(w, h);
+    cite_machine(w, h, p);
+}
+
+static void boot_unknown(words *w, const kc_host *h, const kc_platform *p)
+{
+    const kc_source *src = &h->plat.bputil_src;
+
+    message(w, _("this is an Apple silicon Mac and its boot policy is not known (%s): at Full "
+                 "Security no third-party kext can load and no Allow button appears"),
+            src->error ? src->error : _("not captured"));
+    cite_machine(w, h, p);
+    step(w, _("Capture the boot policy on the Mac: sudo bputil -d > bputil-d.txt, then run "
+              "kextcheck with --boot-policy bputil-d.txt (sudo kextcheck on the Mac and sudo "
+              "kextcheck collect capture it themselves)."));
+}
+
+static void admin_required(words *w, const kc_host *h)
+{
+    message(w, _("on macOS 11 and later only an administrator can approve a kext: no MDM "
+                 "kernel-extension policy lets standard users (AllowNonAdminUserApprovals)"));
+    if (h->kext_mdm_src.ok)
+        because(w, _("MDM kernel-extension policy (%s): AllowNonAdminUserApprovals %s"),
+                origin_of(&h->kext_mdm_src),
+                h->kext_mdm.allow_non_admin_approvals == KC_NO ? "false" : _("absent (false)"));
+    else
+        because(w, _("no MDM kernel-extension policy is installed (%s)"),
+                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("not present"));
+    step(w, _("Approve as an administrator, or let standard users approve with "
+              "AllowNonAdminUserApprovals in the MDM kernel-extension policy."));
+}
+
+static int word_host(const kc_host *h, const kc_platform *p, kc_finding *f)
 {
     words w = {f, 0};
 
+    free(f->id);
     f->id = f->item != KC_HOST_NONE && f->code == KC_F_EVIDENCE_UNREADABLE
                 ? kc_asprintf("%s/%s", kc_code_name(f->code), host_items[f->item].slug)
                 : kc_strdup(kc_code_name(f->code));
@@ -617,13 +978,28 @@ static int word_host(const kc_host *h, kc_finding *f)
     case KC_F_POLICY_TABLES_MISSING:
         message(&w, _("the approval database %s has no approval tables: %s"),
                 h->db.path ? h->db.path : _("(none)"), h->db.error ? h->db.error : _("unknown"));
-        step(&w, _("Check the approval in %s: this database does not hold it."),
-             settings_pane(h));
+        step(&w, _("Check the approvals in %s: this database does not hold them."),
+             !p->os_known ? _("System Settings > Privacy & Security (System Preferences > "
+                              "Security & Privacy before macOS 13)")
+             : p->os_major >= 13 ? _("System Settings > Privacy & Security")
+                                 : _("System Preferences > Security & Privacy"));
         break;
     case KC_F_SIP_DISABLED:
     case KC_F_KEXT_SIGNING_DISABLED:
     case KC_F_CONSENT_DISABLED:
-        enforcement_off(&w, h, f->code);
+        enforcement_off(&w, h, p, f->code);
+        break;
+    case KC_F_BOOT_POLICY_BLOCKS_KEXTS:
+        boot_blocks(&w, h, p);
+        break;
+    case KC_F_BOOT_POLICY_ALLOWS_KEXTS:
+        boot_allows(&w, h, p);
+        break;
+    case KC_F_BOOT_POLICY_UNKNOWN:
+        boot_unknown(&w, h, p);
+        break;
+    case KC_F_ADMIN_APPROVAL_REQUIRED:
+        admin_required(&w, h);
         break;
     default:
         evidence_unreadable(&w, h, f->item);
@@ -662,11 +1038,17 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
     case KC_F_KEXT_NO_POLICY_RECORD:
         kext_no_record(&w, c, k);
         break;
+    case KC_F_MDM_BLOCKS_USER_APPROVAL:
+        mdm_blocks(&w, c, k);
+        break;
     case KC_F_MDM_PROFILE_ALLOWS:
         mdm_profile_allows(&w, c, k);
         break;
     case KC_F_KEXT_NOT_LOADED:
         kext_not_loaded(&w, c, k);
+        break;
+    case KC_F_RESTART_REQUIRED:
+        restart_required(&w, c, k);
         break;
     case KC_F_STAGED_COPY_MISSING:
         staged_missing(&w, c, k);
@@ -679,6 +1061,9 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
         break;
     case KC_F_POLICY_ROW_UNEXPECTED:
         row_unexpected(&w, c, k);
+        break;
+    case KC_F_KEXT_NOT_DECLARED:
+        not_declared(&w, c, k);
         break;
     case KC_F_POLICY_DB_UNREADABLE:
         db_unreadable(&w, c->host, c->vr->ev->query_error);
@@ -698,7 +1083,7 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
         break;
     default:
         /* A host code in a vendor's list: word it as the host would. */
-        return word_host(c->host, f);
+        return word_host(c->host, c->p, f);
     }
     return w.err;
 }
@@ -706,16 +1091,17 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
 int kc_advise(kc_result *r)
 {
     const kc_host *h = &r->model->host;
+    int rc = 0;
 
-    for (size_t i = 0; i < r->n_host_findings; i++)
-        if (word_host(h, &r->host_findings[i]) != 0)
-            return -1;
-    for (size_t i = 0; i < r->n_vendors; i++) {
+    for (size_t i = 0; i < r->n_host_findings && rc == 0; i++)
+        rc = word_host(h, &r->platform, &r->host_findings[i]);
+    for (size_t i = 0; i < r->n_vendors && rc == 0; i++) {
         kc_vendor_result *vr = &r->vendors[i];
-        ctx c = {h, vr, vr->ev->vendor};
-        for (size_t j = 0; j < vr->n_findings; j++)
-            if (word_vendor_finding(&c, &vr->findings[j]) != 0)
-                return -1;
+        kc_strv cleared = {NULL, 0, 0};
+        ctx c = {h, &r->platform, vr, vr->ev->vendor, &cleared};
+        for (size_t j = 0; j < vr->n_findings && rc == 0; j++)
+            rc = word_vendor_finding(&c, &vr->findings[j]);
+        kc_strv_free(&cleared);
     }
-    return 0;
+    return rc;
 }

@@ -1216,7 +1216,7 @@ done:
 
 /* ---- all of it ----------------------------------------------------------- */
 
-static void source_free(kc_source *src)
+void kc_source_free(kc_source *src)
 {
     free(src->origin);
     free(src->error);
@@ -1227,13 +1227,13 @@ void kc_evidence_free(kc_evidence *ev)
 {
     if (ev == NULL)
         return;
-    source_free(&ev->consent_status_src);
-    source_free(&ev->consent_list_src);
-    source_free(&ev->sip_src);
-    source_free(&ev->loaded_src);
-    source_free(&ev->mdm_src);
-    source_free(&ev->os_src);
-    source_free(&ev->sysext_src);
+    kc_source_free(&ev->consent_status_src);
+    kc_source_free(&ev->consent_list_src);
+    kc_source_free(&ev->sip_src);
+    kc_source_free(&ev->loaded_src);
+    kc_source_free(&ev->mdm_src);
+    kc_source_free(&ev->os_src);
+    kc_source_free(&ev->sysext_src);
     kc_strv_free(&ev->consent_teams);
     loaded_free(ev->loaded, ev->n_loaded);
     kc_strv_free(&ev->mdm_teams);

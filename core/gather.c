@@ -8,19 +8,37 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef int (*parse_fn)(const char *, size_t, kc_evidence *, char *, size_t);
+/* Adapters from the evidence parsers to the capture callback. */
+#define ADAPT(name, parser)                                                               \
+    static int name(const char *text, size_t len, int exit_status, void *ctx, char *why,  \
+                    size_t whylen)                                                        \
+    {                                                                                     \
+        (void)exit_status;                                                                \
+        return parser(text, len, ctx, why, whylen);                                       \
+    }
+ADAPT(parse_consent_status, kc_parse_consent_status)
+ADAPT(parse_consent_list, kc_parse_consent_list)
+ADAPT(parse_csrutil, kc_parse_csrutil)
+ADAPT(parse_loaded, kc_parse_loaded)
+#undef ADAPT
 
+/* Every captured command: its file in KC_CAPTURE_DIR, a label, and the
+ * command line (argv[0] may be replaced from [commands]). */
 static const struct {
     const char *file;
     const char *label;
-    parse_fn parse;
+    const char *argv[4];
 } captures[KC_CAP_COUNT] = {
     [KC_CAP_CONSENT_STATUS] = {"spctl-kext-consent-status.txt", "spctl kext-consent status",
-                               kc_parse_consent_status},
+                               {"/usr/sbin/spctl", "kext-consent", "status", NULL}},
     [KC_CAP_CONSENT_LIST] = {"spctl-kext-consent-list.txt", "spctl kext-consent list",
-                             kc_parse_consent_list},
-    [KC_CAP_SIP] = {"csrutil-status.txt", "csrutil status", kc_parse_csrutil},
-    [KC_CAP_LOADED] = {"kextstat.txt", "kextstat", kc_parse_loaded},
+                             {"/usr/sbin/spctl", "kext-consent", "list", NULL}},
+    [KC_CAP_SIP] = {"csrutil-status.txt", "csrutil status", {"/usr/bin/csrutil", "status", NULL}},
+    [KC_CAP_LOADED] = {"kextstat.txt", "kextstat", {"/usr/sbin/kextstat", NULL}},
+    [KC_CAP_UNAME] = {"uname-m.txt", "uname -m", {"/usr/bin/uname", "-m", NULL}},
+    [KC_CAP_ARM64] = {"sysctl-hw-optional-arm64.txt", "sysctl -n hw.optional.arm64",
+                      {"/usr/sbin/sysctl", "-n", "hw.optional.arm64", NULL}},
+    [KC_CAP_BPUTIL] = {"bputil-d.txt", "bputil -d", {"/usr/bin/bputil", "-d", NULL}},
 };
 
 const char *kc_capture_file(kc_capture_id id)
@@ -35,36 +53,35 @@ const char *kc_capture_label(kc_capture_id id)
 
 void kc_capture_argv(const kc_gather *g, kc_capture_id id, const char *argv[4])
 {
-    argv[1] = argv[2] = argv[3] = NULL;
-    switch (id) {
-    case KC_CAP_CONSENT_STATUS:
-    case KC_CAP_CONSENT_LIST:
-        argv[0] = g->spctl ? g->spctl : "/usr/sbin/spctl";
-        argv[1] = "kext-consent";
-        argv[2] = id == KC_CAP_CONSENT_STATUS ? "status" : "list";
-        break;
-    case KC_CAP_SIP:
-        argv[0] = g->csrutil ? g->csrutil : "/usr/bin/csrutil";
-        argv[1] = "status";
-        break;
-    default:
-        argv[0] = g->kextstat ? g->kextstat : "/usr/sbin/kextstat";
-        break;
-    }
-}
+    const char *over = NULL;
 
-static kc_source *source_of(kc_evidence *ev, kc_capture_id id)
-{
+    for (int i = 0; i < 4; i++)
+        argv[i] = captures[id].argv[i];
     switch (id) {
     case KC_CAP_CONSENT_STATUS:
-        return &ev->consent_status_src;
     case KC_CAP_CONSENT_LIST:
-        return &ev->consent_list_src;
+        over = g->spctl;
+        break;
     case KC_CAP_SIP:
-        return &ev->sip_src;
+        over = g->csrutil;
+        break;
+    case KC_CAP_LOADED:
+        over = g->kextstat;
+        break;
+    case KC_CAP_UNAME:
+        over = g->uname;
+        break;
+    case KC_CAP_ARM64:
+        over = g->sysctl;
+        break;
+    case KC_CAP_BPUTIL:
+        over = g->bputil;
+        break;
     default:
-        return &ev->loaded_src;
+        break;
     }
+    if (over != NULL)
+        argv[0] = over;
 }
 
 static int set_source(kc_source *src, bool present, const char *origin, const char *error)
@@ -78,24 +95,27 @@ static int set_source(kc_source *src, bool present, const char *origin, const ch
     return src->origin == NULL || (error != NULL && src->error == NULL) ? -1 : 0;
 }
 
-/* Parses text into ev and records the outcome in the capture's source. */
-static int parse_into(kc_evidence *ev, kc_capture_id id, const char *origin, const char *text,
-                      size_t len, int exit_status)
+/* Parses text and records the outcome in the capture's source. */
+static int parse_into(kc_source *src, kc_capture_parse_fn parse, void *ctx, const char *origin,
+                      const char *text, size_t len, int exit_status)
 {
     char why[512], full[640];
 
-    if (captures[id].parse(text, len, ev, why, sizeof(why)) == 0)
-        return set_source(source_of(ev, id), true, origin, NULL);
+    why[0] = '\0';
+    if (parse(text, len, exit_status, ctx, why, sizeof(why)) == 0)
+        return set_source(src, true, origin, NULL);
     if (exit_status > 0)
         kc_snprintf(full, sizeof(full), "exited with status %d; %s", exit_status, why);
     else
         kc_snprintf(full, sizeof(full), "%s", why);
-    return set_source(source_of(ev, id), true, origin, full);
+    return set_source(src, true, origin, full);
 }
 
 /* A capture in a snapshot's .kextcheck/ folder (read inside the root), or
- * one named on the command line (fs NULL: path is this machine's). */
-static int from_file(kc_evidence *ev, kc_capture_id id, const kc_rootfs *fs, const char *path)
+ * one named on the command line (fs NULL: path is this machine's).  A file
+ * has no exit status: -1 is passed on. */
+static int from_file(kc_source *src, kc_capture_parse_fn parse, void *ctx, const kc_rootfs *fs,
+                     const char *path)
 {
     char why[512], *data = NULL, *errpath = NULL, *origin = NULL;
     size_t len = 0;
@@ -110,13 +130,13 @@ static int from_file(kc_evidence *ev, kc_capture_id id, const kc_rootfs *fs, con
     if (fs != NULL && (r = kc_rootfs_read(fs, errpath, 4096, &data, &len, why, sizeof(why))) != 0) {
         char *msg;
         if (r < 0) {
-            rc = set_source(source_of(ev, id), true, origin, why);
+            rc = set_source(src, true, origin, why);
             goto done;
         }
         while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
             data[--len] = '\0';
         msg = kc_asprintf("when collected: %s", data);
-        rc = msg ? set_source(source_of(ev, id), true, origin, msg) : -1;
+        rc = msg ? set_source(src, true, origin, msg) : -1;
         free(msg);
         goto done;
     }
@@ -125,14 +145,14 @@ static int from_file(kc_evidence *ev, kc_capture_id id, const kc_rootfs *fs, con
     r = fs ? kc_rootfs_read(fs, path, KC_CAPTURE_MAX, &data, &len, why, sizeof(why))
            : (kc_read_file(path, KC_CAPTURE_MAX, &data, &len, why, sizeof(why)) == 0 ? 1 : -1);
     if (r == 0) {
-        rc = set_source(source_of(ev, id), false, origin, "not in the snapshot");
+        rc = set_source(src, false, origin, "not in the snapshot");
         goto done;
     }
     if (r < 0) {
-        rc = set_source(source_of(ev, id), true, origin, why);
+        rc = set_source(src, true, origin, why);
         goto done;
     }
-    rc = parse_into(ev, id, origin, data, len, 0);
+    rc = parse_into(src, parse, ctx, origin, data, len, -1);
 done:
     free(data);
     free(origin);
@@ -140,7 +160,8 @@ done:
     return rc;
 }
 
-static int from_command(const kc_gather *g, kc_evidence *ev, kc_capture_id id)
+static int from_command(const kc_gather *g, kc_capture_id id, kc_source *src,
+                        kc_capture_parse_fn parse, void *ctx)
 {
     const char *argv[4];
     kc_cmd_result r;
@@ -148,8 +169,9 @@ static int from_command(const kc_gather *g, kc_evidence *ev, kc_capture_id id)
     int rc;
 
     kc_capture_argv(g, id, argv);
-    origin = kc_asprintf("command %s %s%s%s", argv[0], argv[1] ? argv[1] : "",
-                         argv[2] ? " " : "", argv[2] ? argv[2] : "");
+    origin = kc_asprintf("command %s%s%s%s%s%s%s", argv[0], argv[1] ? " " : "",
+                         argv[1] ? argv[1] : "", argv[2] ? " " : "", argv[2] ? argv[2] : "",
+                         argv[3] ? " " : "", argv[3] ? argv[3] : "");
     if (origin == NULL)
         return -1;
     if (kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
@@ -158,11 +180,27 @@ static int from_command(const kc_gather *g, kc_evidence *ev, kc_capture_id id)
         return -1;
     }
     if (r.error != NULL)
-        rc = set_source(source_of(ev, id), true, origin, r.error);
+        rc = set_source(src, true, origin, r.error);
     else
-        rc = parse_into(ev, id, origin, r.out, r.len, r.exit_status);
+        rc = parse_into(src, parse, ctx, origin, r.out, r.len, r.exit_status);
     kc_cmd_result_free(&r);
     free(origin);
+    return rc;
+}
+
+int kc_gather_capture(const kc_gather *g, kc_capture_id id, kc_source *src,
+                      kc_capture_parse_fn parse, void *ctx)
+{
+    int rc;
+    char *p;
+
+    if (g->files[id] != NULL)
+        return from_file(src, parse, ctx, NULL, g->files[id]);
+    if (g->live)
+        return from_command(g, id, src, parse, ctx);
+    p = kc_asprintf("/%s/%s", KC_CAPTURE_DIR, captures[id].file);
+    rc = p ? from_file(src, parse, ctx, g->fs, p) : -1;
+    free(p);
     return rc;
 }
 
@@ -215,22 +253,14 @@ int kc_gather_evidence(const kc_gather *g, kc_evidence *ev)
     ev->kext_signing = KC_UNKNOWN;
     ev->mdm_user_overrides = KC_UNKNOWN;
     ev->sip = KC_SIP_UNKNOWN;
-    for (int i = 0; i < KC_CAP_COUNT; i++) {
-        int rc;
-        if (g->files[i] != NULL) {
-            rc = from_file(ev, (kc_capture_id)i, NULL, g->files[i]);
-        } else if (g->live) {
-            rc = from_command(g, ev, (kc_capture_id)i);
-        } else {
-            char *p = kc_asprintf("/%s/%s", KC_CAPTURE_DIR, captures[i].file);
-            rc = p ? from_file(ev, (kc_capture_id)i, g->fs, p) : -1;
-            free(p);
-        }
-        if (rc != 0)
-            return -1;
-    }
+    if (kc_gather_capture(g, KC_CAP_CONSENT_STATUS, &ev->consent_status_src,
+                          parse_consent_status, ev) != 0 ||
+        kc_gather_capture(g, KC_CAP_CONSENT_LIST, &ev->consent_list_src, parse_consent_list,
+                          ev) != 0 ||
+        kc_gather_capture(g, KC_CAP_SIP, &ev->sip_src, parse_csrutil, ev) != 0 ||
+        kc_gather_capture(g, KC_CAP_LOADED, &ev->loaded_src, parse_loaded, ev) != 0)
+        return -1;
     if (from_plist(&ev->os_src, g->fs, KC_SYSTEM_VERSION_PLIST, ev, kc_read_system_version) ||
-        from_plist(&ev->mdm_src, g->fs, KC_MDM_POLICY_PLIST, ev, kc_read_mdm_policy) ||
         from_plist(&ev->sysext_src, g->fs, KC_SYSEXT_DB_PLIST, ev, kc_read_sysext_db))
         return -1;
     return 0;

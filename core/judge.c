@@ -31,10 +31,11 @@ static const kc_code_info code_table[KC_F__COUNT] = {
     [KC_F_KEXT_LOADED] = {"KEXT_LOADED", KC_SEV_OK, KC_RUNG_NONE, false},
     [KC_F_SYSEXT_ACTIVE] = {"SYSEXT_ACTIVE", KC_SEV_OK, KC_RUNG_NONE, false},
     [KC_F_TEAM_MISMATCH] = {"TEAM_MISMATCH", KC_SEV_CRITICAL, KC_RUNG_FIRST, false},
-    [KC_F_SIP_DISABLED] = {"SIP_DISABLED", KC_SEV_WARNING, KC_RUNG_FIRST, true},
-    [KC_F_KEXT_SIGNING_DISABLED] = {"KEXT_SIGNING_DISABLED", KC_SEV_WARNING, KC_RUNG_FIRST,
+    /* Not what stops a waiting approval: after approve and restart. */
+    [KC_F_SIP_DISABLED] = {"SIP_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL, true},
+    [KC_F_KEXT_SIGNING_DISABLED] = {"KEXT_SIGNING_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL,
                                     true},
-    [KC_F_CONSENT_DISABLED] = {"CONSENT_DISABLED", KC_SEV_WARNING, KC_RUNG_FIRST, true},
+    [KC_F_CONSENT_DISABLED] = {"CONSENT_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL, true},
     [KC_F_KEXT_PENDING_APPROVAL] = {"KEXT_PENDING_APPROVAL", KC_SEV_CRITICAL, KC_RUNG_APPROVE,
                                     false},
     [KC_F_KEXT_NO_POLICY_RECORD] = {"KEXT_NO_POLICY_RECORD", KC_SEV_WARNING, KC_RUNG_APPROVE,
@@ -54,7 +55,8 @@ static const kc_code_info code_table[KC_F__COUNT] = {
                                        KC_RUNG_REINSTALL, false},
     [KC_F_SYSEXT_UNINSTALLING] = {"SYSEXT_UNINSTALLING", KC_SEV_WARNING, KC_RUNG_REINSTALL,
                                   false},
-    [KC_F_STAGED_COPY_STALE] = {"STAGED_COPY_STALE", KC_SEV_CRITICAL, KC_RUNG_CLEAR_STAGING,
+    /* macOS stages a changed kext again on its next load: restart first. */
+    [KC_F_STAGED_COPY_STALE] = {"STAGED_COPY_STALE", KC_SEV_WARNING, KC_RUNG_CLEAR_STAGING,
                                 false},
     [KC_F_POLICY_ROW_UNEXPECTED] = {"POLICY_ROW_UNEXPECTED", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
                                     false},
@@ -67,6 +69,16 @@ static const kc_code_info code_table[KC_F__COUNT] = {
                                    false},
     [KC_F_CONSENT_TEAM_NOT_LISTED] = {"CONSENT_TEAM_NOT_LISTED", KC_SEV_WARNING,
                                       KC_RUNG_CONSENT, false},
+    [KC_F_BOOT_POLICY_BLOCKS_KEXTS] = {"BOOT_POLICY_BLOCKS_KEXTS", KC_SEV_CRITICAL,
+                                       KC_RUNG_FIRST, true},
+    [KC_F_BOOT_POLICY_ALLOWS_KEXTS] = {"BOOT_POLICY_ALLOWS_KEXTS", KC_SEV_OK, KC_RUNG_NONE,
+                                       true},
+    [KC_F_BOOT_POLICY_UNKNOWN] = {"BOOT_POLICY_UNKNOWN", KC_SEV_UNKNOWN, KC_RUNG_INSPECT, true},
+    [KC_F_RESTART_REQUIRED] = {"RESTART_REQUIRED", KC_SEV_CRITICAL, KC_RUNG_RESTART, false},
+    [KC_F_MDM_BLOCKS_USER_APPROVAL] = {"MDM_BLOCKS_USER_APPROVAL", KC_SEV_CRITICAL,
+                                       KC_RUNG_APPROVE, false},
+    [KC_F_ADMIN_APPROVAL_REQUIRED] = {"ADMIN_APPROVAL_REQUIRED", KC_SEV_OK, KC_RUNG_NONE, true},
+    [KC_F_KEXT_NOT_DECLARED] = {"KEXT_NOT_DECLARED", KC_SEV_OK, KC_RUNG_NONE, false},
 };
 
 const kc_code_info *kc_code_info_of(kc_code code)
@@ -83,7 +95,8 @@ const char *kc_rung_name(kc_rung rung)
 {
     static const char *const names[KC_RUNG__COUNT] = {
         [KC_RUNG_NONE] = "none",           [KC_RUNG_FIRST] = "first",
-        [KC_RUNG_APPROVE] = "approve",     [KC_RUNG_REINSTALL] = "reinstall",
+        [KC_RUNG_APPROVE] = "approve",     [KC_RUNG_RESTART] = "restart",
+        [KC_RUNG_REINSTALL] = "reinstall",
         [KC_RUNG_CLEAR_STAGING] = "clear_staging", [KC_RUNG_INSPECT] = "inspect",
         [KC_RUNG_CONSENT] = "consent",
     };
@@ -206,23 +219,76 @@ static void sort_findings(kc_finding *list, size_t n)
     }
 }
 
+/* ---- the platform --------------------------------------------------------- */
+
+bool kc_platform_modern(const kc_platform *p)
+{
+    return (p->os_known && p->os_major >= 11) || p->machine == KC_MACHINE_APPLE_SILICON;
+}
+
+bool kc_platform_legacy(const kc_platform *p)
+{
+    return p->os_known && p->os_major == 10;
+}
+
+static void platform_of(const kc_host *h, kc_platform *p)
+{
+    const kc_platform_ev *pe = &h->plat;
+    const kc_evidence *ev = &h->ev;
+
+    memset(p, 0, sizeof(*p));
+    p->os_known = ev->os_src.ok && ev->os_major > 0;
+    p->os_major = p->os_known ? ev->os_major : 0;
+    p->os_minor = p->os_known ? ev->os_minor : 0;
+    p->machine = kc_machine_from(pe->uname_src.ok ? pe->uname : KC_UNAME_UNKNOWN,
+                                 pe->arm64_src.ok ? pe->arm64 : KC_SYSCTL_UNKNOWN, &p->rosetta);
+    /* Apple silicon runs macOS 11 and later only. */
+    if (p->machine == KC_MACHINE_UNKNOWN && p->os_known && p->os_major == 10) {
+        p->machine = KC_MACHINE_INTEL;
+        p->machine_inferred = true;
+    }
+    p->kexts_allowed = KC_UNKNOWN;
+    if (p->machine == KC_MACHINE_INTEL) {
+        p->kexts_allowed = KC_YES; /* no boot-policy gate on Intel */
+    } else if (p->machine == KC_MACHINE_APPLE_SILICON && pe->bputil_src.ok) {
+        const kc_boot_policy_values *b = &pe->boot.v;
+        if (b->security == KC_BOOT_SECURITY_FULL || b->third_party_kexts == KC_NO)
+            p->kexts_allowed = KC_NO;
+        else if ((b->security == KC_BOOT_SECURITY_REDUCED ||
+                  b->security == KC_BOOT_SECURITY_PERMISSIVE) &&
+                 b->third_party_kexts == KC_YES)
+            p->kexts_allowed = KC_YES;
+    }
+    /* Both MDM keys default to false when the payload is installed. */
+    p->kext_mdm = h->kext_mdm_src.ok;
+    p->user_overrides = p->kext_mdm && h->kext_mdm.allow_user_overrides == KC_YES;
+    p->non_admin_approvals = p->kext_mdm && h->kext_mdm.allow_non_admin_approvals == KC_YES;
+}
+
 /* ---- what the host's evidence says about enforcement ---------------------- */
 
 typedef kc_enforcement enforcement;
 
-/* SIP or Kext Signing off: no approval and no staging; consent disabled or
- * the team on the consent list: no approval needed. */
-static enforcement enforcement_of(const kc_evidence *ev, const kc_vendor *v)
+/* SIP or Kext Signing off: nothing is staged.  Approval is still needed on
+ * macOS 11 and later (Apple Platform Security: SIP off skips the signature
+ * check, not the approval); on 10.13-10.15 it is probably not enforced, but
+ * a waiting approval stays visible with the SIP state as context.  Kext
+ * consent disabled, or the team on the consent list (Intel only: Apple
+ * silicon's kexts are approved through its boot policy's list): no approval
+ * needed. */
+static enforcement enforcement_of(const kc_evidence *ev, const kc_platform *p,
+                                  const kc_vendor *v)
 {
+    bool consent_applies = p->machine != KC_MACHINE_APPLE_SILICON;
     enforcement e;
 
     memset(&e, 0, sizeof(e));
     e.sip_off = ev->sip_src.ok && ev->sip == KC_SIP_DISABLED;
     e.signing_off = ev->sip_src.ok && !e.sip_off && ev->kext_signing == KC_NO;
-    e.consent_off = ev->consent_status_src.ok && ev->consent_enabled == KC_NO;
-    e.team_listed = v != NULL && ev->consent_list_src.ok &&
+    e.consent_off = consent_applies && ev->consent_status_src.ok && ev->consent_enabled == KC_NO;
+    e.team_listed = consent_applies && v != NULL && ev->consent_list_src.ok &&
                     kc_strv_contains(&ev->consent_teams, v->team_id);
-    e.approval_needed = !e.sip_off && !e.signing_off && !e.consent_off && !e.team_listed;
+    e.approval_needed = !e.consent_off && !e.team_listed;
     e.staging_applies = !e.sip_off && !e.signing_off;
     return e;
 }
@@ -239,63 +305,143 @@ static bool staging_applies(const enforcement *e)
 
 /* ---- host findings ----------------------------------------------------------- */
 
-static const kc_source *host_source(const kc_evidence *ev, kc_host_item item)
+const kc_source *kc_host_source(const kc_host *h, kc_host_item item)
 {
     switch (item) {
     case KC_HOST_CONSENT_STATUS:
-        return &ev->consent_status_src;
+        return &h->ev.consent_status_src;
     case KC_HOST_CONSENT_LIST:
-        return &ev->consent_list_src;
+        return &h->ev.consent_list_src;
     case KC_HOST_SIP:
-        return &ev->sip_src;
+        return &h->ev.sip_src;
     case KC_HOST_LOADED:
-        return &ev->loaded_src;
+        return &h->ev.loaded_src;
     case KC_HOST_MDM:
-        return &ev->mdm_src;
+        return &h->kext_mdm_src;
     case KC_HOST_OS:
-        return &ev->os_src;
+        return &h->ev.os_src;
     case KC_HOST_SYSEXTS:
-        return &ev->sysext_src;
+        return &h->ev.sysext_src;
+    case KC_HOST_UNAME:
+        return &h->plat.uname_src;
+    case KC_HOST_ARM64:
+        return &h->plat.arm64_src;
+    case KC_HOST_BPUTIL:
+        return &h->plat.bputil_src;
+    case KC_HOST_SYSEXT_MDM:
+        return &h->sysext_mdm_src;
     default:
         return NULL;
     }
 }
 
+static kc_finding *add_host(kc_result *r, kc_code code, kc_host_item item)
+{
+    kc_finding *f = add(&r->host_findings, &r->n_host_findings, code);
+
+    if (f != NULL)
+        f->item = item;
+    return f;
+}
+
+/* Whether any third-party (not com.apple.) kext is in the loaded list:
+ * then the boot policy lets them load, whatever else is unknown. */
+static bool third_party_loaded(const kc_evidence *ev)
+{
+    for (size_t i = 0; ev->loaded_src.ok && i < ev->n_loaded; i++)
+        if (ev->loaded[i].bundle_id && strncmp(ev->loaded[i].bundle_id, "com.apple.", 10) != 0)
+            return true;
+    return false;
+}
+
+/* Findings about the whole Mac, judged once (before the vendors). */
 static int judge_host(const kc_host *h, kc_result *r)
 {
     const kc_evidence *ev = &h->ev;
-    enforcement e = enforcement_of(ev, NULL);
-    kc_finding *f;
+    const kc_platform *p = &r->platform;
+    enforcement e = enforcement_of(ev, p, NULL);
 
     if (h->db.state == KC_DB_NO_TABLES) {
-        if ((f = add(&r->host_findings, &r->n_host_findings, KC_F_POLICY_TABLES_MISSING)) ==
-            NULL)
+        if (add_host(r, KC_F_POLICY_TABLES_MISSING, KC_HOST_DB) == NULL)
             return -1;
-        f->item = KC_HOST_DB;
     } else if (h->db.state != KC_DB_OK) {
-        if ((f = add(&r->host_findings, &r->n_host_findings, KC_F_POLICY_DB_UNREADABLE)) ==
-            NULL)
+        if (add_host(r, KC_F_POLICY_DB_UNREADABLE, KC_HOST_DB) == NULL)
             return -1;
-        f->item = KC_HOST_DB;
+    }
+    if (p->machine == KC_MACHINE_APPLE_SILICON) {
+        if (p->kexts_allowed == KC_NO) {
+            if (add_host(r, KC_F_BOOT_POLICY_BLOCKS_KEXTS, KC_HOST_BPUTIL) == NULL)
+                return -1;
+        } else if (p->kexts_allowed == KC_YES) {
+            if (add_host(r, KC_F_BOOT_POLICY_ALLOWS_KEXTS, KC_HOST_BPUTIL) == NULL)
+                return -1;
+        } else if (!third_party_loaded(ev)) {
+            if (add_host(r, KC_F_BOOT_POLICY_UNKNOWN, KC_HOST_BPUTIL) == NULL)
+                return -1;
+        }
     }
     if (e.sip_off || e.signing_off || e.consent_off) {
         kc_code code = e.sip_off       ? KC_F_SIP_DISABLED
                        : e.signing_off ? KC_F_KEXT_SIGNING_DISABLED
                                        : KC_F_CONSENT_DISABLED;
-        if ((f = add(&r->host_findings, &r->n_host_findings, code)) == NULL)
+        if (add_host(r, code, e.sip_off || e.signing_off ? KC_HOST_SIP : KC_HOST_CONSENT_STATUS) ==
+            NULL)
             return -1;
-        f->item = e.sip_off || e.signing_off ? KC_HOST_SIP : KC_HOST_CONSENT_STATUS;
     }
     /* A source that was there but could not be used leaves part of the
-     * answer unknown. */
+     * answer unknown.  bputil matters on Apple silicon only. */
     for (int i = KC_HOST_CONSENT_STATUS; i < KC_HOST__COUNT; i++) {
-        const kc_source *src = host_source(ev, (kc_host_item)i);
+        const kc_source *src = kc_host_source(h, (kc_host_item)i);
         if (src == NULL || !src->present || src->ok)
             continue;
-        if ((f = add(&r->host_findings, &r->n_host_findings, KC_F_EVIDENCE_UNREADABLE)) == NULL)
+        if (i == KC_HOST_BPUTIL && p->machine != KC_MACHINE_APPLE_SILICON)
+            continue;
+        if (add_host(r, KC_F_EVIDENCE_UNREADABLE, (kc_host_item)i) == NULL)
             return -1;
-        f->item = (kc_host_item)i;
     }
+    return 0;
+}
+
+/* Whether the vendor has a kext that is on this Mac (files, rows or
+ * loaded), and whether one of them is not loaded. */
+static bool has_kexts(const kc_vendor_result *vr, bool not_loaded_only)
+{
+    for (size_t i = 0; i < vr->n_kexts; i++) {
+        const kc_kext_state *k = &vr->kexts[i];
+        bool here = k->installed || k->staged || k->row || k->history || k->loaded == KC_YES;
+        if (here && (!not_loaded_only || k->loaded != KC_YES))
+            return true;
+    }
+    return false;
+}
+
+static bool has_code(const kc_vendor_result *vr, kc_code code)
+{
+    for (size_t i = 0; i < vr->n_findings; i++)
+        if (vr->findings[i].code == code)
+            return true;
+    return false;
+}
+
+/* A kext of the vendor waits for someone to approve it. */
+static bool needs_approval(const kc_vendor_result *vr)
+{
+    return has_code(vr, KC_F_KEXT_PENDING_APPROVAL) || has_code(vr, KC_F_KEXT_NO_POLICY_RECORD) ||
+           has_code(vr, KC_F_MDM_BLOCKS_USER_APPROVAL);
+}
+
+/* Host findings that depend on what the vendors need (after them). */
+static int judge_host_after(kc_result *r)
+{
+    bool approval = false;
+
+    for (size_t i = 0; i < r->n_vendors; i++)
+        approval = approval || needs_approval(&r->vendors[i]);
+    /* On 11+ only an administrator approves, unless MDM lets standard users
+     * (AllowNonAdminUserApprovals, 11.0+). */
+    if (approval && kc_platform_modern(&r->platform) && !r->platform.non_admin_approvals &&
+        add_host(r, KC_F_ADMIN_APPROVAL_REQUIRED, KC_HOST_MDM) == NULL)
+        return -1;
     sort_findings(r->host_findings, r->n_host_findings);
     return 0;
 }
@@ -305,10 +451,26 @@ static bool bears_on(const kc_finding *f, const kc_vendor_result *vr)
 {
     if (!vr->installed)
         return false;
-    /* The system extension database matters to products that have them. */
-    if (f->code == KC_F_EVIDENCE_UNREADABLE && f->item == KC_HOST_SYSEXTS)
-        return vr->ev->vendor->sysexts.n > 0;
-    return true;
+    switch (f->code) {
+    case KC_F_EVIDENCE_UNREADABLE:
+        /* The system-extension sources matter to products that have them. */
+        if (f->item == KC_HOST_SYSEXTS || f->item == KC_HOST_SYSEXT_MDM)
+            return vr->ev->vendor->sysexts.n > 0;
+        return true;
+    case KC_F_BOOT_POLICY_BLOCKS_KEXTS:
+    case KC_F_BOOT_POLICY_ALLOWS_KEXTS:
+        return has_kexts(vr, false);
+    case KC_F_BOOT_POLICY_UNKNOWN:
+        return has_kexts(vr, true);
+    case KC_F_ADMIN_APPROVAL_REQUIRED:
+        return needs_approval(vr);
+    case KC_F_SIP_DISABLED:
+    case KC_F_KEXT_SIGNING_DISABLED:
+    case KC_F_CONSENT_DISABLED:
+        return has_kexts(vr, false);
+    default:
+        return true;
+    }
 }
 
 /* ---- joining the evidence to one vendor ------------------------------------- */
@@ -361,51 +523,97 @@ static bool team_has_rows(const kc_vendor *v, const kc_policy_rows *rows)
     return false;
 }
 
+/* Whether the installed MDM kernel-extension policy allows the kext. */
+static bool profile_allows(const kc_host *h, const char *team, const char *bundle_id)
+{
+    const kc_kext_policy *p = &h->kext_mdm;
+
+    if (!h->kext_mdm_src.ok)
+        return false;
+    if (kc_strv_contains(&p->allowed_teams, team))
+        return true;
+    for (size_t i = 0; i < p->allowed.n; i++)
+        if (same(p->allowed.v[i].team_id, team) && kc_strv_contains(&p->allowed.v[i].ids, bundle_id))
+            return true;
+    return false;
+}
+
+static void join_kext(const kc_host *h, const kc_vendor_evidence *ve, bool db_ok,
+                      kc_kext_state *k)
+{
+    const kc_vendor *v = ve->vendor;
+    const kc_evidence *ev = &h->ev;
+
+    if (db_ok)
+        match_rows(v, &ve->rows, k);
+    k->installed = find_bundle(&ve->installed, k->bundle_id);
+    k->staged = find_bundle(&ve->staged, k->bundle_id);
+    k->loaded = KC_UNKNOWN;
+    if (ev->loaded_src.ok) {
+        k->loaded = KC_NO;
+        for (size_t j = 0; j < ev->n_loaded && k->loaded == KC_NO; j++)
+            if (same(ev->loaded[j].bundle_id, k->bundle_id)) {
+                k->loaded = KC_YES;
+                k->loaded_entry = &ev->loaded[j];
+            }
+    }
+    k->mdm_profile = profile_allows(h, v->team_id, k->bundle_id);
+    if (!db_ok)
+        k->policy = KC_POLICY_UNKNOWN;
+    else if (k->row && k->row->allowed == 1)
+        k->policy = KC_POLICY_ALLOWED;
+    else if (k->mdm)
+        k->policy = KC_POLICY_MDM;
+    else if (k->row && k->row->allowed == 0)
+        k->policy = KC_POLICY_PENDING;
+    else if (k->row)
+        k->policy = KC_POLICY_UNKNOWN;
+    else
+        k->policy = KC_POLICY_NONE;
+}
+
+/* Bundle IDs recorded under the vendor's team that its plugin does not
+ * declare (a product's other kexts): judged like the declared ones. */
+static size_t undeclared(const kc_vendor_evidence *ve, const char **ids, size_t max)
+{
+    const kc_vendor *v = ve->vendor;
+    const kc_policy_rows *rows = &ve->rows;
+    size_t n = 0;
+
+    for (size_t i = 0; i < rows->n_policy + rows->n_history && n < max; i++) {
+        bool hist = i >= rows->n_policy;
+        const char *team = hist ? rows->history[i - rows->n_policy].team_id : rows->policy[i].team_id;
+        const char *id = hist ? rows->history[i - rows->n_policy].bundle_id : rows->policy[i].bundle_id;
+        bool seen = false;
+        if (!same(team, v->team_id) || id == NULL || id[0] == '\0' ||
+            kc_strv_contains(&v->kexts, id))
+            continue;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcmp(ids[j], id) == 0;
+        if (!seen)
+            ids[n++] = id;
+    }
+    return n;
+}
+
 static int join(const kc_host *h, const kc_vendor_evidence *ve, kc_vendor_result *r)
 {
     const kc_vendor *v = ve->vendor;
     const kc_evidence *ev = &h->ev;
     bool db_ok = h->db.state == KC_DB_OK && ve->query_error == NULL;
+    const char *extra[KC_PLUGIN_ARRAY_MAX];
+    size_t n_extra = db_ok ? undeclared(ve, extra, KC_PLUGIN_ARRAY_MAX) : 0;
 
-    r->kexts = calloc(v->kexts.n ? v->kexts.n : 1, sizeof(*r->kexts));
+    r->kexts = calloc(v->kexts.n + n_extra, sizeof(*r->kexts));
     r->sysexts = calloc(v->sysexts.n ? v->sysexts.n : 1, sizeof(*r->sysexts));
     if (r->kexts == NULL || r->sysexts == NULL)
         return -1;
-    r->n_kexts = v->kexts.n;
-    for (size_t i = 0; i < v->kexts.n; i++) {
+    r->n_kexts = v->kexts.n + n_extra;
+    for (size_t i = 0; i < r->n_kexts; i++) {
         kc_kext_state *k = &r->kexts[i];
-        k->bundle_id = v->kexts.v[i];
-        if (db_ok)
-            match_rows(v, &ve->rows, k);
-        k->installed = find_bundle(&ve->installed, k->bundle_id);
-        k->staged = find_bundle(&ve->staged, k->bundle_id);
-        k->loaded = KC_UNKNOWN;
-        if (ev->loaded_src.ok) {
-            k->loaded = KC_NO;
-            for (size_t j = 0; j < ev->n_loaded && k->loaded == KC_NO; j++)
-                if (same(ev->loaded[j].bundle_id, k->bundle_id)) {
-                    k->loaded = KC_YES;
-                    k->loaded_entry = &ev->loaded[j];
-                }
-        }
-        if (ev->mdm_src.ok) {
-            k->mdm_profile = kc_strv_contains(&ev->mdm_teams, v->team_id);
-            for (size_t j = 0; j < ev->n_mdm_kexts && !k->mdm_profile; j++)
-                k->mdm_profile = same(ev->mdm_kexts[j].team_id, v->team_id) &&
-                                 same(ev->mdm_kexts[j].bundle_id, k->bundle_id);
-        }
-        if (!db_ok)
-            k->policy = KC_POLICY_UNKNOWN;
-        else if (k->row && k->row->allowed == 1)
-            k->policy = KC_POLICY_ALLOWED;
-        else if (k->mdm)
-            k->policy = KC_POLICY_MDM;
-        else if (k->row && k->row->allowed == 0)
-            k->policy = KC_POLICY_PENDING;
-        else if (k->row)
-            k->policy = KC_POLICY_UNKNOWN;
-        else
-            k->policy = KC_POLICY_NONE;
+        k->declared = i < v->kexts.n;
+        k->bundle_id = k->declared ? v->kexts.v[i] : extra[i - v->kexts.n];
+        join_kext(h, ve, db_ok, k);
     }
     r->n_sysexts = v->sysexts.n;
     for (size_t i = 0; i < v->sysexts.n; i++) {
@@ -500,12 +708,21 @@ static bool any_unreadable(const kc_bundles *b)
     return false;
 }
 
-static int rule_kext(const kc_vendor_evidence *ve, const enforcement *e, bool any_identified,
-                     kc_vendor_result *r, kc_kext_state *k)
+/* The finding for a kext that waits for approval: whoever can give it. */
+static kc_code approval_code(const kc_platform *p, kc_code user_code)
+{
+    /* An installed MDM kext policy without AllowUserOverrides: users cannot
+     * approve what it does not list; the profile is the fix. */
+    return p->kext_mdm && !p->user_overrides ? KC_F_MDM_BLOCKS_USER_APPROVAL : user_code;
+}
+
+static int rule_kext(const kc_vendor_evidence *ve, const kc_platform *p, const enforcement *e,
+                     bool any_identified, kc_vendor_result *r, kc_kext_state *k)
 {
     const kc_vendor *v = ve->vendor;
     bool need = approval_needed(e);
     bool on_disk = k->installed || k->staged;
+    bool approved = k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM;
     kc_code code = KC_F__COUNT;
 
     switch (k->policy) {
@@ -516,14 +733,13 @@ static int rule_kext(const kc_vendor_evidence *ve, const enforcement *e, bool an
         code = KC_F_KEXT_APPROVED_MDM;
         break;
     case KC_POLICY_PENDING:
-        /* A loaded kext is not waiting, whatever the row says; without
-         * enforcement, the host finding says why the row does not matter. */
+        /* A loaded kext is not waiting, whatever the row says. */
         if (k->loaded == KC_YES)
             break;
         if (k->mdm_profile)
             code = KC_F_MDM_PROFILE_ALLOWS;
         else if (need)
-            code = KC_F_KEXT_PENDING_APPROVAL;
+            code = approval_code(p, KC_F_KEXT_PENDING_APPROVAL);
         break;
     case KC_POLICY_NONE:
         if (!(on_disk || k->history ||
@@ -532,7 +748,7 @@ static int rule_kext(const kc_vendor_evidence *ve, const enforcement *e, bool an
         if (k->mdm_profile)
             code = KC_F_MDM_PROFILE_ALLOWS;
         else if (need && k->loaded != KC_YES)
-            code = KC_F_KEXT_NO_POLICY_RECORD;
+            code = approval_code(p, KC_F_KEXT_NO_POLICY_RECORD);
         break;
     case KC_POLICY_UNKNOWN:
         if (k->row != NULL && k->row->allowed < 0)
@@ -541,6 +757,8 @@ static int rule_kext(const kc_vendor_evidence *ve, const enforcement *e, bool an
     }
     if (code != KC_F__COUNT && add_kext(r, code, k) == NULL)
         return -1;
+    if (!k->declared && add_kext(r, KC_F_KEXT_NOT_DECLARED, k) == NULL)
+        return -1;
     /* Versions are compared only when both copies were read cleanly. */
     if (staging_applies(e) && k->installed && k->staged && !k->installed->error &&
         !k->staged->error && version_of(k->installed) && version_of(k->staged) &&
@@ -548,25 +766,35 @@ static int rule_kext(const kc_vendor_evidence *ve, const enforcement *e, bool an
         return add_kext(r, KC_F_STAGED_COPY_STALE, k) ? 0 : -1;
     if (k->loaded == KC_YES)
         return add_kext(r, KC_F_KEXT_LOADED, k) ? 0 : -1;
-    if (k->loaded == KC_NO && on_disk &&
-        (k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM || !need))
-        return add_kext(r, KC_F_KEXT_NOT_LOADED, k) ? 0 : -1;
+    if (k->loaded == KC_NO && on_disk && (approved || !need)) {
+        /* The boot policy keeps every third-party kext out: its host
+         * finding is the cause, not this kext. */
+        if (p->machine == KC_MACHINE_APPLE_SILICON && p->kexts_allowed == KC_NO)
+            return 0;
+        /* On 11+ an approved kext joins the Auxiliary Kernel Collection at
+         * the next restart (Apple 102026). */
+        return add_kext(r, kc_platform_modern(p) ? KC_F_RESTART_REQUIRED : KC_F_KEXT_NOT_LOADED,
+                        k)
+                   ? 0
+                   : -1;
+    }
     if (k->installed && !k->staged && v->staged_paths.n > 0 && staging_applies(e) &&
-        !any_unreadable(&ve->staged) &&
-        (k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM))
+        !any_unreadable(&ve->staged) && approved)
         return add_kext(r, KC_F_STAGED_COPY_MISSING, k) ? 0 : -1;
     return 0;
 }
 
-/* After a kext that is allowed but not loaded: the consent list. */
-static int rule_consent(const kc_evidence *ev, const enforcement *e, kc_vendor_result *r)
+/* The SIP kext-consent list, where it can help: an Intel Mac on 10.13-10.15
+ * (documented there, HT208019), SIP on, consent enabled, the team not
+ * listed, and approval the blocker (a kext waiting or never recorded). */
+static int rule_consent(const kc_evidence *ev, const kc_platform *p, const enforcement *e,
+                        kc_vendor_result *r)
 {
-    bool not_loaded = false;
-
-    for (size_t i = 0; i < r->n_findings; i++)
-        not_loaded = not_loaded || r->findings[i].code == KC_F_KEXT_NOT_LOADED;
-    if (!not_loaded || !ev->consent_list_src.ok || e->team_listed || !staging_applies(e) ||
-        e->consent_off)
+    if (p->machine != KC_MACHINE_INTEL || !kc_platform_legacy(p))
+        return 0;
+    if (!has_code(r, KC_F_KEXT_PENDING_APPROVAL) && !has_code(r, KC_F_KEXT_NO_POLICY_RECORD))
+        return 0;
+    if (!ev->consent_list_src.ok || e->team_listed || !staging_applies(e) || e->consent_off)
         return 0;
     return add_v(r, KC_F_CONSENT_TEAM_NOT_LISTED) ? 0 : -1;
 }
@@ -639,13 +867,13 @@ static const kc_finding *next_step(const kc_result *res, const kc_vendor_result 
     return best;
 }
 
-static int judge_vendor(const kc_host *h, const kc_vendor_evidence *ve, kc_result *res,
+/* The vendor's own findings. */
+static int judge_vendor(const kc_host *h, const kc_platform *p, const kc_vendor_evidence *ve,
                         kc_vendor_result *r)
 {
     const kc_evidence *ev = &h->ev;
-    enforcement e = enforcement_of(ev, ve->vendor);
+    enforcement e = enforcement_of(ev, p, ve->vendor);
     bool any_identified = false;
-    kc_severity worst = KC_SEV_OK;
     kc_finding *f;
 
     r->ev = ve;
@@ -655,10 +883,8 @@ static int judge_vendor(const kc_host *h, const kc_vendor_evidence *ve, kc_resul
     for (size_t i = 0; i < r->n_kexts; i++)
         any_identified = any_identified || r->kexts[i].installed || r->kexts[i].staged;
     r->installed = is_installed(h, ve, r);
-    if (!r->installed) {
-        r->status = KC_STATUS_NOT_INSTALLED;
+    if (!r->installed)
         return add_v(r, KC_F_NOT_INSTALLED) ? 0 : -1;
-    }
     if (ve->query_error != NULL && h->db.state == KC_DB_OK) {
         if ((f = add_v(r, KC_F_POLICY_DB_UNREADABLE)) == NULL)
             return -1;
@@ -666,17 +892,27 @@ static int judge_vendor(const kc_host *h, const kc_vendor_evidence *ve, kc_resul
     }
     if (rule_team_mismatch(h, ve, r) != 0)
         return -1;
-    if (e.team_listed && !e.sip_off && !e.signing_off && !e.consent_off &&
-        add_v(r, KC_F_CONSENT_TEAM_LISTED) == NULL)
+    if (e.team_listed && !e.consent_off && add_v(r, KC_F_CONSENT_TEAM_LISTED) == NULL)
         return -1;
     for (size_t i = 0; i < r->n_kexts; i++)
-        if (rule_kext(ve, &e, any_identified, r, &r->kexts[i]) != 0)
+        if (rule_kext(ve, p, &e, any_identified, r, &r->kexts[i]) != 0)
             return -1;
-    if (rule_consent(ev, &e, r) != 0 || rule_sysexts(r) != 0 ||
+    if (rule_consent(ev, p, &e, r) != 0 || rule_sysexts(r) != 0 ||
         rule_bundles(r, &ve->installed) != 0 || rule_bundles(r, &ve->staged) != 0)
         return -1;
     sort_findings(r->findings, r->n_findings);
-    /* The host findings that bear on it count toward its status. */
+    return 0;
+}
+
+/* The host findings that bear on the vendor count toward its status. */
+static int settle_vendor(const kc_result *res, kc_vendor_result *r)
+{
+    kc_severity worst = KC_SEV_OK;
+
+    if (!r->installed) {
+        r->status = KC_STATUS_NOT_INSTALLED;
+        return 0;
+    }
     r->host_refs = calloc(res->n_host_findings ? res->n_host_findings : 1,
                           sizeof(*r->host_refs));
     if (r->host_refs == NULL)
@@ -687,9 +923,9 @@ static int judge_vendor(const kc_host *h, const kc_vendor_evidence *ve, kc_resul
     for (size_t i = 0; i < r->n_findings + r->n_host_refs; i++) {
         const kc_finding *g = i < r->n_findings ? &r->findings[i]
                                                 : &res->host_findings[r->host_refs[i - r->n_findings]];
-        kc_severity s = kc_code_info_of(g->code)->severity;
-        if (s > worst)
-            worst = s;
+        kc_severity sev = kc_code_info_of(g->code)->severity;
+        if (sev > worst)
+            worst = sev;
     }
     r->status = worst == KC_SEV_CRITICAL  ? KC_STATUS_CRITICAL
                 : worst == KC_SEV_WARNING ? KC_STATUS_WARNING
@@ -726,6 +962,7 @@ int kc_judge(const kc_model *m, kc_result *out)
 {
     memset(out, 0, sizeof(*out));
     out->model = m;
+    platform_of(&m->host, &out->platform);
     if (judge_host(&m->host, out) != 0)
         return -1;
     out->vendors = calloc(m->n_vendors ? m->n_vendors : 1, sizeof(*out->vendors));
@@ -733,9 +970,14 @@ int kc_judge(const kc_model *m, kc_result *out)
         return -1;
     for (size_t i = 0; i < m->n_vendors; i++) {
         out->n_vendors++;
-        if (judge_vendor(&m->host, &m->vendors[i], out, &out->vendors[i]) != 0)
+        if (judge_vendor(&m->host, &out->platform, &m->vendors[i], &out->vendors[i]) != 0)
             return -1;
     }
+    if (judge_host_after(out) != 0)
+        return -1;
+    for (size_t i = 0; i < out->n_vendors; i++)
+        if (settle_vendor(out, &out->vendors[i]) != 0)
+            return -1;
     out->exit_code = exit_code_of(out, m->n_refused);
     return 0;
 }

@@ -411,6 +411,7 @@ int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whyl
 int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen);
 int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen);
 void kc_evidence_free(kc_evidence *ev);
+void kc_source_free(kc_source *src);
 
 /* ---- command.c --------------------------------------------------------- */
 
@@ -444,7 +445,11 @@ void kc_cmd_result_free(kc_cmd_result *r);
 #define KC_MDM_POLICY_PLIST \
     "/Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist"
 #define KC_SYSEXT_DB_PLIST "/Library/SystemExtensions/db.plist"
+#define KC_SYSEXT_MDM_PLIST \
+    "/Library/Managed Preferences/com.apple.system-extension-policy.plist"
 #define KC_CAPTURE_MAX (1024 * 1024)
+/* The largest plist read from the Mac (Info.plist, policies, versions). */
+#define KC_PLIST_MAX (1024 * 1024)
 #define KC_DEFAULT_TIMEOUT_MS 10000
 
 typedef enum kc_capture_id {
@@ -452,6 +457,9 @@ typedef enum kc_capture_id {
     KC_CAP_CONSENT_LIST,
     KC_CAP_SIP,
     KC_CAP_LOADED,
+    KC_CAP_UNAME,     /* uname -m */
+    KC_CAP_ARM64,     /* sysctl -n hw.optional.arm64 */
+    KC_CAP_BPUTIL,    /* bputil -d (Apple silicon, root) */
     KC_CAP_COUNT,
 } kc_capture_id;
 
@@ -459,7 +467,7 @@ typedef struct kc_gather {
     const char *root;               /* as given, for messages */
     const kc_rootfs *fs;            /* the same root, opened */
     bool live;                      /* run the commands instead of reading captures */
-    const char *spctl, *csrutil, *kextstat;
+    const char *spctl, *csrutil, *kextstat, *uname, *sysctl, *bputil;
     int timeout_ms;
     const char *files[KC_CAP_COUNT]; /* --consent-status etc.: read these instead */
 } kc_gather;
@@ -469,6 +477,15 @@ const char *kc_capture_file(kc_capture_id id);
 const char *kc_capture_label(kc_capture_id id);
 /* The command line of a capture (argv[0] from g, NULL-terminated). */
 void kc_capture_argv(const kc_gather *g, kc_capture_id id, const char *argv[4]);
+/* What a capture's text means: 0, or -1 with why.  exit_status is the
+ * command's (live), or -1 for a file. */
+typedef int (*kc_capture_parse_fn)(const char *text, size_t len, int exit_status, void *ctx,
+                                   char *why, size_t whylen);
+/* Reads capture id from where g says (the command, the snapshot's
+ * .kextcheck/ file or the file named on the command line), records where
+ * it came from in src and what parse made of it.  -1 only on OOM. */
+int kc_gather_capture(const kc_gather *g, kc_capture_id id, kc_source *src,
+                      kc_capture_parse_fn parse, void *ctx);
 /* Fills ev from every source.  Never fails on bad input (that is recorded
  * in the sources); returns -1 only on out-of-memory. */
 int kc_gather_evidence(const kc_gather *g, kc_evidence *ev);

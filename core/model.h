@@ -17,6 +17,7 @@
 #define KC_MODEL_H
 
 #include "kc.h"
+#include "platform.h"
 
 /* ==== read: the evidence ================================================= */
 
@@ -29,12 +30,22 @@ typedef struct kc_db_info {
     bool has_kext_policy, has_mdm, has_history, has_cdhash;
 } kc_db_info;
 
-/* Where a shell in macOS Recovery finds the Mac's files. */
+/* What names the Mac's disk in macOS Recovery (/Volumes/<name>, and
+ * /Volumes/<name> - Data from macOS 10.15): never a path of the machine
+ * running kextcheck. */
 typedef struct kc_recovery_path {
-    char *prefix;        /* e.g. "/Volumes/Macintosh HD - Data" or a mount point */
-    bool guessed;        /* the disk's name is assumed ("Macintosh HD") */
-    bool data_volume;    /* the prefix is the Data volume (macOS 10.15+) */
+    char *volume;        /* the startup volume's name, or NULL when unknown */
 } kc_recovery_path;
+
+/* The machine: architecture and, on Apple silicon, the boot policy. */
+typedef struct kc_platform_ev {
+    kc_source uname_src;         /* uname -m */
+    kc_uname_arch uname;
+    kc_source arm64_src;         /* sysctl -n hw.optional.arm64 */
+    kc_sysctl_flag arm64;
+    kc_source bputil_src;        /* bputil -d (Apple silicon, root) */
+    kc_boot_policy boot;         /* valid when bputil_src.ok */
+} kc_platform_ev;
 
 /* Evidence about the whole Mac. */
 typedef struct kc_host {
@@ -44,6 +55,11 @@ typedef struct kc_host {
     bool collected;          /* the root holds a `kextcheck collect` manifest */
     kc_db_info db;
     kc_evidence ev;          /* captures and plists, each with its source */
+    kc_platform_ev plat;     /* architecture, boot policy */
+    kc_source kext_mdm_src;  /* the installed MDM kernel-extension policy */
+    kc_kext_policy kext_mdm; /* valid when kext_mdm_src.ok */
+    kc_source sysext_mdm_src;    /* the installed MDM system-extension policy */
+    kc_sysext_policy sysext_mdm; /* valid when sysext_mdm_src.ok */
     kc_recovery_path recovery;
 } kc_host;
 
@@ -112,6 +128,13 @@ typedef enum kc_code {
     KC_F_EVIDENCE_UNREADABLE,
     KC_F_SYSEXT_STATE_UNKNOWN,
     KC_F_CONSENT_TEAM_NOT_LISTED,
+    KC_F_BOOT_POLICY_BLOCKS_KEXTS,
+    KC_F_BOOT_POLICY_ALLOWS_KEXTS,
+    KC_F_BOOT_POLICY_UNKNOWN,
+    KC_F_RESTART_REQUIRED,
+    KC_F_MDM_BLOCKS_USER_APPROVAL,
+    KC_F_ADMIN_APPROVAL_REQUIRED,
+    KC_F_KEXT_NOT_DECLARED,
     KC_F__COUNT
 } kc_code;
 
@@ -119,9 +142,10 @@ typedef enum kc_code {
  * article is cited as its reference, not as the engine's ladder. */
 typedef enum kc_rung {
     KC_RUNG_NONE,          /* nothing to do (ok findings) */
-    KC_RUNG_FIRST,         /* outranks the ladder: impostor, enforcement off */
+    KC_RUNG_FIRST,         /* outranks the ladder: an impostor, the boot policy */
     KC_RUNG_APPROVE,       /* approve the kext (Allow, MDM profile) */
-    KC_RUNG_REINSTALL,     /* uninstall, restart, install again */
+    KC_RUNG_RESTART,       /* restart so an approved kext loads (AuxKC, 11+) */
+    KC_RUNG_REINSTALL,     /* uninstall, restart, install again; SIP back on */
     KC_RUNG_CLEAR_STAGING, /* remove a stale staged copy */
     KC_RUNG_INSPECT,       /* the evidence itself needs a look */
     KC_RUNG_CONSENT,       /* the SIP kext-consent list, from Recovery */
@@ -136,6 +160,7 @@ typedef struct kc_code_info {
 } kc_code_info;
 
 const kc_code_info *kc_code_info_of(kc_code code);
+/* The source of one item of host evidence (NULL for KC_HOST_NONE, DB). */
 const char *kc_code_name(kc_code code);
 const char *kc_rung_name(kc_rung rung);   /* "approve", ... */
 const char *kc_severity_name(kc_severity s);
@@ -153,12 +178,38 @@ typedef enum kc_host_item {
     KC_HOST_MDM,
     KC_HOST_OS,
     KC_HOST_SYSEXTS,
+    KC_HOST_UNAME,
+    KC_HOST_ARM64,
+    KC_HOST_BPUTIL,
+    KC_HOST_SYSEXT_MDM,
     KC_HOST__COUNT
 } kc_host_item;
 
+/* The Mac's platform as the judge sees it: what the advice depends on. */
+typedef struct kc_platform {
+    bool os_known;                  /* SystemVersion.plist was read */
+    int os_major, os_minor;         /* 0 when unknown */
+    kc_machine machine;             /* Intel, Apple silicon, or unknown */
+    bool machine_inferred;          /* from the macOS version (10.x: Intel) */
+    bool rosetta;                   /* uname said x86_64, the sysctl said 1 */
+    kc_tri kexts_allowed;           /* Apple silicon: the boot policy lets
+                                       third-party kexts load (YES on Intel) */
+    bool kext_mdm;                  /* an MDM kernel-extension policy is installed */
+    bool user_overrides;            /* ... and it lets users approve others */
+    bool non_admin_approvals;       /* ... and it lets standard users approve */
+} kc_platform;
+
+/* macOS 11 or later (or Apple silicon, which runs nothing older). */
+bool kc_platform_modern(const kc_platform *p);
+/* macOS 10.13-10.15 for certain. */
+bool kc_platform_legacy(const kc_platform *p);
+
+const kc_source *kc_host_source(const kc_host *h, kc_host_item item);
+
 /* One kext of a vendor, joined with its evidence. */
 typedef struct kc_kext_state {
-    const char *bundle_id;          /* the declaration's string */
+    const char *bundle_id;          /* the declaration's string, or the row's */
+    bool declared;                  /* false: found under the team, not declared */
     kc_policy policy;
     const kc_policy_row *row;       /* its kext_policy row, or NULL */
     const kc_mdm_row *mdm;          /* the approving kext_policy_mdm row, or NULL */
@@ -222,6 +273,7 @@ typedef struct kc_vendor_result {
 
 typedef struct kc_result {
     const kc_model *model;
+    kc_platform platform;
     kc_finding *host_findings;
     size_t n_host_findings;
     kc_vendor_result *vendors;      /* one per model vendor, same order */

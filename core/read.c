@@ -17,34 +17,93 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- the Recovery path --------------------------------------------------- */
+/* ---- the machine ----------------------------------------------------------- */
 
-/* The folder a shell in macOS Recovery sees the Mac's /Library under.  For
- * the Mac itself (root /) and for a collected snapshot that is its startup
- * disk under /Volumes (the "- Data" volume from macOS 10.15 on, whose name
- * is assumed); for a disk mounted on another machine, the folder given. */
-static int recovery_path(kc_host *h)
+static int parse_uname(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                       size_t whylen)
 {
-    kc_recovery_path *r = &h->recovery;
-    const kc_evidence *ev = &h->ev;
-    size_t n;
+    (void)exit_status;
+    return kc_parse_uname_m(text, len, &((kc_platform_ev *)ctx)->uname, why, whylen);
+}
 
-    r->data_volume = ev->os_src.ok &&
-                     (ev->os_major > 10 || (ev->os_major == 10 && ev->os_minor >= 15));
-    if (h->collected || strcmp(h->root_real, "/") == 0) {
-        r->guessed = true;
-        r->prefix = kc_strdup(r->data_volume ? "/Volumes/Macintosh HD - Data"
-                                             : "/Volumes/Macintosh HD");
-        return r->prefix ? 0 : -1;
-    }
-    r->data_volume = false;
-    r->prefix = kc_strdup(h->root_real);
-    if (r->prefix == NULL)
+/* On an Intel Mac the key does not exist: sysctl fails and prints nothing.
+ * A captured file has no exit status, so an empty one means that too. */
+static int parse_arm64(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                       size_t whylen)
+{
+    bool failed = exit_status > 0 || (exit_status < 0 && len == 0);
+
+    return kc_parse_hw_optional_arm64(text, len, failed, &((kc_platform_ev *)ctx)->arm64, why,
+                                      whylen);
+}
+
+static int parse_bputil(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                        size_t whylen)
+{
+    (void)exit_status;
+    return kc_parse_bputil(text, len, &((kc_platform_ev *)ctx)->boot, why, whylen);
+}
+
+static int set_source(kc_source *src, bool present, const char *origin, const char *error)
+{
+    free(src->origin);
+    free(src->error);
+    src->present = present;
+    src->ok = error == NULL;
+    src->origin = origin ? kc_strdup(origin) : NULL;
+    src->error = error ? kc_utf8_clean(error, strlen(error)) : NULL;
+    return (origin && !src->origin) || (error && !src->error) ? -1 : 0;
+}
+
+static int read_platform(const kc_gather *g, kc_platform_ev *p)
+{
+    if (kc_gather_capture(g, KC_CAP_UNAME, &p->uname_src, parse_uname, p) != 0 ||
+        kc_gather_capture(g, KC_CAP_ARM64, &p->arm64_src, parse_arm64, p) != 0)
         return -1;
-    n = strlen(r->prefix);
-    if (n > 1 && r->prefix[n - 1] == '/')
-        r->prefix[n - 1] = '\0';
-    return 0;
+    /* An Intel Mac has no boot policy to show: bputil is not run there. */
+    if (g->live && g->files[KC_CAP_BPUTIL] == NULL &&
+        kc_machine_from(p->uname_src.ok ? p->uname : KC_UNAME_UNKNOWN,
+                        p->arm64_src.ok ? p->arm64 : KC_SYSCTL_UNKNOWN, NULL) ==
+            KC_MACHINE_INTEL)
+        return set_source(&p->bputil_src, false, NULL, "not run: an Intel Mac has no boot policy");
+    return kc_gather_capture(g, KC_CAP_BPUTIL, &p->bputil_src, parse_bputil, p);
+}
+
+/* A policy plist of the Mac's Managed Preferences: absent is "not
+ * present", never an error. */
+static int read_policy(const kc_rootfs *fs, const char *mac_path, kc_source *src,
+                       int (*parse)(const char *, size_t, void *, char *, size_t), void *out)
+{
+    char why[512], *data = NULL, *origin;
+    size_t len = 0;
+    int r, rc;
+
+    origin = kc_asprintf("file %s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, mac_path);
+    if (origin == NULL)
+        return -1;
+    r = kc_rootfs_read(fs, mac_path, KC_PLIST_MAX, &data, &len, why, sizeof(why));
+    if (r == 0)
+        rc = set_source(src, false, origin, "not present");
+    else if (r < 0)
+        rc = set_source(src, true, origin, why);
+    else if (parse(data, len, out, why, sizeof(why)) != 0)
+        rc = set_source(src, true, origin, why);
+    else
+        rc = set_source(src, true, origin, NULL);
+    free(data);
+    free(origin);
+    return rc;
+}
+
+static int parse_kext_policy(const char *data, size_t len, void *out, char *why, size_t whylen)
+{
+    return kc_parse_kext_policy(data, len, out, why, whylen);
+}
+
+static int parse_sysext_policy(const char *data, size_t len, void *out, char *why,
+                               size_t whylen)
+{
+    return kc_parse_sysext_policy(data, len, out, why, whylen);
 }
 
 /* ---- the database ---------------------------------------------------------- */
@@ -115,11 +174,14 @@ int kc_read(const kc_gather *g, const char *db_file, const kc_vendor *const *ven
         kc_policydb_open_file(&db, db_file, NULL);
     else
         kc_policydb_open_root(&db, g->fs, KC_POLICY_DB_PATH, NULL);
-    if (copy_db_info(&db, &h->db) != 0 || kc_gather_evidence(g, &h->ev) != 0)
+    if (copy_db_info(&db, &h->db) != 0 || kc_gather_evidence(g, &h->ev) != 0 ||
+        read_platform(g, &h->plat) != 0 ||
+        read_policy(g->fs, KC_MDM_POLICY_PLIST, &h->kext_mdm_src, parse_kext_policy,
+                    &h->kext_mdm) != 0 ||
+        read_policy(g->fs, KC_SYSEXT_MDM_PLIST, &h->sysext_mdm_src, parse_sysext_policy,
+                    &h->sysext_mdm) != 0)
         goto done;
     h->collected = kc_rootfs_stat(g->fs, "/" KC_CAPTURE_DIR "/manifest.json", &st) == 0;
-    if (recovery_path(h) != 0)
-        goto done;
     m->vendors = calloc(n_vendors ? n_vendors : 1, sizeof(*m->vendors));
     if (m->vendors == NULL)
         goto done;
@@ -143,7 +205,14 @@ void kc_model_free(kc_model *m)
     free(h->db.path);
     free(h->db.error);
     kc_evidence_free(&h->ev);
-    free(h->recovery.prefix);
+    free(h->recovery.volume);
+    kc_source_free(&h->plat.uname_src);
+    kc_source_free(&h->plat.arm64_src);
+    kc_source_free(&h->plat.bputil_src);
+    kc_source_free(&h->kext_mdm_src);
+    kc_kext_policy_free(&h->kext_mdm);
+    kc_source_free(&h->sysext_mdm_src);
+    kc_sysext_policy_free(&h->sysext_mdm);
     for (size_t i = 0; i < m->n_vendors; i++) {
         kc_vendor_evidence *v = &m->vendors[i];
         free(v->paths);

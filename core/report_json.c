@@ -226,21 +226,55 @@ static json_t *tri_json(kc_tri t)
     return t == KC_UNKNOWN ? json_null() : json_boolean(t == KC_YES);
 }
 
-static json_t *evidence_json(const kc_evidence *ev, bool live)
+/* team -> ids, as an array of {team_id, <key>} pairs. */
+static json_t *team_map_json(const kc_team_map *m, const char *key)
+{
+    json_t *a = json_array();
+    int rc = a ? 0 : -1;
+
+    for (size_t i = 0; a && i < m->n; i++)
+        for (size_t j = 0; j < m->v[i].ids.n; j++)
+            rc |= append(a, json_pack("{s:o, s:o}", "team_id", jstr(m->v[i].team_id), key,
+                                      jstr(m->v[i].ids.v[j])));
+    return finish(a, rc);
+}
+
+static json_t *platform_json(const kc_host *h, const kc_platform *p)
+{
+    const kc_boot_policy_values *b = &h->plat.boot.v;
+    bool boot = h->plat.bputil_src.ok;
+
+    return json_pack("{s:s, s:b, s:b, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:b}, "
+                     "s:o}",
+                     "machine", kc_machine_name(p->machine), "machine_inferred",
+                     p->machine_inferred, "rosetta", p->rosetta, "uname", "source",
+                     source_json(&h->plat.uname_src), "value",
+                     h->plat.uname_src.ok ? jstr(h->plat.uname == KC_UNAME_ARM64 ? "arm64" : "x86_64")
+                                          : json_null(),
+                     "hw_optional_arm64", "source", source_json(&h->plat.arm64_src), "value",
+                     !h->plat.arm64_src.ok         ? json_null()
+                     : h->plat.arm64 == KC_SYSCTL_1 ? jstr("1")
+                     : h->plat.arm64 == KC_SYSCTL_0 ? jstr("0")
+                                                    : jstr("absent"),
+                     "boot_policy", "source", source_json(&h->plat.bputil_src), "security",
+                     boot ? jstr(kc_boot_security_name(b->security)) : json_null(),
+                     "third_party_kexts", boot ? tri_json(b->third_party_kexts) : json_null(),
+                     "dep_mdm_control", boot ? tri_json(b->dep_mdm) : json_null(),
+                     "volume_groups_differ", boot && h->plat.boot.blocks_differ,
+                     "kexts_allowed", tri_json(p->kexts_allowed));
+}
+
+static json_t *evidence_json(const kc_host *h, const kc_platform *pl)
 {
     static const char *const sip_names[] = {"unknown", "enabled", "disabled", "custom"};
-    json_t *o = json_object(), *mdm_kexts = json_array();
+    const kc_evidence *ev = &h->ev;
+    json_t *o = json_object();
     int rc = 0;
 
-    if (o == NULL || mdm_kexts == NULL) {
-        json_decref(o);
-        json_decref(mdm_kexts);
+    if (o == NULL)
         return NULL;
-    }
-    for (size_t i = 0; i < ev->n_mdm_kexts; i++)
-        rc |= append(mdm_kexts, json_pack("{s:o, s:o}", "team_id", jstr(ev->mdm_kexts[i].team_id),
-                                          "bundle_id", jstr(ev->mdm_kexts[i].bundle_id)));
-    rc |= put(o, "mode", jstr(live ? "live" : "snapshot"));
+    rc |= put(o, "mode", jstr(h->live ? "live" : "snapshot"));
+    rc |= put(o, "platform", platform_json(h, pl));
     rc |= put(o, "macos", json_pack("{s:o, s:o}", "source", source_json(&ev->os_src), "version",
                                     jstr(ev->os_version)));
     rc |= put(o, "sip", json_pack("{s:o, s:s, s:o}", "source", source_json(&ev->sip_src),
@@ -255,9 +289,23 @@ static json_t *evidence_json(const kc_evidence *ev, bool live)
     rc |= put(o, "loaded_kexts", json_pack("{s:o, s:I}", "source", source_json(&ev->loaded_src),
                                            "count", (json_int_t)ev->n_loaded));
     rc |= put(o, "mdm_profile",
-              json_pack("{s:o, s:o, s:o, s:o}", "source", source_json(&ev->mdm_src),
-                        "allowed_teams", strv_json(&ev->mdm_teams), "allowed_kexts", mdm_kexts,
-                        "allow_user_overrides", tri_json(ev->mdm_user_overrides)));
+              json_pack("{s:o, s:o, s:o, s:o, s:o}", "source", source_json(&h->kext_mdm_src),
+                        "allowed_teams", strv_json(&h->kext_mdm.allowed_teams), "allowed_kexts",
+                        team_map_json(&h->kext_mdm.allowed, "bundle_id"),
+                        "allow_user_overrides",
+                        h->kext_mdm_src.ok ? tri_json(h->kext_mdm.allow_user_overrides)
+                                           : json_null(),
+                        "allow_non_admin_user_approvals",
+                        h->kext_mdm_src.ok ? tri_json(h->kext_mdm.allow_non_admin_approvals)
+                                           : json_null()));
+    rc |= put(o, "system_extension_policy",
+              json_pack("{s:o, s:o, s:o, s:o}", "source", source_json(&h->sysext_mdm_src),
+                        "allowed_teams", strv_json(&h->sysext_mdm.allowed_teams),
+                        "allowed_system_extensions",
+                        team_map_json(&h->sysext_mdm.allowed, "identifier"),
+                        "allow_user_overrides",
+                        h->sysext_mdm_src.ok ? tri_json(h->sysext_mdm.allow_user_overrides)
+                                             : json_null()));
     rc |= put(o, "system_extensions",
               json_pack("{s:o, s:I, s:b}", "source", source_json(&ev->sysext_src), "count",
                         (json_int_t)ev->n_sysexts, "truncated", ev->sysexts_truncated));
@@ -351,7 +399,7 @@ int kc_report_json(FILE *out, const kc_result *res, const kc_print_opts *opts)
                                      KEXTCHECK_VERSION, "plugin_abi", KC_ABI_STRING));
     rc |= put(doc, "root", jstr(m->host.root));
     rc |= put(doc, "policy_db", db_json(&m->host.db));
-    rc |= put(doc, "evidence", evidence_json(&m->host.ev, m->host.live));
+    rc |= put(doc, "evidence", evidence_json(&m->host, &res->platform));
     rc |= put(doc, "host", json_pack("{s:o}", "findings",
                                      findings_json(res->host_findings, res->n_host_findings)));
     for (size_t i = 0; i < res->n_vendors; i++)

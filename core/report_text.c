@@ -238,8 +238,11 @@ static void put_source(painter *p, const char *label, const kc_source *src)
     }
 }
 
-static void put_evidence(painter *p, const kc_evidence *ev, bool live)
+static void put_evidence(painter *p, const kc_host *h, const kc_platform *pl)
 {
+    const kc_evidence *ev = &h->ev;
+    bool live = h->live;
+
     put_fmt(p, "Other evidence (%s):\n",
             live ? "live: commands run on this Mac" : "snapshot: captured outputs in .kextcheck/");
     put_source(p, "macOS", &ev->os_src);
@@ -268,9 +271,37 @@ static void put_evidence(painter *p, const kc_evidence *ev, bool live)
     put_source(p, "Loaded kexts", &ev->loaded_src);
     if (ev->loaded_src.ok)
         put_fmt(p, "%zu listed\n", ev->n_loaded);
-    put_source(p, "MDM kext policy", &ev->mdm_src);
-    if (ev->mdm_src.ok)
-        put_fmt(p, "%zu allowed teams, %zu allowed kexts\n", ev->mdm_teams.n, ev->n_mdm_kexts);
+    put_fmt(p, "  Machine: %s%s\n", kc_machine_name(pl->machine),
+            pl->machine_inferred ? " (from the macOS version)"
+            : pl->rosetta        ? " (kextcheck ran under Rosetta)"
+                                 : "");
+    if (pl->machine == KC_MACHINE_APPLE_SILICON || h->plat.bputil_src.ok) {
+        put_source(p, "Boot policy", &h->plat.bputil_src);
+        if (h->plat.bputil_src.ok)
+            put_fmt(p, "Security Mode %s, 3rd Party Kexts %s%s\n",
+                    kc_boot_security_name(h->plat.boot.v.security),
+                    h->plat.boot.v.third_party_kexts == KC_YES  ? "Enabled"
+                    : h->plat.boot.v.third_party_kexts == KC_NO ? "Disabled"
+                                                                : "unknown",
+                    h->plat.boot.blocks_differ ? " (volume groups differ)" : "");
+    }
+    put_source(p, "MDM kext policy", &h->kext_mdm_src);
+    if (h->kext_mdm_src.ok) {
+        size_t kexts = 0;
+        for (size_t i = 0; i < h->kext_mdm.allowed.n; i++)
+            kexts += h->kext_mdm.allowed.v[i].ids.n;
+        put_fmt(p, "%zu allowed teams, %zu allowed kexts; AllowUserOverrides %s; "
+                   "AllowNonAdminUserApprovals %s\n",
+                h->kext_mdm.allowed_teams.n, kexts,
+                h->kext_mdm.allow_user_overrides == KC_YES ? "true" : "false",
+                h->kext_mdm.allow_non_admin_approvals == KC_YES ? "true" : "false");
+    }
+    put_source(p, "MDM system-extension policy", &h->sysext_mdm_src);
+    if (h->sysext_mdm_src.ok)
+        put_fmt(p, "%zu allowed teams, %zu teams with listed extensions; AllowUserOverrides "
+                   "%s\n",
+                h->sysext_mdm.allowed_teams.n, h->sysext_mdm.allowed.n,
+                h->sysext_mdm.allow_user_overrides == KC_NO ? "false" : "true");
     put_source(p, "System extensions", &ev->sysext_src);
     if (ev->sysext_src.ok)
         put_fmt(p, "%zu registered%s\n", ev->n_sysexts,
@@ -302,7 +333,7 @@ int kc_report_text(FILE *out, const kc_result *res, const kc_print_opts *o)
     put_text(&p, m->host.root);
     put_fmt(&p, "\n");
     put_database(&p, &m->host.db);
-    put_evidence(&p, &m->host.ev, m->host.live);
+    put_evidence(&p, &m->host, &res->platform);
     put_fmt(&p, "\n");
     if (res->n_host_findings > 0) {
         put_fmt(&p, "This Mac:\n");
