@@ -190,7 +190,7 @@ int main(int argc, char **argv)
     static const char *const rungs[] = {"none", "first", "approve", "restart", "reinstall",
                                         "clear_staging", "inspect", "consent", NULL};
     json_error_t err;
-    json_t *doc, *v, *vendors, *db, *host, *host_ids = json_object();
+    json_t *doc, *v, *vendors, *db, *host, *host_ids;
     size_t i, j;
 
     if (argc == 4 && strcmp(argv[1], "--same") == 0)
@@ -232,6 +232,8 @@ int main(int argc, char **argv)
     db = need(doc, "policy_db", JSON_OBJECT, "top");
     if (db)
         need_enum(db, "state", dbstates, "policy_db");
+    /* Made here, after the early returns above, which would leak it. */
+    host_ids = json_object();
     host = need(doc, "host", JSON_OBJECT, "top");
     json_array_foreach(host ? need(host, "findings", JSON_ARRAY, "host") : NULL, i, v) {
         json_t *id = need(v, "id", JSON_STRING, "host finding");
