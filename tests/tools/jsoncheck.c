@@ -233,6 +233,7 @@ int main(int argc, char **argv)
     db = need(doc, "policy_db", JSON_OBJECT, "top");
     if (db)
         need_enum(db, "state", dbstates, "policy_db");
+    /* Made here, after the early returns above, which would leak it. */
     host = need(doc, "host", JSON_OBJECT, "top");
     json_array_foreach(host ? need(host, "findings", JSON_ARRAY, "host") : NULL, i, v) {
         json_t *id = need(v, "id", JSON_STRING, "host finding");
