@@ -8,6 +8,10 @@
  *
  * jsoncheck --vendors: prints the number of vendors in the report on stdin.
  *
+ * jsoncheck --summary ID: prints the answer for vendor ID in one block: the
+ * exit code, the vendor's status, its finding codes and the host findings
+ * it refers to, then the next step's code, rung and text.
+ *
  * jsoncheck --same A B: two reports give the same answer: the exit code and,
  * per vendor, the status, the next step's code, the finding codes in order,
  * each kext's policy and loaded state, each system extension's state.
@@ -179,6 +183,35 @@ static int same(const char *a, const char *b)
     return rc;
 }
 
+static int summary(json_t *doc, const char *id)
+{
+    json_t *v, *x;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(doc, "vendors"), i, v) {
+        if (!json_is_string(json_object_get(v, "id")) ||
+            strcmp(json_string_value(json_object_get(v, "id")), id) != 0)
+            continue;
+        printf("exit %lld, %s;", (long long)json_integer_value(json_object_get(doc, "exit_code")),
+               json_string_value(json_object_get(v, "status")));
+        json_array_foreach(json_object_get(v, "findings"), j, x)
+            printf(" %s", json_string_value(json_object_get(x, "code")));
+        json_array_foreach(json_object_get(v, "host_findings"), j, x)
+            printf(" host:%s", json_string_value(x));
+        printf("\n");
+        if (json_is_string(json_object_get(v, "next_step_code")))
+            printf("  next (%s, %s): %s\n",
+                   json_string_value(json_object_get(v, "next_step_rung")),
+                   json_string_value(json_object_get(v, "next_step_code")),
+                   json_string_value(json_object_get(v, "next_step")));
+        else
+            printf("  next: none\n");
+        return 0;
+    }
+    fprintf(stderr, "jsoncheck: no vendor %s in the report\n", id);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     static const char *const statuses[] = {"ok", "warning", "critical", "unknown",
@@ -199,6 +232,11 @@ int main(int argc, char **argv)
     if (doc == NULL) {
         fprintf(stderr, "jsoncheck: invalid JSON at line %d: %s\n", err.line, err.text);
         return 1;
+    }
+    if (argc == 3 && strcmp(argv[1], "--summary") == 0) {
+        int rc = summary(doc, argv[2]);
+        json_decref(doc);
+        return rc;
     }
     if (argc == 2 && strcmp(argv[1], "--vendors") == 0) {
         printf("%zu\n", json_array_size(json_object_get(doc, "vendors")));
