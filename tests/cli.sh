@@ -62,6 +62,13 @@ has bad-syntax "$work/err" "$work/bad-syntax.ini:2: not an INI line"
 printf '[network]\nproxy = x\n' >"$work/bad-section.ini"
 st=$(run --config "$work/bad-section.ini"); check bad-section 64 "$st"
 has bad-section "$work/err" "bad-section.ini:2: unknown section [network]"
+# Only a regular file is read as configuration (a FIFO or /dev/zero hung).
+st=$(run --config /dev/zero); check config-dev-zero 64 "$st"
+has config-dev-zero "$work/err" "kextcheck: config: /dev/zero: not a regular file"
+printf '[plugins]\ndir = %s\nenable = sophos\0, trendmicro\n' "$plugins" >"$work/nul.ini"
+st=$(run --config "$work/nul.ini" --root "$article"); check config-nul 64 "$st"
+has config-nul "$work/err" "kextcheck: config: $work/nul.ini:3: holds a NUL byte"
+
 
 # Captured outputs given on the command line replace the snapshot's.
 printf 'System Integrity Protection status: disabled.\n' >"$work/sip-off.txt"
