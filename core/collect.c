@@ -886,30 +886,45 @@ static const char *unsafe_folder(const struct stat *st, char *buf, size_t len)
  * and the running user can change.  0, or an exit code with a message. */
 static int open_out(collector *c)
 {
-    char *copy = kc_strdup(c->out), *base, *parent, buf[256];
+    char *copy = kc_strdup(c->out), *base = NULL, *parent, buf[256], real[PATH_MAX];
     const char *why;
     struct stat st;
     int pfd = -1, rc = KC_EXIT_USAGE;
     bool created = false;
-    size_t n;
 
     if (copy == NULL) {
         kc_err("collect", "out of memory");
         return KC_EXIT_UNKNOWN;
     }
-    n = strlen(copy);
-    while (n > 1 && copy[n - 1] == '/')
-        copy[--n] = '\0';
-    base = strrchr(copy, '/');
-    if (base == NULL) {
-        parent = ".";
-        base = copy;
-    } else {
-        *base++ = '\0';
-        parent = copy[0] ? copy : "/";
+    for (int pass = 0;; pass++) {
+        size_t n = strlen(copy);
+        while (n > 1 && copy[n - 1] == '/')
+            copy[--n] = '\0';
+        base = strrchr(copy, '/');
+        if (base == NULL) {
+            parent = ".";
+            base = copy;
+        } else {
+            *base++ = '\0';
+            parent = copy[0] ? copy : "/";
+        }
+        if (pass > 0 || (strcmp(base, ".") != 0 && strcmp(base, "..") != 0))
+            break;
+        /* "." or "..": an existing folder, named by its real path. */
+        if (realpath(c->out, real) == NULL) {
+            kc_err(c->out, "%s", strerror(errno));
+            goto done;
+        }
+        free(copy);
+        copy = kc_strdup(real);
+        if (copy == NULL) {
+            kc_err("collect", "out of memory");
+            rc = KC_EXIT_UNKNOWN;
+            goto done;
+        }
     }
-    if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        kc_err(c->out, "name the folder to create (not /, . or ..)");
+    if (base[0] == '\0') {
+        kc_err(c->out, "name the folder to write the snapshot into, not /");
         goto done;
     }
     /* The parent is the user's choice (links in its path are followed);

@@ -157,6 +157,13 @@ if [ "$(id -u)" = 0 ]; then
     [ "$st" = 64 ] && ok || bad "parent of another user: exit $st, expected 64"
     has "parent of another user" "$work/err" "is owned by uid 65534, which is neither root nor the running user"
 fi
+mkdir -m 700 "$work/dot"
+(cd "$work/dot" && "$bin" --config "$work/live.ini" --root "$work/mac" collect . >/dev/null 2>"$work/err")
+st=$?
+[ "$st" = 0 ] && ok || { bad "collect . in an empty folder: exit $st"; cat "$work/err" >&2; }
+[ -f "$work/dot/.kextcheck/manifest.json" ] && ok || bad "collect .: no manifest"
+collect "$work/mac" /
+[ "$st" = 64 ] && ok || bad "collect /: exit $st, expected 64"
 ln -s "$work/elsewhere" "$work/case-link"
 collect "$work/mac" "$work/case-link"
 [ "$st" = 64 ] && ok || bad "DIR is a link: exit $st, expected 64"
