@@ -76,8 +76,11 @@ static void usage(FILE *out)
             "When vendors differ, critical wins over warning, warning over could not check.\n"
             "'plugins' exits 0, or 3 when a plugin was refused or none was found;\n"
             "'plugins validate' exits 0 when every file is valid, 1 otherwise.\n"
-            "'collect' exits 0, 64 when DIR is not new, or not an empty folder of the\n"
-            "running user's, and 3 when the snapshot could not be written.\n");
+            "'collect' exits 0; 64 when DIR is not new or an empty folder of the running\n"
+            "user's, or when other users can change its parent folder; 3 when the\n"
+            "snapshot is incomplete or its database could not be copied consistently.\n"
+            "Every command, --help and --version included, exits 3 when its output\n"
+            "cannot be written (a full disk, say).\n");
 }
 
 static int bad_usage(const char *what, const char *why)
@@ -441,7 +444,8 @@ int kc_cli_main(int argc, char **argv)
     memset(&s, 0, sizeof(s));
     rc = parse_args(argc, argv, &s.o);
     if (rc != 0) {
-        rc = rc < 0 ? KC_EXIT_OK : rc;
+        /* --help or --version: done once their text has reached stdout. */
+        rc = rc < 0 ? finish_output(ferror(stdout), KC_EXIT_OK) : rc;
         goto done;
     }
     if (!s.o.no_config) {

@@ -2,19 +2,36 @@
  * `kextcheck collect DIR`: a snapshot of everything kextcheck reads, for
  * analysis on another machine with `kextcheck --root DIR`.
  *
- *  - the approval database, copied consistently through SQLite's backup API
- *    from a read-only connection (a damaged file is copied byte for byte);
+ *  - the approval database, copied consistently: SQLite's backup API under
+ *    one read transaction of a read-only connection (waiting a bounded time
+ *    while a writer holds the lock), into memory, then written into DIR.
+ *    When that is not possible (a writer crashed mid-transaction and left a
+ *    hot -journal, the lock stays held, the file is damaged...) the
+ *    database and its -journal, -wal and -shm are copied byte for byte, so
+ *    the analysis of the snapshot meets the same state, and stderr and the
+ *    manifest ("consistent": false) say why;
  *  - SystemVersion.plist, the installed MDM kext policy, the system
  *    extension database;
  *  - each kext bundle's Contents/Info.plist under every plugin's install and
  *    staged paths (and those folders, even when empty);
  *  - the command outputs in DIR/.kextcheck/, with "<file>.error" when a
  *    command failed, timed out or printed too much;
- *  - DIR/.kextcheck/manifest.json: versions, times, what was copied and run.
+ *  - DIR/.kextcheck/manifest.json: versions, times, what was copied and run,
+ *    how the database was copied, and what could not be written.
  *
- * Nothing is written outside DIR (an existing DIR must be empty, owned by
- * the running user and writable by nobody else; no symbolic link inside it
- * is followed), and the sources are only read.  The commands run only for
+ * Nothing is written outside DIR.  DIR is opened once (O_NOFOLLOW, after
+ * mkdir, or an existing empty folder of the running user's) in a parent
+ * folder that other users cannot change (owned by root or the running user,
+ * not writable by others unless sticky), and everything is written relative
+ * to that descriptor: folders with mkdirat and openat(O_NOFOLLOW), files with
+ * openat(O_CREAT | O_EXCL | O_NOFOLLOW).  DIR's name is never used again
+ * after that check, so a DIR swapped for a link is not followed.  SQLite is
+ * given no path in DIR either: the backup goes into an in-memory database
+ * whose bytes (sqlite3_serialize) are written through the descriptor.
+ *
+ * Every write is checked (write and close); a file that could not be
+ * written whole is removed, and the run ends with exit 3 and the list of
+ * what is missing.  The sources are only read.  The commands run only for
  * the Mac itself (--root /) or with --live: for another root they would
  * describe this machine instead.
  */
@@ -24,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +49,31 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KC_POLICY_DB_MAC_PATH KC_POLICY_DB_PATH
-#define COPY_MAX (64 * 1024 * 1024)
+/* The database and its log files, copied as they are (or through memory). */
+#define DB_COPY_MAX (64 * 1024 * 1024)
+/* How long a database that a writer keeps locked is waited for. */
+#define DB_BUSY_WAIT_MS 5000
+/* Tries of a byte-for-byte copy until no file changed while it was read. */
+#define RAW_COPY_TRIES 3
+
+/* The parent folder is opened only to create and open DIR in it. */
+#if defined(O_PATH)
+#define PARENT_FLAGS (O_PATH | O_DIRECTORY | O_CLOEXEC)
+#elif defined(O_SEARCH)
+#define PARENT_FLAGS (O_SEARCH | O_DIRECTORY | O_CLOEXEC)
+#else
+#define PARENT_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+#endif
+#define SUB_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 typedef struct collector {
-    const char *out;
+    const char *out;    /* DIR as given: for messages only, never opened again */
+    int outfd;          /* DIR, opened once */
     json_t *files;      /* manifest entries */
     json_t *commands;
+    json_t *unwritten;  /* what could not be written: the snapshot is incomplete */
+    json_t *database;   /* how the database was copied */
+    bool db_unsafe;     /* the database copy may hold uncommitted data */
     int warnings;
 } collector;
 
@@ -47,207 +83,679 @@ static void warn(collector *c, const char *what, const char *why)
     c->warnings++;
 }
 
-/* mkdir -p of out + mac_dir (mac_dir absolute on the Mac). */
-static int make_dirs(const char *out, const char *mac_dir)
+static json_t *json_clean(const char *s)
 {
-    char *p = kc_asprintf("%s%s", out, mac_dir);
-    size_t base = strlen(out);
-    int rc = -1;
+    char *clean = kc_utf8_clean(s, strlen(s));
+    json_t *j = clean ? json_string(clean) : NULL;
 
-    if (p == NULL)
-        return -1;
-    for (char *s = p + base + 1; ; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            struct stat st;
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 &&
-                (errno != EEXIST || lstat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
-                if (errno == EEXIST)
-                    errno = ENOTDIR;
-                goto done;
-            }
-            *s = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    rc = 0;
-done:
-    free(p);
-    return rc;
+    free(clean);
+    return j;
 }
 
-static int write_bytes(const char *path, const char *data, size_t len, mode_t mode)
+/* A file or folder of the snapshot could not be written: said at once, and
+ * listed in the manifest; the run ends with exit 3. */
+static void unwritten(collector *c, const char *rel, int err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    json_t *o = json_object();
+    char *p = kc_asprintf("/%s", rel);
+
+    kc_err(c->out, "cannot write %s: %s", rel, strerror(err));
+    if (o == NULL || p == NULL || json_object_set_new(o, "path", json_clean(p)) != 0 ||
+        json_object_set_new(o, "error", json_string(strerror(err))) != 0 ||
+        json_array_append(c->unwritten, o) != 0)
+        c->warnings++;
+    json_decref(o);
+    free(p);
+}
+
+/* Opens the folder rel ("a/b/c", relative to DIR), creating what is
+ * missing, one name at a time and never through a link.  Returns a
+ * descriptor (c->outfd itself for ""), or -1 with errno. */
+static int out_dir(const collector *c, const char *rel)
+{
+    char name[NAME_MAX + 1];
+    const char *p = rel;
+    int fd = c->outfd;
+
+    while (*p != '\0') {
+        size_t n;
+        int next;
+        while (*p == '/')
+            p++;
+        n = strcspn(p, "/");
+        if (n == 0)
+            break;
+        if (n > NAME_MAX || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            if (fd != c->outfd)
+                close(fd);
+            errno = n > NAME_MAX ? ENAMETOOLONG : EINVAL;
+            return -1;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p += n;
+        if (mkdirat(fd, name, 0755) != 0 && errno != EEXIST) {
+            int e = errno;
+            if (fd != c->outfd)
+                close(fd);
+            errno = e;
+            return -1;
+        }
+        next = openat(fd, name, SUB_FLAGS);
+        if (fd != c->outfd) {
+            int e = errno;
+            close(fd);
+            errno = e;
+        }
+        if (next < 0)
+            return -1;
+        fd = next;
+    }
+    return fd;
+}
+
+static void close_dir(const collector *c, int fd)
+{
+    if (fd >= 0 && fd != c->outfd)
+        close(fd);
+}
+
+/* Writes len bytes as the new file rel (relative to DIR; its folders are
+ * created).  0; 1 when the file already exists (two plugins may declare
+ * overlapping paths); -1 with errno, a partly written file removed. */
+static int out_write(const collector *c, const char *rel, const void *data, size_t len,
+                     mode_t mode)
+{
+    const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
+    char *dir = slash ? kc_asprintf("%.*s", (int)(slash - rel), rel) : kc_strdup("");
+    int dfd = -1, fd = -1, rc = -1, e = 0;
     size_t off = 0;
 
-    if (fd < 0)
-        return -1;
+    if (dir == NULL) {
+        e = ENOMEM;
+        goto done;
+    }
+    dfd = out_dir(c, dir);
+    if (dfd < 0) {
+        e = errno;
+        goto done;
+    }
+    fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) {
+        e = errno;
+        if (e == EEXIST) {
+            struct stat st;
+            /* An existing regular file is an overlap; a link is not. */
+            if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+                rc = 1;
+        }
+        goto done;
+    }
     while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
+        ssize_t w = write(fd, (const char *)data + off, len - off);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w < 0) {
-            close(fd);
-            return -1;
+        if (w <= 0) {
+            e = w < 0 ? errno : EIO;
+            break;
         }
         off += (size_t)w;
     }
-    return close(fd);
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    fd = -1;
+    if (e != 0) {
+        /* Never leave a cut file behind: it would be read as evidence. */
+        unlinkat(dfd, name, 0);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    close_dir(c, dfd);
+    free(dir);
+    errno = e;
+    return rc;
 }
 
 static void note_file(collector *c, const char *mac_path, size_t bytes, const char *how)
 {
-    json_t *o = json_pack("{s:s, s:I, s:s}", "path", mac_path, "bytes", (json_int_t)bytes,
-                          "how", how);
+    json_t *o = json_pack("{s:o?, s:I, s:s}", "path", json_clean(mac_path), "bytes",
+                          (json_int_t)bytes, "how", how);
+
     if (o == NULL || json_array_append_new(c->files, o) != 0)
         c->warnings++;
 }
 
-/* Copies mac_path (inside the root) to out+mac_path when it exists
- * (regular files only). */
+/* Writes a file of the Mac into the snapshot at the same path. */
+static void put_mac_file(collector *c, const char *mac_path, const char *data, size_t len,
+                         mode_t mode, const char *how)
+{
+    int r = out_write(c, mac_path + 1, data, len, mode);
+
+    if (r == 0)
+        note_file(c, mac_path, len, how);
+    else if (r < 0)
+        unwritten(c, mac_path + 1, errno);
+}
+
+/* Reads the regular file name in dirfd: all of it when it has at most max
+ * bytes, else its first max + 1 bytes (*size tells the real size).
+ * 0, or -1 with why. */
+static int read_prefix(int dirfd, const char *name, size_t max, char **data, size_t *len,
+                       off_t *size, char *why, size_t whylen)
+{
+    struct stat before, st;
+    size_t want, got = 0;
+    char *buf = NULL;
+    int fd = -1, rc = -1;
+
+    *data = NULL;
+    *len = 0;
+    if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+        kc_snprintf(why, whylen, "%s", strerror(errno));
+        return -1;
+    }
+    *size = before.st_size;
+    if (!S_ISREG(before.st_mode) || (uintmax_t)before.st_size <= (uintmax_t)max)
+        return kc_read_file_at(dirfd, name, max, data, len, why, whylen);
+    /* Too large for kextcheck: keep the start, enough to show that. */
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        kc_snprintf(why, whylen, "%s", strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
+        kc_snprintf(why, whylen, "not a regular file (it changed while being opened)");
+        goto done;
+    }
+    want = max + 1;
+    buf = malloc(want + 1);
+    if (buf == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    while (got < want) {
+        ssize_t r = read(fd, buf + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            kc_snprintf(why, whylen, "%s", strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    *size = st.st_size;
+    *data = buf;
+    *len = got;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* Copies mac_path (inside the root) into the snapshot when it exists
+ * (regular files only).  A file larger than max, which kextcheck would
+ * refuse, is cut one byte past max: the analysis of the snapshot then
+ * refuses it for the same reason as on the Mac. */
 static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_path, size_t max)
 {
-    char why[512], *src = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real,
-                                      mac_path);
-    char *dst = NULL, *data = NULL, *dir = NULL, *slash;
+    char why[512], *data = NULL, *how = NULL;
+    kc_rootfs_ref ref;
     size_t len = 0;
-    int r;
+    off_t size = 0;
+    int err = kc_rootfs_resolve(fs, mac_path, true, &ref);
 
-    if (src == NULL)
-        goto oom;
-    r = kc_rootfs_read(fs, mac_path, max, &data, &len, why, sizeof(why));
-    if (r <= 0) {
-        if (r < 0)
-            warn(c, src, why);
+    if (err != 0) {
+        if (err != ENOENT && err != ENOTDIR)
+            warn(c, mac_path, kc_rootfs_strerror(err));
+        return;
+    }
+    if (read_prefix(ref.dirfd, ref.name, max, &data, &len, &size, why, sizeof(why)) != 0) {
+        warn(c, ref.host_path, why);
         goto done;
     }
-    dir = kc_strdup(mac_path);
-    dst = kc_asprintf("%s%s", c->out, mac_path);
-    if (dir == NULL || dst == NULL)
-        goto oom;
-    slash = strrchr(dir, '/');
-    if (slash != NULL && slash != dir) {
-        *slash = '\0';
-        if (make_dirs(c->out, dir) != 0) {
-            int e = errno;
-            warn(c, dst, strerror(e));
-            goto done;
-        }
+    if (len > max) {
+        how = kc_asprintf("cut to its first %zu bytes: the file has %lld, more than the %zu "
+                          "kextcheck reads",
+                          len, (long long)size, max);
+        kc_err(ref.host_path, "larger than %zu bytes (kextcheck reads no more): only its first "
+                              "%zu bytes were copied",
+               max, len);
+        c->warnings++;
     }
-    if (write_bytes(dst, data, len, 0644) != 0) {
-        int e = errno;
-        if (e != EEXIST) /* two plugins may declare overlapping paths */
-            warn(c, dst, strerror(e));
-        goto done;
-    }
-    note_file(c, mac_path, len, "copied");
-    goto done;
-oom:
-    warn(c, "collect", "out of memory");
+    put_mac_file(c, mac_path, data, len, 0644, how ? how : "copied");
 done:
-    free(src);
-    free(dst);
-    free(dir);
+    free(how);
     free(data);
+    kc_rootfs_ref_free(&ref);
 }
 
-/* The approval database: a consistent copy through the backup API. */
-static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_db,
-                          const char *scratch)
+/* ---- the approval database ------------------------------------------ */
+
+/* The database on this machine: the folder that holds it and its name. */
+typedef struct db_source {
+    int dirfd;
+    char *name;
+    char *path; /* for messages and the manifest */
+} db_source;
+
+static long long now_ms(void)
 {
-    char *src = NULL;
-    char *dst = kc_asprintf("%s%s", c->out, KC_POLICY_DB_MAC_PATH);
-    kc_policydb db;
-    sqlite3 *out = NULL;
-    sqlite3_backup *b;
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Finds the database: 1 found, 0 absent, -1 with a warning. */
+static int find_database(collector *c, const kc_rootfs *fs, const char *policy_db,
+                         db_source *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->dirfd = -1;
+    if (policy_db != NULL) {
+        /* A file the user named (--db): links in its path are the user's. */
+        char real[PATH_MAX], *slash;
+        if (realpath(policy_db, real) == NULL) {
+            if (errno == ENOENT || errno == ENOTDIR)
+                return 0;
+            warn(c, policy_db, strerror(errno));
+            return -1;
+        }
+        slash = strrchr(real, '/');
+        s->name = kc_strdup(slash + 1);
+        s->path = kc_strdup(real);
+        *slash = '\0';
+        s->dirfd = open(real[0] ? real : "/", PARENT_FLAGS);
+        if (s->dirfd < 0 || s->name == NULL || s->path == NULL) {
+            warn(c, policy_db, s->dirfd < 0 ? strerror(errno) : "out of memory");
+            return -1;
+        }
+        return 1;
+    }
+    {
+        kc_rootfs_ref ref;
+        int err = kc_rootfs_resolve(fs, KC_POLICY_DB_PATH, true, &ref);
+        if (err == ENOENT || err == ENOTDIR)
+            return 0;
+        if (err != 0) {
+            warn(c, KC_POLICY_DB_PATH, kc_rootfs_strerror(err));
+            return -1;
+        }
+        s->dirfd = ref.dirfd;
+        s->name = ref.name;
+        s->path = ref.host_path;
+        return 1;
+    }
+}
+
+static void db_source_free(db_source *s)
+{
+    if (s->dirfd >= 0)
+        close(s->dirfd);
+    free(s->name);
+    free(s->path);
+}
+
+static const char *const db_suffix[] = {"", "-journal", "-wal", "-shm"};
+#define N_DB_FILES 4
+
+/* The size of the database's file with suffix, or -1 when there is none. */
+static off_t db_file_size(const db_source *s, const char *suffix)
+{
+    char *name = kc_asprintf("%s%s", s->name, suffix);
+    struct stat st;
+    off_t size = -1;
+
+    if (name != NULL && fstatat(s->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        size = S_ISREG(st.st_mode) ? st.st_size : 0;
+    free(name);
+    return size;
+}
+
+/* A WAL database (header bytes 18 and 19) with -wal but without -shm: no
+ * connection has it open, and SQLite could read it only from a copy. */
+static bool wal_without_shm(const db_source *s)
+{
+    unsigned char header[20];
+    bool wal = false;
+    int fd = openat(s->dirfd, s->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0)
+        return false;
+    wal = read(fd, header, sizeof(header)) == (ssize_t)sizeof(header) &&
+          (header[18] == 2 || header[19] == 2);
+    close(fd);
+    return wal && db_file_size(s, "-wal") >= 0 && db_file_size(s, "-shm") < 0;
+}
+
+/* What identifies one version of a file: changed while copied, or not. */
+typedef struct file_id {
+    bool present;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} file_id;
+
+static void file_ids(const db_source *s, file_id ids[N_DB_FILES])
+{
+    for (size_t i = 0; i < N_DB_FILES; i++) {
+        char *name = kc_asprintf("%s%s", s->name, db_suffix[i]);
+        struct stat st;
+        memset(&ids[i], 0, sizeof(ids[i]));
+        if (name != NULL && fstatat(s->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            ids[i].present = true;
+            ids[i].dev = st.st_dev;
+            ids[i].ino = st.st_ino;
+            ids[i].size = st.st_size;
+#ifdef __APPLE__
+            ids[i].mtime = st.st_mtimespec;
+#else
+            ids[i].mtime = st.st_mtim;
+#endif
+        }
+        free(name);
+    }
+}
+
+static bool same_ids(const file_id a[N_DB_FILES], const file_id b[N_DB_FILES])
+{
+    for (size_t i = 0; i < N_DB_FILES; i++)
+        if (a[i].present != b[i].present ||
+            (a[i].present && (a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
+                              a[i].size != b[i].size || a[i].mtime.tv_sec != b[i].mtime.tv_sec ||
+                              a[i].mtime.tv_nsec != b[i].mtime.tv_nsec)))
+            return false;
+    return true;
+}
+
+/* Copies the database and its -journal, -wal and -shm byte for byte, read
+ * again (a few times at most) while any of them changed during the read.
+ * *stable: the last read saw no change. */
+static void copy_raw(collector *c, const db_source *s, bool *stable)
+{
+    char *data[N_DB_FILES] = {NULL}, why[N_DB_FILES][256];
+    size_t len[N_DB_FILES] = {0};
+    file_id before[N_DB_FILES], after[N_DB_FILES];
+
+    *stable = false;
+    for (int t = 0; t < RAW_COPY_TRIES && !*stable; t++) {
+        file_ids(s, before);
+        for (size_t i = 0; i < N_DB_FILES; i++) {
+            char *name = kc_asprintf("%s%s", s->name, db_suffix[i]);
+            free(data[i]);
+            data[i] = NULL;
+            why[i][0] = '\0';
+            if (name == NULL)
+                kc_snprintf(why[i], sizeof(why[i]), "out of memory");
+            else if (before[i].present &&
+                     kc_read_file_at(s->dirfd, name, DB_COPY_MAX, &data[i], &len[i], why[i],
+                                     sizeof(why[i])) != 0 &&
+                     why[i][0] == '\0')
+                kc_snprintf(why[i], sizeof(why[i]), "cannot be read");
+            free(name);
+        }
+        file_ids(s, after);
+        *stable = same_ids(before, after);
+    }
+    for (size_t i = 0; i < N_DB_FILES; i++) {
+        char *mac = kc_asprintf("%s%s", KC_POLICY_DB_PATH, db_suffix[i]);
+        if (mac != NULL && data[i] != NULL)
+            put_mac_file(c, mac, data[i], len[i], 0600,
+                         "copied byte for byte: the database could not be read "
+                         "consistently (see \"database\")");
+        else if (mac != NULL && why[i][0] != '\0')
+            warn(c, mac, why[i]);
+        free(mac);
+        free(data[i]);
+    }
+}
+
+typedef enum { BACKUP_OK, BACKUP_BUSY, BACKUP_FAILED } backup_rc;
+
+static bool busy_code(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/* The whole database as of one read transaction, into memory, then into
+ * the snapshot.  BACKUP_BUSY: still locked at the deadline. */
+static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *why,
+                        size_t whylen)
+{
+    sqlite3 *mem = NULL;
+    sqlite3_backup *b = NULL;
+    sqlite3_stmt *st = NULL;
+    unsigned char *image = NULL;
+    sqlite3_int64 size = 0;
+    long long pages = 0, page_size = 0;
+    bool began = false;
+    backup_rc result = BACKUP_FAILED;
     int rc;
 
-    memset(&db, 0, sizeof(db));
-    if (policy_db != NULL)
-        kc_policydb_open_file(&db, policy_db, scratch);
-    else
-        kc_policydb_open_root(&db, fs, KC_POLICY_DB_MAC_PATH, scratch);
-    /* The path that was opened (links resolved inside the root). */
-    src = kc_strdup(db.path);
-    if (src == NULL || dst == NULL) {
-        warn(c, "collect", "out of memory");
-        goto done;
-    }
-    if (db.state == KC_DB_MISSING)
-        goto done;
-    if (make_dirs(c->out, "/var/db/SystemPolicyConfiguration") != 0) {
-        int e = errno;
-        warn(c, "collect", strerror(e));
-        goto done;
-    }
-    if (db.state != KC_DB_OK) {
-        /* Keep the damaged evidence as it is, with its log files. */
-        static const char *const suffix[] = {"", "-wal", "-shm"};
-        for (size_t i = 0; i < 3; i++) {
-            char *mac = kc_asprintf("%s%s", KC_POLICY_DB_MAC_PATH, suffix[i]);
-            char *from = kc_asprintf("%s%s", src, suffix[i]), *data = NULL, *to;
-            char why[512];
-            size_t len = 0;
-            if (mac == NULL || from == NULL) {
-                free(mac);
-                free(from);
-                continue;
-            }
-            to = kc_asprintf("%s%s", c->out, mac);
-            if (to && access(from, F_OK) == 0) {
-                if (kc_read_file(from, COPY_MAX, &data, &len, why, sizeof(why)) != 0)
-                    warn(c, from, why);
-                else if (write_bytes(to, data, len, 0600) != 0)
-                    warn(c, to, strerror(errno));
-                else
-                    note_file(c, mac, len, "copied as is (the database could not be opened)");
-            }
-            free(data);
-            free(to);
-            free(mac);
-            free(from);
-        }
-        goto done;
-    }
-    /* Create the file ourselves: 0600, never through a link, never over one. */
-    {
-        int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 || close(fd) != 0) {
-            int e = errno;
-            warn(c, dst, strerror(e));
+    /* One read transaction for the whole copy: what is read is one
+     * committed state, and no writer can commit until it ends. */
+    if (sqlite3_get_autocommit(src)) {
+        if (sqlite3_exec(src, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
             goto done;
         }
+        began = true;
     }
-    rc = sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
-    if (rc == SQLITE_OK) {
-        b = sqlite3_backup_init(out, "main", (sqlite3 *)db.db, "main");
-        if (b == NULL) {
-            rc = sqlite3_errcode(out);
-        } else {
-            rc = sqlite3_backup_step(b, -1);
-            rc = sqlite3_backup_finish(b) == SQLITE_OK && rc == SQLITE_DONE ? SQLITE_OK : rc;
+    for (;;) {
+        rc = sqlite3_prepare_v2(src, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc == SQLITE_ROW)
+            break;
+        if (!busy_code(rc) || now_ms() >= deadline) {
+            kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
+            result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
+            goto done;
         }
+        sleep_ms(50);
     }
-    /* A plain file on the analyst's side: no -wal or -shm to carry along. */
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(src, "SELECT page_count, page_size FROM pragma_page_count, "
+                                "pragma_page_size",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
+        goto done;
+    }
+    pages = sqlite3_column_int64(st, 0);
+    page_size = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (pages < 0 || page_size <= 0 || pages > DB_COPY_MAX / page_size) {
+        kc_snprintf(why, whylen, "the database has %lld pages of %lld bytes, more than the %d "
+                                 "bytes collect copies",
+                    pages, page_size, DB_COPY_MAX);
+        goto done;
+    }
+    /* Into memory: SQLite needs no path inside DIR. */
+    rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        warn(c, src, out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
-    } else {
-        struct stat st;
-        note_file(c, KC_POLICY_DB_MAC_PATH, stat(dst, &st) == 0 ? (size_t)st.st_size : 0,
-                  "sqlite3 backup from a read-only connection");
+        kc_snprintf(why, whylen, "%s", mem ? sqlite3_errmsg(mem) : sqlite3_errstr(rc));
+        goto done;
     }
+    b = sqlite3_backup_init(mem, "main", src, "main");
+    if (b == NULL) {
+        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(mem));
+        goto done;
+    }
+    while ((rc = sqlite3_backup_step(b, -1)) != SQLITE_DONE) {
+        if (!busy_code(rc) || now_ms() >= deadline) {
+            kc_snprintf(why, whylen, "%s", sqlite3_errstr(rc));
+            result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
+            goto done;
+        }
+        sleep_ms(50);
+    }
+    rc = sqlite3_backup_finish(b);
+    b = NULL;
+    if (rc != SQLITE_OK) {
+        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(mem));
+        goto done;
+    }
+    image = sqlite3_serialize(mem, "main", &size, 0);
+    if (image == NULL || size < 100 || size > DB_COPY_MAX) {
+        kc_snprintf(why, whylen, "the copy in memory could not be read back");
+        goto done;
+    }
+    /* A plain database for the analyst, with no -wal to carry along: the
+     * header's read and write versions say rollback journal (what
+     * PRAGMA journal_mode=DELETE writes). */
+    image[18] = 1;
+    image[19] = 1;
+    put_mac_file(c, KC_POLICY_DB_PATH, (const char *)image, (size_t)size, 0600,
+                 "sqlite3 backup from a read-only connection");
+    result = BACKUP_OK;
 done:
-    if (out != NULL)
-        sqlite3_close(out);
-    kc_policydb_close(&db);
-    free(src);
-    free(dst);
+    sqlite3_finalize(st);
+    if (b != NULL)
+        sqlite3_backup_finish(b);
+    sqlite3_free(image);
+    if (mem != NULL)
+        sqlite3_close(mem);
+    if (began)
+        sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+    return result;
 }
+
+static bool busy_message(const char *error)
+{
+    return error != NULL && (strstr(error, sqlite3_errstr(SQLITE_BUSY)) != NULL ||
+                             strstr(error, sqlite3_errstr(SQLITE_LOCKED)) != NULL);
+}
+
+/* The manifest's "database": where it came from and how it was copied.
+ * s NULL: there was none. */
+static void set_database(collector *c, const db_source *s, bool consistent, const char *how,
+                         const char *reason)
+{
+    json_t *d = s == NULL ? json_pack("{s:s, s:b}", "path", KC_POLICY_DB_PATH, "present", 0)
+                          : json_pack("{s:s, s:b, s:o?, s:b, s:s, s:b}", "path",
+                                      KC_POLICY_DB_PATH, "present", 1, "source",
+                                      json_clean(s->path), "consistent", consistent, "how", how,
+                                      "uncommitted_data_possible", c->db_unsafe);
+
+    if (d == NULL ||
+        (reason != NULL && json_object_set_new(d, "reason", json_clean(reason)) != 0))
+        c->warnings++;
+    json_decref(c->database);
+    c->database = d;
+}
+
+/* The approval database: a consistent copy, or its files as they are. */
+static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_db)
+{
+    long long deadline = now_ms() + DB_BUSY_WAIT_MS;
+    char why[1024] = "", reason[1536];
+    kc_policydb db;
+    db_source s;
+    bool busy = false, stable, damaged = false;
+    off_t journal;
+    int found = find_database(c, fs, policy_db, &s);
+
+    memset(&db, 0, sizeof(db));
+    if (found <= 0) {
+        if (found == 0)
+            set_database(c, NULL, false, NULL, NULL);
+        goto done;
+    }
+    if (wal_without_shm(&s)) {
+        /* No connection has it open (SQLite keeps -shm while one does): its
+         * files are the evidence, and reading it would need a private copy
+         * outside DIR. */
+        kc_snprintf(why, sizeof(why), "a WAL database with -wal but no -shm: no connection has "
+                                      "it open, and SQLite reads it only from a copy");
+        goto raw;
+    }
+    for (;;) {
+        if (policy_db != NULL)
+            kc_policydb_open_file(&db, policy_db, NULL);
+        else
+            kc_policydb_open_root(&db, fs, KC_POLICY_DB_PATH, NULL);
+        if (db.state == KC_DB_OK) {
+            backup_rc r = backup(c, (sqlite3 *)db.db, deadline, why, sizeof(why));
+            if (r == BACKUP_OK) {
+                set_database(c, &s, true, "sqlite3 backup under one read transaction", NULL);
+                goto done;
+            }
+            busy = r == BACKUP_BUSY;
+        } else {
+            kc_snprintf(why, sizeof(why), "%s", db.error ? db.error : "cannot be opened");
+            busy = db.state == KC_DB_UNREADABLE && busy_message(db.error);
+            damaged = db.state == KC_DB_CORRUPT || db.state == KC_DB_NO_TABLES;
+            if (db.state == KC_DB_MISSING) {
+                set_database(c, NULL, false, NULL, NULL);
+                goto done;
+            }
+        }
+        kc_policydb_close(&db);
+        if (!busy || now_ms() >= deadline)
+            break;
+        sleep_ms(100);
+    }
+raw:
+    journal = db_file_size(&s, "-journal");
+    /* A rollback journal beside a database that could not be read: a write
+     * is in progress, or its writer stopped mid-transaction (a hot journal
+     * that a read-only connection cannot roll back).  The database file may
+     * then hold changes that were never committed. */
+    c->db_unsafe = busy || journal > 0;
+    copy_raw(c, &s, &stable);
+    if (busy)
+        kc_snprintf(reason, sizeof(reason), "a writer kept it locked for more than %d ms (%s)",
+                    DB_BUSY_WAIT_MS, why);
+    else if (journal > 0)
+        kc_snprintf(reason, sizeof(reason),
+                    "a -journal of %lld bytes is beside it: a writer stopped in the middle of "
+                    "a transaction (a hot journal, which a read-only connection cannot roll "
+                    "back) or is writing (SQLite: %s)",
+                    (long long)journal, why);
+    else
+        kc_snprintf(reason, sizeof(reason), "%s", why);
+    if (!stable && strlen(reason) + 64 < sizeof(reason))
+        strcat(reason, "; the files changed while they were copied");
+    set_database(c, &s, false,
+                 "copied byte for byte with its -journal, -wal and -shm (those present)",
+                 reason);
+    if (c->db_unsafe)
+        kc_err(s.path,
+               "could not be read consistently: %s. Its files were copied byte for byte (with "
+               "its -journal, -wal and -shm), so the copy may hold UNCOMMITTED data: the "
+               "manifest says \"consistent\": false, and the analysis of the snapshot meets "
+               "the same state. Collect again once nothing writes the database",
+               reason);
+    else if (!damaged)
+        warn(c, s.path, reason);
+done:
+    kc_policydb_close(&db);
+    db_source_free(&s);
+}
+
+/* ---- bundles, commands, manifest ------------------------------------ */
 
 /* Every plugin path: the folder, and each kext's Info.plist below it. */
 static void copy_bundles(collector *c, const kc_rootfs *fs, const kc_registry *reg)
@@ -259,13 +767,17 @@ static void copy_bundles(collector *c, const kc_rootfs *fs, const kc_registry *r
                                                     : vd->staged_paths.v[i - vd->install_paths.n];
             kc_bundles b = {0};
             int found = kc_bundles_scan(fs, p, &b);
-            if (found == 1 && make_dirs(c->out, p) != 0)
-                warn(c, p, strerror(errno));
+            if (found == 1) {
+                int fd = out_dir(c, p + 1);
+                if (fd < 0)
+                    unwritten(c, p + 1, errno);
+                close_dir(c, fd);
+            }
             for (size_t k = 0; found == 1 && k < b.n; k++) {
                 char *info = kc_asprintf("%s/Contents/Info.plist", b.items[k].path);
                 if (info == NULL)
                     continue;
-                copy_mac_file(c, fs, info, 1024 * 1024);
+                copy_mac_file(c, fs, info, KC_PLIST_MAX);
                 free(info);
             }
             kc_bundles_free(&b);
@@ -280,9 +792,10 @@ static void run_commands(collector *c, const kc_gather *g)
     for (int i = 0; g->live && i < KC_CAP_COUNT; i++) {
         const char *argv[4];
         kc_cmd_result r;
-        char *path = kc_asprintf("%s/%s/%s", c->out, KC_CAPTURE_DIR, kc_capture_file(i));
+        char *path = kc_asprintf("%s/%s", KC_CAPTURE_DIR, kc_capture_file(i));
         char *errpath = path ? kc_asprintf("%s.error", path) : NULL;
         json_t *o, *args = json_array();
+        bool error_written = true;
 
         kc_capture_argv(g, (kc_capture_id)i, argv);
         if (path == NULL || errpath == NULL || args == NULL ||
@@ -297,18 +810,15 @@ static void run_commands(collector *c, const kc_gather *g)
         /* The reason first: a capture must never be trusted by mistake. */
         if (r.error != NULL) {
             warn(c, kc_capture_label(i), r.error);
-            if (write_bytes(errpath, r.error, strlen(r.error), 0644) != 0) {
-                int e = errno;
-                warn(c, errpath, strerror(e));
-                r.len = 0;
+            if (out_write(c, errpath, r.error, strlen(r.error), 0644) != 0) {
+                unwritten(c, errpath, errno);
+                error_written = false;
             }
         }
-        if (r.out != NULL && write_bytes(path, r.out, r.len, 0644) != 0) {
-            int e = errno;
-            warn(c, path, strerror(e));
-        }
+        if (r.out != NULL && error_written && out_write(c, path, r.out, r.len, 0644) != 0)
+            unwritten(c, path, errno);
         for (int a = 0; a < 4 && argv[a]; a++)
-            json_array_append_new(args, json_string(argv[a]));
+            json_array_append_new(args, json_clean(argv[a]));
         o = json_pack("{s:s, s:o, s:i, s:b, s:b, s:I, s:s?}", "file", kc_capture_file(i), "argv",
                       args, "exit_status", r.exit_status, "timed_out", r.timed_out, "truncated",
                       r.truncated, "duration_ms", (json_int_t)r.duration_ms, "error", r.error);
@@ -322,102 +832,214 @@ static void run_commands(collector *c, const kc_gather *g)
 
 static int write_manifest(collector *c, const kc_gather *g)
 {
-    char when[32], *text, *path = kc_asprintf("%s/%s/manifest.json", c->out, KC_CAPTURE_DIR);
+    char when[32], *text = NULL;
     time_t now = time(NULL);
     struct tm tm;
     json_t *m;
     int rc = -1;
 
-    if (path == NULL || gmtime_r(&now, &tm) == NULL ||
+    if (gmtime_r(&now, &tm) == NULL ||
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        goto done;
-    m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:O, s:O}", "manifest_version", 1, "tool",
-                  KC_PROGRAM, "tool_version", KEXTCHECK_VERSION, "collected_at", when, "root",
-                  g->root, "commands_run", g->live, "files", c->files, "commands", c->commands);
+        return -1;
+    m = json_pack("{s:i, s:s, s:s, s:s, s:o?, s:b, s:O?, s:O, s:O, s:b, s:O}", "manifest_version",
+                  1, "tool", KC_PROGRAM, "tool_version", KEXTCHECK_VERSION, "collected_at", when,
+                  "root", json_clean(g->root), "commands_run", g->live, "database", c->database,
+                  "files", c->files, "commands", c->commands, "complete",
+                  json_array_size(c->unwritten) == 0, "unwritten", c->unwritten);
     if (m == NULL)
-        goto done;
+        return -1;
     text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(m);
-    if (text != NULL)
-        rc = write_bytes(path, text, strlen(text), 0644);
+    if (text != NULL) {
+        char *rel = kc_asprintf("%s/manifest.json", KC_CAPTURE_DIR);
+        rc = rel ? out_write(c, rel, text, strlen(text), 0644) : -1;
+        if (rc != 0 && rel != NULL)
+            unwritten(c, rel, errno);
+        free(rel);
+    }
     free(text);
-done:
-    free(path);
-    return rc;
+    return rc == 0 ? 0 : -1;
 }
 
-/* The target must be new or an empty folder. */
-static int prepare_out(const char *out)
-{
-    DIR *d;
-    struct dirent *de;
-    bool empty = true;
+/* ---- DIR -------------------------------------------------------------- */
 
-    if (mkdir(out, 0700) == 0)
-        return 0;
-    if (errno != EEXIST) {
-        kc_err(out, "%s", strerror(errno));
-        return KC_EXIT_USAGE;
+/* Who may change a folder's entries: root, the owner, and when it is
+ * group- or world-writable without the sticky bit, those users too.  NULL
+ * when only root and the running user can; else why not. */
+static const char *unsafe_folder(const struct stat *st, char *buf, size_t len)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
+                    (unsigned long)st->st_uid);
+        return buf;
     }
-    {
-        struct stat st;
-        if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            kc_err(out, "exists and is not a folder");
-            return KC_EXIT_USAGE;
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
+        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
+                    st->st_mode & S_IWOTH ? "everyone" : "its group");
+        return buf;
+    }
+    return NULL;
+}
+
+/* Opens DIR once: new, or an existing empty folder of the running user's
+ * that nobody else can write to, in a parent folder that nobody but root
+ * and the running user can change.  0, or an exit code with a message. */
+static int open_out(collector *c)
+{
+    char *copy = kc_strdup(c->out), *base = NULL, *parent, buf[256], real[PATH_MAX];
+    const char *why;
+    struct stat st;
+    int pfd = -1, rc = KC_EXIT_USAGE;
+    bool created = false;
+
+    if (copy == NULL) {
+        kc_err("collect", "out of memory");
+        return KC_EXIT_UNKNOWN;
+    }
+    for (int pass = 0;; pass++) {
+        size_t n = strlen(copy);
+        while (n > 1 && copy[n - 1] == '/')
+            copy[--n] = '\0';
+        base = strrchr(copy, '/');
+        if (base == NULL) {
+            parent = ".";
+            base = copy;
+        } else {
+            *base++ = '\0';
+            parent = copy[0] ? copy : "/";
         }
-        if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-            kc_err(out, "the folder must belong to the running user and be writable by "
-                        "nobody else (collect runs as root; others could redirect what it "
-                        "writes): use a new folder");
-            return KC_EXIT_USAGE;
+        if (pass > 0 || (strcmp(base, ".") != 0 && strcmp(base, "..") != 0))
+            break;
+        /* "." or "..": an existing folder, named by its real path. */
+        if (realpath(c->out, real) == NULL) {
+            kc_err(c->out, "%s", strerror(errno));
+            goto done;
+        }
+        free(copy);
+        copy = kc_strdup(real);
+        if (copy == NULL) {
+            kc_err("collect", "out of memory");
+            rc = KC_EXIT_UNKNOWN;
+            goto done;
         }
     }
-    d = opendir(out);
-    if (d == NULL) {
-        kc_err(out, "%s", strerror(errno));
-        return KC_EXIT_USAGE;
+    if (base[0] == '\0') {
+        kc_err(c->out, "name the folder to write the snapshot into, not /");
+        goto done;
     }
-    while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            empty = false;
-    closedir(d);
-    if (!empty) {
-        kc_err(out, "the folder is not empty; collect writes only into a new or empty folder");
-        return KC_EXIT_USAGE;
+    /* The parent is the user's choice (links in its path are followed);
+     * what matters is who can change it while collect writes. */
+    pfd = open(parent, PARENT_FLAGS);
+    if (pfd < 0 || fstat(pfd, &st) != 0) {
+        kc_err(c->out, "%s: %s", parent, strerror(errno));
+        goto done;
     }
-    return 0;
+    why = unsafe_folder(&st, buf, sizeof(buf));
+    if (why != NULL) {
+        kc_err(c->out,
+               "its folder %s %s: another user could swap the snapshot folder for a link while "
+               "collect (as root) writes into it. Collect into a folder that only root or you "
+               "can change (or a sticky one such as /tmp)",
+               parent, why);
+        goto done;
+    }
+    if (mkdirat(pfd, base, 0700) == 0) {
+        created = true;
+    } else if (errno != EEXIST) {
+        kc_err(c->out, "%s", strerror(errno));
+        goto done;
+    }
+    c->outfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (c->outfd < 0) {
+        if (errno == ELOOP || errno == ENOTDIR || errno == EMLINK)
+            kc_err(c->out, "exists and is not a folder (a symbolic link is never followed)");
+        else
+            kc_err(c->out, "%s", strerror(errno));
+        goto done;
+    }
+    if (fstat(c->outfd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        kc_err(c->out, "exists and is not a folder");
+        goto done;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        kc_err(c->out, "the folder must belong to the running user and be writable by "
+                       "nobody else (collect runs as root; others could redirect what it "
+                       "writes): use a new folder");
+        goto done;
+    }
+    if (!created) {
+        int dfd = dup(c->outfd);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        struct dirent *de;
+        bool empty = true;
+        if (d == NULL) {
+            kc_err(c->out, "%s", strerror(errno));
+            if (dfd >= 0)
+                close(dfd);
+            goto done;
+        }
+        while ((de = readdir(d)) != NULL)
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                empty = false;
+        closedir(d);
+        if (!empty) {
+            kc_err(c->out, "the folder is not empty; collect writes only into a new or empty "
+                           "folder");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (rc != 0 && c->outfd >= 0) {
+        close(c->outfd);
+        c->outfd = -1;
+    }
+    if (rc != 0 && created)
+        unlinkat(pfd, base, AT_REMOVEDIR);
+    if (pfd >= 0)
+        close(pfd);
+    free(copy);
+    return rc;
 }
 
 int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg,
                const char *out_dir)
 {
-    collector c = {out_dir, json_array(), json_array(), 0};
-    char *capdir = NULL;
-    int rc = prepare_out(out_dir);
+    collector c = {out_dir, -1, json_array(), json_array(), json_array(), NULL, false, 0};
+    size_t n_unwritten;
+    bool manifest_lost = false;
+    int rc;
 
+    if (c.files == NULL || c.commands == NULL || c.unwritten == NULL) {
+        kc_err("collect", "out of memory");
+        rc = KC_EXIT_UNKNOWN;
+        goto done;
+    }
+    rc = open_out(&c);
     if (rc != 0)
         goto done;
-    capdir = kc_asprintf("%s/%s", out_dir, KC_CAPTURE_DIR);
-    if (c.files == NULL || c.commands == NULL || capdir == NULL || mkdir(capdir, 0755) != 0) {
+    if (mkdirat(c.outfd, KC_CAPTURE_DIR, 0755) != 0) {
         kc_err(out_dir, "cannot create %s: %s", KC_CAPTURE_DIR, strerror(errno));
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
-    copy_database(&c, g->fs, policy_db, capdir);
-    copy_mac_file(&c, g->fs, KC_SYSTEM_VERSION_PLIST, 1024 * 1024);
-    copy_mac_file(&c, g->fs, KC_MDM_POLICY_PLIST, 1024 * 1024);
-    copy_mac_file(&c, g->fs, KC_SYSEXT_DB_PLIST, 16 * 1024 * 1024);
+    copy_database(&c, g->fs, policy_db);
+    copy_mac_file(&c, g->fs, KC_SYSTEM_VERSION_PLIST, KC_PLIST_MAX);
+    copy_mac_file(&c, g->fs, KC_MDM_POLICY_PLIST, KC_PLIST_MAX);
+    copy_mac_file(&c, g->fs, KC_SYSEXT_DB_PLIST, KC_SYSEXT_DB_MAX);
     copy_bundles(&c, g->fs, reg);
     if (!g->live)
         kc_err("collect", "%s is not /: spctl, csrutil and kextstat were not run, since they "
                           "would describe this machine (pass --live to run them anyway)",
                g->root);
     run_commands(&c, g);
-    if (write_manifest(&c, g) != 0) {
-        kc_err(out_dir, "cannot write the manifest");
-        rc = KC_EXIT_UNKNOWN;
-        goto done;
+    if (write_manifest(&c, g) != 0 && json_array_size(c.unwritten) == 0) {
+        /* Not a write error (those are listed): the manifest could not be
+         * made at all. */
+        kc_err(out_dir, "cannot write %s/manifest.json: out of memory", KC_CAPTURE_DIR);
+        manifest_lost = true;
     }
+    n_unwritten = json_array_size(c.unwritten) + manifest_lost;
     {
         size_t failed = 0, i;
         json_t *cmd;
@@ -426,12 +1048,30 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
         printf("kextcheck: copied %zu files into %s and ran %zu commands (%zu failed)%s\n"
                "Analyse it anywhere with: kextcheck --root %s\n",
                json_array_size(c.files), out_dir, json_array_size(c.commands), failed,
-               c.warnings ? "; see the warnings above" : "", out_dir);
+               c.warnings || n_unwritten ? "; see the warnings above" : "", out_dir);
     }
-    rc = fflush(stdout) == 0 ? KC_EXIT_OK : KC_EXIT_UNKNOWN;
+    rc = KC_EXIT_OK;
+    if (n_unwritten > 0) {
+        kc_err(out_dir, "the snapshot is incomplete: %zu file%s could not be written (listed "
+                        "above, and in the manifest when it could be written); make room and "
+                        "collect again into a new folder",
+               n_unwritten, n_unwritten == 1 ? "" : "s");
+        rc = KC_EXIT_UNKNOWN;
+    } else if (c.db_unsafe) {
+        kc_err(out_dir, "the approval database could not be copied consistently (see above): "
+                        "the snapshot may not show its committed state");
+        rc = KC_EXIT_UNKNOWN;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        kc_err("output", "%s", strerror(errno ? errno : EIO));
+        rc = KC_EXIT_UNKNOWN;
+    }
 done:
+    if (c.outfd >= 0)
+        close(c.outfd);
     json_decref(c.files);
     json_decref(c.commands);
-    free(capdir);
+    json_decref(c.unwritten);
+    json_decref(c.database);
     return rc;
 }

@@ -2,17 +2,26 @@
 #include "kc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The largest configuration file read (a real one is a few hundred bytes). */
+#define CONFIG_MAX (64 * 1024)
 
 typedef struct parse_ctx {
     kc_config *cfg;
-    FILE *f;
-    int line;       /* lines read so far: the handler's current line */
-    int why_line;   /* the line of the first handler error */
-    int long_line;  /* the first line longer than inih takes, or 0 */
-    char why[512];  /* the first handler error */
+    const char *text; /* the whole file, read before parsing */
+    size_t len;
+    size_t pos;       /* where the next line starts */
+    int line;         /* lines read so far: the handler's current line */
+    int why_line;     /* the line of the first handler error */
+    int long_line;    /* the first line longer than inih takes, or 0 */
+    int max_line;     /* the longest line inih takes, in bytes */
+    char why[512];    /* the first handler error */
 } parse_ctx;
 
 static int fail(parse_ctx *ctx, const char *fmt, const char *a, const char *b)
@@ -24,22 +33,98 @@ static int fail(parse_ctx *ctx, const char *fmt, const char *a, const char *b)
     return 0; /* inih: error on this line */
 }
 
-/* inih's line reader, counting lines; a line longer than inih's buffer ends
- * the parse (inih would otherwise read its tail as a line of its own). */
+/* inih's line reader over the file's text, counting lines.  inih's buffer
+ * is num bytes with the terminating NUL, so a line (without its "\n" or
+ * "\r\n") may hold num - 1 bytes; a longer one ends the parse (inih would
+ * otherwise read its tail as a line of its own). */
 static char *read_line(char *str, int num, void *stream)
 {
     parse_ctx *ctx = stream;
-    size_t n;
+    const char *p = ctx->text + ctx->pos, *nl;
+    size_t n, room = num > 0 ? (size_t)num - 1 : 0;
 
-    if (fgets(str, num, ctx->f) == NULL)
+    if (ctx->pos >= ctx->len)
         return NULL;
+    nl = memchr(p, '\n', ctx->len - ctx->pos);
+    n = nl ? (size_t)(nl - p) : ctx->len - ctx->pos;
+    ctx->pos += n + (nl != NULL);
+    if (nl != NULL && n > 0 && p[n - 1] == '\r')
+        n--;
     ctx->line++;
-    n = strlen(str);
-    if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(ctx->f)) {
+    ctx->max_line = (int)room;
+    if (n > room) {
         ctx->long_line = ctx->line;
         return NULL;
     }
+    memcpy(str, p, n);
+    str[n] = '\0';
     return str;
+}
+
+/* Reads the whole file: a regular file (a FIFO or a device such as
+ * /dev/zero could block or never end) of at most CONFIG_MAX bytes.
+ * 0; 1 when it does not exist; -1 with why. */
+static int read_config(const char *path, char **text, size_t *len, char *why, size_t whylen)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    int fd, rc = -1;
+
+    *text = NULL;
+    *len = 0;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 1;
+        kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        kc_snprintf(why, whylen, "%s: not a regular file (a FIFO, device or folder is never "
+                                 "read as a configuration file)",
+                    path);
+        goto done;
+    }
+    buf = malloc(CONFIG_MAX + 2);
+    if (buf == NULL) {
+        kc_snprintf(why, whylen, "%s: out of memory", path);
+        goto done;
+    }
+    /* One byte more than allowed tells a file too large, even one that
+     * grows while it is read. */
+    while (got <= CONFIG_MAX) {
+        ssize_t r = read(fd, buf + got, CONFIG_MAX + 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got > CONFIG_MAX) {
+        kc_snprintf(why, whylen, "%s: larger than %d bytes (64 KiB, the most a configuration "
+                                 "file may hold)",
+                    path, CONFIG_MAX);
+        goto done;
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    close(fd);
+    return rc;
 }
 
 /* Splits a list on commas and white space into sv. */
@@ -139,26 +224,32 @@ static int handler(void *user, const char *section, const char *name, const char
 int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen)
 {
     parse_ctx ctx;
-    FILE *f;
-    int line;
+    char *text = NULL;
+    const char *nul;
+    size_t len = 0;
+    int line, r = read_config(path, &text, &len, why, whylen);
 
-    f = fopen(path, "r");
-    if (f == NULL) {
-        if (errno == ENOENT)
-            return 1;
-        kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+    if (r != 0)
+        return r;
+    /* A NUL byte ends the line for inih, and a viewer may show nothing for
+     * it: "enable = x\0, trendmicro" would quietly enable x alone. */
+    nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        int at = 1;
+        for (const char *p = text; p < nul; p++)
+            at += *p == '\n';
+        kc_snprintf(why, whylen, "%s:%d: holds a NUL byte (a configuration file is text; what "
+                                 "follows it on the line would be ignored)",
+                    path, at);
+        free(text);
         return -1;
     }
     memset(&ctx, 0, sizeof(ctx));
     ctx.cfg = cfg;
-    ctx.f = f;
+    ctx.text = text;
+    ctx.len = len;
     line = ini_parse_stream(read_line, &ctx, handler, &ctx);
-    if (ferror(f)) {
-        fclose(f);
-        kc_snprintf(why, whylen, "%s: cannot be read", path);
-        return -1;
-    }
-    fclose(f);
+    free(text);
     if (line == 0 && ctx.long_line != 0)
         line = ctx.long_line;
     else if (ctx.long_line != 0 && ctx.long_line < line)
@@ -168,7 +259,9 @@ int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen)
     if (line < 0)
         kc_snprintf(why, whylen, "%s: cannot be read", path);
     else if (line == ctx.long_line)
-        kc_snprintf(why, whylen, "%s:%d: line is longer than 200 bytes", path, line);
+        kc_snprintf(why, whylen, "%s:%d: line is longer than %d bytes (the most a line may "
+                                 "hold, not counting its end)",
+                    path, line, ctx.max_line);
     else if (line == ctx.why_line)
         kc_snprintf(why, whylen, "%s:%d: %s", path, line, ctx.why);
     else

@@ -448,8 +448,13 @@ void kc_cmd_result_free(kc_cmd_result *r);
 #define KC_SYSEXT_MDM_PLIST \
     "/Library/Managed Preferences/com.apple.system-extension-policy.plist"
 #define KC_CAPTURE_MAX (1024 * 1024)
-/* The largest plist read from the Mac (Info.plist, policies, versions). */
+/* The largest plist read from the Mac (SystemVersion.plist, the MDM
+ * profile, each kext's Info.plist), and the largest system extension
+ * database (db.plist): the analyser refuses larger files, and collect copies
+ * no more than it reads (a larger file is cut one byte past the limit, so
+ * the analysis of the snapshot says "too large" as on the Mac). */
 #define KC_PLIST_MAX (1024 * 1024)
+#define KC_SYSEXT_DB_MAX KC_PLIST_MAX
 #define KC_DEFAULT_TIMEOUT_MS 10000
 
 typedef enum kc_capture_id {

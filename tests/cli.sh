@@ -21,6 +21,7 @@ run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
 # --help, --version
 st=$(run --help); check help 0 "$st"; has help "$work/out" "Usage: kextcheck"
 has help-exit "$work/out" " 64  bad command line"
+has help-output-error "$work/out" "exits 3 when its output"
 st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.1"
 
 # Usage errors: exit 64 and "kextcheck: what: why" on stderr.
@@ -62,6 +63,12 @@ has bad-syntax "$work/err" "$work/bad-syntax.ini:2: not an INI line"
 printf '[network]\nproxy = x\n' >"$work/bad-section.ini"
 st=$(run --config "$work/bad-section.ini"); check bad-section 64 "$st"
 has bad-section "$work/err" "bad-section.ini:2: unknown section [network]"
+# Only a regular file is read as configuration (a FIFO or /dev/zero hung).
+st=$(run --config /dev/zero); check config-dev-zero 64 "$st"
+has config-dev-zero "$work/err" "kextcheck: config: /dev/zero: not a regular file"
+printf '[plugins]\ndir = %s\nenable = sophos\0, trendmicro\n' "$plugins" >"$work/nul.ini"
+st=$(run --config "$work/nul.ini" --root "$article"); check config-nul 64 "$st"
+has config-nul "$work/err" "kextcheck: config: $work/nul.ini:3: holds a NUL byte"
 
 # Captured outputs given on the command line replace the snapshot's.
 printf 'System Integrity Protection status: disabled.\n' >"$work/sip-off.txt"
@@ -197,6 +204,21 @@ has validate-many-2 "$work/out" "      - team_id must be exactly 10 characters"
 has validate-many-3 "$work/out" "      - install_paths[0]: path \"relative/Test.kext\" is not absolute"
 st=$(run plugins validate --format json "$bad/many-problems.so"); check validate-json 1 "$st"
 has validate-json "$work/out" '"problems": ['
+
+# An output that cannot be written is never exit 0: exit 3 for every command
+# (documented in --help and README.md), --help and --version included.
+if [ -w /dev/full ]; then
+    for args in "--help" "--version" "plugins validate $plugins/trendmicro.so" \
+                "plugins validate $bad/bad-team.so" "plugins --no-config -P $plugins" \
+                "--no-config -P $plugins --root $article"; do
+        # shellcheck disable=SC2086 # one word per argument, by design
+        "$bin" $args >/dev/full 2>"$work/err"
+        check "output error: $args" 3 $?
+        has "output error: $args" "$work/err" "kextcheck: output: No space left on device"
+    done
+else
+    echo "cli.sh: skipped the output-error cases (no /dev/full here)"
+fi
 
 st=$(run plugins validate); check validate-nothing 64 "$st"
 st=$(run plugins frobnicate); check plugins-unknown 64 "$st"

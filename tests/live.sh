@@ -63,6 +63,8 @@ done
 [ ! -e "$work/case/var/db/SystemPolicyConfiguration/KextPolicy-wal" ] && ok || bad "collected db has a -wal"
 grep -q '"how": "sqlite3 backup from a read-only connection"' "$work/case/.kextcheck/manifest.json" &&
     ok || bad "manifest does not record the backup"
+grep -q '"consistent": true' "$work/case/.kextcheck/manifest.json" && ok ||
+    bad "manifest does not say the copy is consistent"
 "$bin" --no-config -P "$plugins" --root "$work/case" --format json >"$work/case.json"
 st=$?
 [ "$st" = 2 ] && ok || bad "collected analysis: exit $st"
@@ -87,11 +89,16 @@ mkdir -p "$work/shared-dir" && chmod 777 "$work/shared-dir"
 st=$?
 [ "$st" = 64 ] && ok || bad "collect into a world-writable folder: exit $st"
 grep -q "writable by nobody else" "$work/err" && ok || bad "collect: no reason for the shared folder"
-# A WAL database without -shm is copied for reading inside the case, not in $TMPDIR.
+# A WAL database without -shm (no connection has it open) is copied byte for
+# byte with its -wal: no private copy is made, in $TMPDIR or anywhere outside
+# the case, and the case gives the same answer.
 mkdir -p "$work/tmp" "$work/walroot"
 cp -R "$snaps/wal/." "$work/walroot/" && rm -f "$work/walroot/var/db/SystemPolicyConfiguration/KextPolicy-shm"
 TMPDIR="$work/tmp" "$bin" --config "$work/live.ini" --root "$work/walroot" collect "$work/case-wal" >/dev/null 2>&1
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "collect wrote into TMPDIR"
+cmp -s "$work/walroot/var/db/SystemPolicyConfiguration/KextPolicy-wal" \
+    "$work/case-wal/var/db/SystemPolicyConfiguration/KextPolicy-wal" && ok ||
+    bad "collect did not copy the -wal of a WAL database without -shm"
 "$bin" --no-config -P "$plugins" --root "$work/case-wal" --vendor trendmicro >/dev/null
 st=$?
 [ "$st" = 0 ] && ok || bad "collected WAL case: exit $st (the row only in -wal was lost?)"

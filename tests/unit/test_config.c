@@ -8,8 +8,11 @@
 #include "kc.h"
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef tu_tmp fixture;
 
@@ -270,9 +273,162 @@ static void long_line_refused(void **state)
     /* Without a space at the cut the rest is not INI: refused. */
     text[strlen(text) - 8] = 'a';
     assert_int_equal(load_text(f, text, &cfg, why, sizeof(why)), -1);
-    assert_non_null(strstr(why, "200 bytes"));
+    assert_non_null(strstr(why, "longer than 199 bytes"));
     kc_config_free(&cfg);
     free(text);
+}
+
+/* "[kextcheck]\nroot = /aaa...\n" whose root line has n bytes, ending with
+ * the line end eol. */
+static char *root_line(size_t n, const char *eol)
+{
+    char line[512];
+    size_t i = 0;
+
+    assert_true(n < sizeof(line));
+    i = (size_t)snprintf(line, sizeof(line), "root = /");
+    while (i < n)
+        line[i++] = 'a';
+    line[i] = '\0';
+    return kc_asprintf("[kextcheck]\n%s%s[plugins]\ndir = /x\n", line, eol);
+}
+
+/* inih takes lines of up to 199 bytes (its 200-byte buffer holds the NUL
+ * too): a 199-byte line is read whole, a 200-byte one is refused, and the
+ * message says the real limit.
+ * (Found by this test and fixed: a 199-byte line was refused as "longer
+ * than 200 bytes".) */
+static void line_length_boundary(void **state)
+{
+    fixture *f = *state;
+    kc_config cfg;
+    char why[1024], want[4300];
+    static const char *const eols[] = {"\n", "\r\n"};
+
+    for (size_t e = 0; e < 2; e++) {
+        char *text = root_line(199, eols[e]);
+        int rc;
+        assert_non_null(text);
+        rc = load_text(f, text, &cfg, why, sizeof(why));
+        free(text);
+        if (rc != 0)
+            print_error("a 199-byte line was refused: %s\n", why);
+        assert_int_equal(rc, 0);
+        assert_int_equal(strlen(cfg.root), 199 - strlen("root = "));
+        assert_int_equal(cfg.plugin_dirs.n, 1);
+        kc_config_free(&cfg);
+
+        text = root_line(200, eols[e]);
+        assert_non_null(text);
+        assert_int_equal(load_text(f, text, &cfg, why, sizeof(why)), -1);
+        free(text);
+        kc_snprintf(want, sizeof(want), "%s:2: line is longer than 199 bytes", f->path);
+        if (strncmp(why, want, strlen(want)) != 0)
+            print_error("got \"%s\", wanted \"%s\"\n", why, want);
+        assert_int_equal(strncmp(why, want, strlen(want)), 0);
+        kc_config_free(&cfg);
+    }
+}
+
+/* A NUL byte ends a line for inih, and most viewers show nothing for it, so
+ * it could hide the rest of a line, or make a line that looks like a
+ * comment take effect: refused, with the line it is on.
+ * (Found by this test and fixed: "enable = x\0, trendmicro" enabled only x,
+ * so trendmicro was silently not checked.) */
+static void nul_byte_refused(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *text;
+        size_t len;
+        int line;
+    } cases[] = {
+#define TEXT(s) s, sizeof(s) - 1
+        {TEXT("[plugins]\nenable = x\0, trendmicro\n"), 2},
+        {TEXT("; comment\0\n[plugins]\ndisable = trendmicro\n"), 1},
+        {TEXT("[plugins]\n; note\ndisable = a\0\n"), 3},
+        {TEXT("\0"), 1},
+#undef TEXT
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_config cfg;
+        char why[1024], want[4300];
+        int rc;
+        memset(&cfg, 0, sizeof(cfg));
+        assert_non_null(memchr(cases[i].text, '\0', cases[i].len));
+        tu_write_bytes(f->path, cases[i].text, cases[i].len);
+        rc = kc_config_load(f->path, &cfg, why, sizeof(why));
+        if (rc != -1)
+            print_error("case %zu: a NUL byte was accepted (%zu enabled, %zu disabled)\n", i,
+                        cfg.enable.n, cfg.disable.n);
+        kc_config_free(&cfg);
+        assert_int_equal(rc, -1);
+        kc_snprintf(want, sizeof(want), "%s:%d: holds a NUL byte", f->path, cases[i].line);
+        if (strncmp(why, want, strlen(want)) != 0)
+            print_error("got \"%s\", wanted \"%s\"\n", why, want);
+        assert_int_equal(strncmp(why, want, strlen(want)), 0);
+    }
+}
+
+/* Loads path under a 10-second alarm: a read that blocks (a FIFO) or never
+ * ends (/dev/zero) kills the test instead of hanging it. */
+static int load_guarded(const char *path, char *why, size_t whylen)
+{
+    kc_config cfg;
+    int rc;
+
+    memset(&cfg, 0, sizeof(cfg));
+    signal(SIGALRM, SIG_DFL);
+    alarm(10);
+    rc = kc_config_load(path, &cfg, why, whylen);
+    alarm(0);
+    kc_config_free(&cfg);
+    return rc;
+}
+
+/* Only a regular file is read: a FIFO would block for a writer that never
+ * comes and /dev/zero never ends.
+ * (Found by this test and fixed: --config on a FIFO or /dev/zero hung.) */
+static void not_a_regular_file(void **state)
+{
+    fixture *f = *state;
+    char why[1024], fifo[4300];
+
+    tu_join(fifo, sizeof(fifo), f->dir, "fifo.ini");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(load_guarded(fifo, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "not a regular file"));
+    assert_int_equal(load_guarded("/dev/zero", why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "/dev/zero: not a regular file"));
+    assert_int_equal(load_guarded(f->dir, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "not a regular file"));
+}
+
+/* At most 64 KiB, and the message says so. */
+static void size_limit(void **state)
+{
+    fixture *f = *state;
+    enum { MAX = 64 * 1024 };
+    char *text = malloc(MAX + 1), why[1024];
+    kc_config cfg;
+
+    assert_non_null(text);
+    /* 1024 comment lines of 64 bytes: exactly 64 KiB. */
+    for (size_t i = 0; i < MAX; i++)
+        text[i] = i % 64 == 63 ? '\n' : i % 64 == 0 ? '#' : 'x';
+    tu_write_bytes(f->path, text, MAX);
+    memset(&cfg, 0, sizeof(cfg));
+    assert_int_equal(kc_config_load(f->path, &cfg, why, sizeof(why)), 0);
+    kc_config_free(&cfg);
+    text[MAX] = '\n';
+    tu_write_bytes(f->path, text, MAX + 1);
+    free(text);
+    assert_int_equal(kc_config_load(f->path, &cfg, why, sizeof(why)), -1);
+    kc_config_free(&cfg);
+    if (strstr(why, "larger than 65536 bytes (64 KiB") == NULL)
+        print_error("got \"%s\"\n", why);
+    assert_non_null(strstr(why, "larger than 65536 bytes (64 KiB"));
 }
 
 /* Two handler errors: the first one's message and line are reported. */
@@ -299,6 +455,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(first_error_message_matches_line, setup, teardown),
         cmocka_unit_test_setup_teardown(first_of_two_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(long_line_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(line_length_boundary, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_byte_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(not_a_regular_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(size_limit, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
