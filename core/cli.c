@@ -328,9 +328,8 @@ static void gather_setup(const session *s, const kc_rootfs *fs, kc_gather *g)
     g->root = root_of(s);
     g->fs = fs;
     g->live = s->o.live || strcmp(g->root, "/") == 0;
-    g->spctl = s->cfg.cmd_spctl;
-    g->csrutil = s->cfg.cmd_csrutil;
-    g->kextstat = s->cfg.cmd_kextstat;
+    for (int t = 0; t < KC_TOOL_COUNT; t++)
+        g->tools[t] = s->cfg.cmd[t];
     g->timeout_ms = s->cfg.cmd_timeout * 1000;
     for (int i = 0; i < KC_CAP_COUNT; i++)
         g->files[i] = s->o.capture_files[i];

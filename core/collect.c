@@ -36,6 +36,7 @@
  * describe this machine instead.
  */
 #include "kc.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -785,8 +786,30 @@ static void copy_bundles(collector *c, const kc_rootfs *fs, const kc_registry *r
     }
 }
 
+/* What the architecture captures said (they run before bputil). */
+typedef struct machine_seen {
+    kc_uname_arch uname;
+    kc_sysctl_flag arm64;
+} machine_seen;
+
+static void note_machine(machine_seen *m, kc_capture_id id, const kc_cmd_result *r)
+{
+    char why[256];
+
+    if (r->error != NULL || r->out == NULL)
+        return;
+    if (id == KC_CAP_UNAME && kc_parse_uname_m(r->out, r->len, &m->uname, why, sizeof(why)) != 0)
+        m->uname = KC_UNAME_UNKNOWN;
+    if (id == KC_CAP_ARM64 &&
+        kc_parse_hw_optional_arm64(r->out, r->len, r->exit_status != 0, &m->arm64, why,
+                                   sizeof(why)) != 0)
+        m->arm64 = KC_SYSCTL_UNKNOWN;
+}
+
 static void run_commands(collector *c, const kc_gather *g)
 {
+    machine_seen seen = {KC_UNAME_UNKNOWN, KC_SYSCTL_UNKNOWN};
+
     /* For another root the commands would describe this machine, not that
      * Mac: run none (the manifest says so with "commands_run": false). */
     for (int i = 0; g->live && i < KC_CAP_COUNT; i++) {
@@ -798,6 +821,13 @@ static void run_commands(collector *c, const kc_gather *g)
         bool error_written = true;
 
         kc_capture_argv(g, (kc_capture_id)i, argv);
+        /* An Intel Mac has no boot policy: bputil is not there to run. */
+        if (i == KC_CAP_BPUTIL && kc_machine_from(seen.uname, seen.arm64, NULL) == KC_MACHINE_INTEL) {
+            free(path);
+            free(errpath);
+            json_decref(args);
+            continue;
+        }
         if (path == NULL || errpath == NULL || args == NULL ||
             kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
                            KC_CAPTURE_MAX, &r) != 0) {
@@ -807,6 +837,7 @@ static void run_commands(collector *c, const kc_gather *g)
             json_decref(args);
             continue;
         }
+        note_machine(&seen, (kc_capture_id)i, &r);
         /* The reason first: a capture must never be trusted by mistake. */
         if (r.error != NULL) {
             warn(c, kc_capture_label(i), r.error);

@@ -201,17 +201,19 @@ static int handler(void *user, const char *section, const char *name, const char
             cfg->cmd_timeout = (int)t;
             return 1;
         }
-        if (strcmp(name, "spctl") != 0 && strcmp(name, "csrutil") != 0 &&
-            strcmp(name, "kextstat") != 0)
-            return fail(ctx,
-                        "unknown key \"%s\" in [%s] (known: spctl, csrutil, kextstat, timeout)",
-                        name, section);
-        if (value[0] != '/')
-            return fail(ctx, "%s \"%s\" is not an absolute path", name, value);
-        rc = set_once(strcmp(name, "spctl") == 0     ? &cfg->cmd_spctl
-                      : strcmp(name, "csrutil") == 0 ? &cfg->cmd_csrutil
-                                                     : &cfg->cmd_kextstat,
-                      value);
+        {
+            int t = 0;
+            while (t < KC_TOOL_COUNT && strcmp(name, kc_tool_key((kc_tool)t)) != 0)
+                t++;
+            if (t == KC_TOOL_COUNT)
+                return fail(ctx,
+                            "unknown key \"%s\" in [%s] (known: spctl, csrutil, kextstat, "
+                            "uname, sysctl, bputil, timeout)",
+                            name, section);
+            if (value[0] != '/')
+                return fail(ctx, "%s \"%s\" is not an absolute path", name, value);
+            rc = set_once(&cfg->cmd[t], value);
+        }
     } else {
         return fail(ctx, "unknown section [%s]%s (known: [kextcheck], [plugins], [commands])",
                     section, "");
@@ -275,9 +277,8 @@ void kc_config_free(kc_config *cfg)
 {
     free(cfg->root);
     free(cfg->policy_db);
-    free(cfg->cmd_spctl);
-    free(cfg->cmd_csrutil);
-    free(cfg->cmd_kextstat);
+    for (int t = 0; t < KC_TOOL_COUNT; t++)
+        free(cfg->cmd[t]);
     kc_strv_free(&cfg->plugin_dirs);
     kc_strv_free(&cfg->enable);
     kc_strv_free(&cfg->disable);

@@ -22,23 +22,46 @@ ADAPT(parse_csrutil, kc_parse_csrutil)
 ADAPT(parse_loaded, kc_parse_loaded)
 #undef ADAPT
 
-/* Every captured command: its file in KC_CAPTURE_DIR, a label, and the
- * command line (argv[0] may be replaced from [commands]). */
+static const struct {
+    const char *key;
+    const char *path;
+} tools[KC_TOOL_COUNT] = {
+    [KC_TOOL_SPCTL] = {"spctl", "/usr/sbin/spctl"},
+    [KC_TOOL_CSRUTIL] = {"csrutil", "/usr/bin/csrutil"},
+    [KC_TOOL_KEXTSTAT] = {"kextstat", "/usr/sbin/kextstat"},
+    [KC_TOOL_UNAME] = {"uname", "/usr/bin/uname"},
+    [KC_TOOL_SYSCTL] = {"sysctl", "/usr/sbin/sysctl"},
+    [KC_TOOL_BPUTIL] = {"bputil", "/usr/bin/bputil"},
+};
+
+const char *kc_tool_key(kc_tool t)
+{
+    return tools[t].key;
+}
+
+const char *kc_tool_default(kc_tool t)
+{
+    return tools[t].path;
+}
+
+/* Every captured command: its file in KC_CAPTURE_DIR, a label, the tool
+ * and its arguments. */
 static const struct {
     const char *file;
     const char *label;
-    const char *argv[4];
+    kc_tool tool;
+    const char *args[3];
 } captures[KC_CAP_COUNT] = {
     [KC_CAP_CONSENT_STATUS] = {"spctl-kext-consent-status.txt", "spctl kext-consent status",
-                               {"/usr/sbin/spctl", "kext-consent", "status", NULL}},
+                               KC_TOOL_SPCTL, {"kext-consent", "status", NULL}},
     [KC_CAP_CONSENT_LIST] = {"spctl-kext-consent-list.txt", "spctl kext-consent list",
-                             {"/usr/sbin/spctl", "kext-consent", "list", NULL}},
-    [KC_CAP_SIP] = {"csrutil-status.txt", "csrutil status", {"/usr/bin/csrutil", "status", NULL}},
-    [KC_CAP_LOADED] = {"kextstat.txt", "kextstat", {"/usr/sbin/kextstat", NULL}},
-    [KC_CAP_UNAME] = {"uname-m.txt", "uname -m", {"/usr/bin/uname", "-m", NULL}},
+                             KC_TOOL_SPCTL, {"kext-consent", "list", NULL}},
+    [KC_CAP_SIP] = {"csrutil-status.txt", "csrutil status", KC_TOOL_CSRUTIL, {"status", NULL}},
+    [KC_CAP_LOADED] = {"kextstat.txt", "kextstat", KC_TOOL_KEXTSTAT, {NULL}},
+    [KC_CAP_UNAME] = {"uname-m.txt", "uname -m", KC_TOOL_UNAME, {"-m", NULL}},
     [KC_CAP_ARM64] = {"sysctl-hw-optional-arm64.txt", "sysctl -n hw.optional.arm64",
-                      {"/usr/sbin/sysctl", "-n", "hw.optional.arm64", NULL}},
-    [KC_CAP_BPUTIL] = {"bputil-d.txt", "bputil -d", {"/usr/bin/bputil", "-d", NULL}},
+                      KC_TOOL_SYSCTL, {"-n", "hw.optional.arm64", NULL}},
+    [KC_CAP_BPUTIL] = {"bputil-d.txt", "bputil -d", KC_TOOL_BPUTIL, {"-d", NULL}},
 };
 
 const char *kc_capture_file(kc_capture_id id)
@@ -53,35 +76,11 @@ const char *kc_capture_label(kc_capture_id id)
 
 void kc_capture_argv(const kc_gather *g, kc_capture_id id, const char *argv[4])
 {
-    const char *over = NULL;
+    kc_tool t = captures[id].tool;
 
-    for (int i = 0; i < 4; i++)
-        argv[i] = captures[id].argv[i];
-    switch (id) {
-    case KC_CAP_CONSENT_STATUS:
-    case KC_CAP_CONSENT_LIST:
-        over = g->spctl;
-        break;
-    case KC_CAP_SIP:
-        over = g->csrutil;
-        break;
-    case KC_CAP_LOADED:
-        over = g->kextstat;
-        break;
-    case KC_CAP_UNAME:
-        over = g->uname;
-        break;
-    case KC_CAP_ARM64:
-        over = g->sysctl;
-        break;
-    case KC_CAP_BPUTIL:
-        over = g->bputil;
-        break;
-    default:
-        break;
-    }
-    if (over != NULL)
-        argv[0] = over;
+    argv[0] = g->tools[t] ? g->tools[t] : tools[t].path;
+    for (int i = 0; i < 3; i++)
+        argv[i + 1] = captures[id].args[i];
 }
 
 static int set_source(kc_source *src, bool present, const char *origin, const char *error)

@@ -108,13 +108,28 @@ int kc_rootfs_read(const kc_rootfs *fs, const char *mac_path, size_t max, char *
 int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
                     char *why, size_t whylen);
 
+/* ---- the macOS tools live mode and collect run ----------------------- */
+
+typedef enum kc_tool {
+    KC_TOOL_SPCTL,
+    KC_TOOL_CSRUTIL,
+    KC_TOOL_KEXTSTAT,
+    KC_TOOL_UNAME,
+    KC_TOOL_SYSCTL,
+    KC_TOOL_BPUTIL,
+    KC_TOOL_COUNT,
+} kc_tool;
+
+/* The tool's [commands] key ("spctl") and its path on macOS. */
+const char *kc_tool_key(kc_tool t);
+const char *kc_tool_default(kc_tool t);
+
 /* ---- config.c --------------------------------------------------------- */
 
 typedef struct kc_config {
     char *root;          /* NULL: not set */
-    char *cmd_spctl;     /* [commands]: absolute paths of the tools run in */
-    char *cmd_csrutil;   /* live mode; NULL: the macOS default */
-    char *cmd_kextstat;
+    char *cmd[KC_TOOL_COUNT]; /* [commands]: absolute paths of the tools run
+                                 in live mode; NULL: the macOS default */
     int cmd_timeout;     /* seconds; 0: the default */
     char *policy_db;     /* NULL: <root>/var/db/SystemPolicyConfiguration/KextPolicy */
     kc_strv plugin_dirs; /* empty: the default directory */
@@ -472,7 +487,7 @@ typedef struct kc_gather {
     const char *root;               /* as given, for messages */
     const kc_rootfs *fs;            /* the same root, opened */
     bool live;                      /* run the commands instead of reading captures */
-    const char *spctl, *csrutil, *kextstat, *uname, *sysctl, *bputil;
+    const char *tools[KC_TOOL_COUNT]; /* [commands]: NULL for the default */
     int timeout_ms;
     const char *files[KC_CAP_COUNT]; /* --consent-status etc.: read these instead */
 } kc_gather;

@@ -28,9 +28,16 @@ printf '#!/bin/sh\ncat "%s/kextstat.txt"\n' "$caps" >"$work/bin/kextstat"
 printf '#!/bin/sh\nsleep 30\n' >"$work/bin/hang"
 printf '#!/bin/sh\nexec yes "Index Refs"\n' >"$work/bin/flood"
 chmod 755 "$work/bin/"*
+# An Intel Mac: uname says x86_64, the arm64 sysctl does not exist (it fails
+# without a word), and bputil is never run (a bputil that is would fail).
+printf '#!/bin/sh\n[ "$1" = -m ] && echo x86_64\n' >"$work/bin/uname"
+printf '#!/bin/sh\nexit 1\n' >"$work/bin/sysctl"
+printf '#!/bin/sh\necho bputil must not run on Intel; exit 9\n' >"$work/bin/bputil"
+chmod 755 "$work/bin/uname" "$work/bin/sysctl" "$work/bin/bputil"
 conf() { # conf FILE KEXTSTAT
-    printf '[plugins]\ndir = %s\n[commands]\nspctl = %s\ncsrutil = %s\nkextstat = %s\ntimeout = 2\n' \
-        "$plugins" "$work/bin/spctl" "$work/bin/csrutil" "$2" >"$1"
+    printf '[plugins]\ndir = %s\n[commands]\nspctl = %s\ncsrutil = %s\nkextstat = %s\nuname = %s\nsysctl = %s\nbputil = %s\ntimeout = 2\n' \
+        "$plugins" "$work/bin/spctl" "$work/bin/csrutil" "$2" "$work/bin/uname" \
+        "$work/bin/sysctl" "$work/bin/bputil" >"$1"
 }
 conf "$work/live.ini" "$work/bin/kextstat"
 sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
