@@ -49,7 +49,8 @@ static void usage(FILE *out)
             "                         (the default for --root /); otherwise their outputs\n"
             "                         are read from DIR/.kextcheck/ as collect wrote them\n"
             "      --consent-status FILE, --consent-list FILE, --sip-status FILE,\n"
-            "      --loaded FILE      read that command's captured output from FILE\n"
+            "      --loaded FILE, --arch-file FILE (uname -m), --boot-policy FILE (bputil -d)\n"
+            "                         read that command's captured output from FILE\n"
             "  -f, --format FORMAT    text (default) or json\n"
             "  -v, --verbose          describe vendors that are not installed too\n"
             "  -V, --vendor NAME      check only this plugin (repeatable)\n"
@@ -101,6 +102,8 @@ enum {
     OPT_CONSENT_LIST,
     OPT_SIP,
     OPT_LOADED,
+    OPT_ARCH,
+    OPT_BOOT_POLICY,
 };
 
 static int parse_args(int argc, char **argv, options *o)
@@ -121,6 +124,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"consent-list", required_argument, NULL, OPT_CONSENT_LIST},
         {"sip-status", required_argument, NULL, OPT_SIP},
         {"loaded", required_argument, NULL, OPT_LOADED},
+        {"arch-file", required_argument, NULL, OPT_ARCH},
+        {"boot-policy", required_argument, NULL, OPT_BOOT_POLICY},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -172,6 +177,12 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case OPT_SIP:
             o->capture_files[KC_CAP_SIP] = optarg;
+            break;
+        case OPT_ARCH:
+            o->capture_files[KC_CAP_UNAME] = optarg;
+            break;
+        case OPT_BOOT_POLICY:
+            o->capture_files[KC_CAP_BPUTIL] = optarg;
             break;
         case OPT_LOADED:
             o->capture_files[KC_CAP_LOADED] = optarg;
