@@ -2,6 +2,7 @@
 #include "kc.h"
 #include "model.h"
 #include "report.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,8 @@ static void usage(FILE *out)
             "       kextcheck collect DIR [OPTION]...      copy the evidence into DIR (on a Mac)\n"
             "       kextcheck plugins [OPTION]...          list loaded and refused plugins\n"
             "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
+            "       kextcheck snapshot DESCRIPTION DIR     build a Mac root in DIR from an INI\n"
+            "                                              description (docs/snapshot-format.md)\n"
             "Diagnose why a security product's kernel extension does not load on a Mac:\n"
             "approval database, installed and staged copies, for every vendor plugin.\n"
             "\n"
@@ -77,7 +80,9 @@ static void usage(FILE *out)
             "'plugins' exits 0, or 3 when a plugin was refused or none was found;\n"
             "'plugins validate' exits 0 when every file is valid, 1 otherwise.\n"
             "'collect' exits 0, 64 when DIR is not new, or not an empty folder of the\n"
-            "running user's, and 3 when the snapshot could not be written.\n");
+            "running user's, and 3 when the snapshot could not be written.\n"
+            "'snapshot' exits 0, 64 for a bad description or when DIR is not new, or not\n"
+            "an empty folder of the running user's, and 3 when DIR could not be written.\n");
 }
 
 static int bad_usage(const char *what, const char *why)
@@ -459,6 +464,10 @@ int kc_cli_main(int argc, char **argv)
         rc = cmd_check(&s);
     } else if (strcmp(args->v[0], "collect") == 0) {
         rc = cmd_collect(&s);
+    } else if (strcmp(args->v[0], "snapshot") == 0) {
+        rc = args->n == 3 ? kc_snapshot(args->v[1], args->v[2])
+                          : bad_usage("snapshot", "name a description file and a new folder: "
+                                                  "kextcheck snapshot DESCRIPTION DIR");
     } else if (strcmp(args->v[0], "plugins") == 0 && args->n == 1) {
         rc = cmd_plugins(&s);
     } else if (strcmp(args->v[0], "plugins") == 0 && strcmp(args->v[1], "validate") == 0) {
@@ -468,7 +477,7 @@ int kc_cli_main(int argc, char **argv)
         rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
                                                                            : args->v[0],
                        "unknown command (commands: collect DIR, plugins, plugins validate "
-                       "FILE...)");
+                       "FILE..., snapshot DESCRIPTION DIR)");
     }
     if (rc < 0) {
         kc_err("memory", "out of memory");
