@@ -1,5 +1,5 @@
 #!/bin/sh
-# snapshot.sh KEXTCHECK PLUGINDIR MKSNAPSHOT JSONCHECK DBDUMP TESTSRC WORK
+# snapshot.sh KEXTCHECK PLUGINDIR MKSNAPSHOT JSONCHECK DBDUMP TESTSRC WORK CC
 # `kextcheck snapshot DESCRIPTION DIR`:
 #  - each folder TESTSRC/snapshot-descriptions/<case>/ holds description.ini
 #    and the expected results: the tree it builds (expected-tree.txt), the
@@ -15,10 +15,12 @@
 #    or an empty folder of the running user's (not a link); a failed write
 #    is exit 3;
 #  - a matrix of macOS versions x architectures x SIP states x boot policies
-#    whose every capture kextcheck reads without an error.
+#    whose every capture kextcheck reads without an error;
+#  - the walk-through of docs/writing-plugins.md, step by step, with the SDK
+#    example plugin (compiled with CC) and docs/plugin-example/example-mac.ini.
 # KC_UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
 set -u
-bin=$1 plugins=$2 mk=$3 jsoncheck=$4 dbdump=$5 src=$6 work=$7
+bin=$1 plugins=$2 mk=$3 jsoncheck=$4 dbdump=$5 src=$6 work=$7 cc=$8
 descs="$src/snapshot-descriptions"
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
@@ -247,6 +249,27 @@ EOF
         done
     done
 done
+
+# ---- the walk-through in docs/writing-plugins.md ---------------------------------
+doc="$src/../docs"
+mkdir -p "$work/vendor/plugins" && cd "$work/vendor" || exit 2
+"$cc" -std=c11 -shared -fPIC -fvisibility=hidden -I"$src/../include" \
+    "$doc/plugin-example/example.c" -o plugins/example-guard.so || bad "walk-through: build"
+cp "$doc/plugin-example/example-mac.ini" .
+"$bin" snapshot example-mac.ini mac >/dev/null && ok || bad "walk-through: snapshot"
+"$bin" --no-config --root mac --plugin-dir plugins >report.txt; st=$?
+[ "$st" = 2 ] && grep -q "Next step (approve, KEXT_PENDING_APPROVAL)" report.txt &&
+    grep -q "WARNING  KEXT_NO_POLICY_RECORD: com.example.guard.kext.network" report.txt && ok ||
+    { bad "walk-through: first report (exit $st)"; cat report.txt >&2; }
+# The doc's second step: approve both kexts and mark them loaded.
+sed -e 's/^policy = pending$/policy = allowed\nloaded = yes/' \
+    -e 's|^path = \(.*GuardNetwork.kext\)$|path = \1\npolicy = allowed\nloaded = yes|' \
+    example-mac.ini >approved.ini
+"$bin" snapshot approved.ini mac-approved >/dev/null && ok || bad "walk-through: approved snapshot"
+"$bin" --no-config --root mac-approved --plugin-dir plugins >report.txt; st=$?
+[ "$st" = 0 ] && [ "$(grep -c "KEXT_LOADED" report.txt)" = 2 ] && ok ||
+    { bad "walk-through: approved report (exit $st)"; cat report.txt >&2; }
+cd "$work" || exit 2
 
 echo "snapshot: $passes passed, $fails failed ($i matrix Macs)"
 [ "$fails" = 0 ]
