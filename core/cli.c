@@ -2,6 +2,7 @@
 #include "kc.h"
 #include "model.h"
 #include "report.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,8 @@ static void usage(FILE *out)
             "       kextcheck collect DIR [OPTION]...      copy the evidence into DIR (on a Mac)\n"
             "       kextcheck plugins [OPTION]...          list loaded and refused plugins\n"
             "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
+            "       kextcheck snapshot DESCRIPTION DIR     build a Mac root in DIR from an INI\n"
+            "                                              description (docs/snapshot-format.md)\n"
             "Diagnose why a security product's kernel extension does not load on a Mac:\n"
             "approval database, installed and staged copies, for every vendor plugin.\n"
             "\n"
@@ -80,6 +83,8 @@ static void usage(FILE *out)
             "'collect' exits 0; 64 when DIR is not new or an empty folder of the running\n"
             "user's, or when other users can change its parent folder; 3 when the\n"
             "snapshot is incomplete or its database could not be copied consistently.\n"
+            "'snapshot' exits 0, 64 for a bad description or when DIR is not new, or not\n"
+            "an empty folder of the running user's, and 3 when DIR could not be written.\n"
             "Every command, --help and --version included, exits 3 when its output\n"
             "cannot be written (a full disk, say).\n");
 }
@@ -473,6 +478,10 @@ int kc_cli_main(int argc, char **argv)
         rc = cmd_check(&s);
     } else if (strcmp(args->v[0], "collect") == 0) {
         rc = cmd_collect(&s);
+    } else if (strcmp(args->v[0], "snapshot") == 0) {
+        rc = args->n == 3 ? kc_snapshot(args->v[1], args->v[2])
+                          : bad_usage("snapshot", "name a description file and a new folder: "
+                                                  "kextcheck snapshot DESCRIPTION DIR");
     } else if (strcmp(args->v[0], "plugins") == 0 && args->n == 1) {
         rc = cmd_plugins(&s);
     } else if (strcmp(args->v[0], "plugins") == 0 && strcmp(args->v[1], "validate") == 0) {
@@ -482,7 +491,7 @@ int kc_cli_main(int argc, char **argv)
         rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
                                                                            : args->v[0],
                        "unknown command (commands: collect DIR, plugins, plugins validate "
-                       "FILE...)");
+                       "FILE..., snapshot DESCRIPTION DIR)");
     }
     if (rc < 0) {
         kc_err("memory", "out of memory");

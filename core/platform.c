@@ -158,6 +158,8 @@ static int bp_interest(const kc_line *ln, int which, const char **expect)
 
     *expect = which == BP_SECURITY
                   ? "\"Security Mode:   Full|Reduced|Permissive   (smb0): VALUE\""
+                  : which == BP_SIP
+                  ? "\"SIP Status:   Enabled|Disabled|Customized   (CODE): VALUE\" with (sip0)"
                   : "\"LABEL:   Enabled|Disabled   (CODE): VALUE\" with the code bputil "
                     "prints for that label";
     if (i >= n || s[i] != ' ')
@@ -178,6 +180,11 @@ static int bp_interest(const kc_line *ln, int which, const char **expect)
         if (word_is(mode, w, "Enabled"))
             value = KC_YES;
         else if (word_is(mode, w, "Disabled"))
+            value = KC_NO;
+        /* After csrutil disable (or a custom configuration) bputil prints
+         * "SIP Status: Customized (sip0): 7f" (public notes, e.g. GitHub
+         * find_string ids 57918876030, 57923834442): SIP is not fully on. */
+        else if (which == BP_SIP && word_is(mode, w, "Customized"))
             value = KC_NO;
     }
     if (value == -1)

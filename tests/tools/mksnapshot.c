@@ -46,11 +46,15 @@ static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf;
-    long n;
+    long n = -1;
 
     if (f == NULL)
         return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+    /* One step at a time: n is set before any path reads it (clang's
+     * -Wsometimes-uninitialized follows the || chain, not die()). */
+    if (fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (n < 0 || fseek(f, 0, SEEK_SET) != 0)
         die(path, "cannot size");
     buf = malloc((size_t)n + 1);
     if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)

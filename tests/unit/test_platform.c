@@ -223,6 +223,31 @@ static void bputil_excerpts(void **state)
     free(p.p);
 }
 
+/* After csrutil disable on Apple silicon bputil says "Customized (sip0)"
+ * (public notes, find_string ids 57918876030, 57923834442). */
+static void bputil_sip_customized(void **state)
+{
+    static const char text[] = "Security Mode:               Reduced    (smb0): 1\n"
+                               "3rd Party Kexts Status:      Enabled    (smb2): 1\n"
+                               "SIP Status:                  Customized (sip0): 7f\n";
+    buf b = {(char *)text, sizeof(text) - 1};
+    kc_boot_policy bp;
+    char why[256];
+
+    (void)state;
+    expect_bputil_ok(&b, &bp);
+    assert_int_equal(bp.v.security, KC_BOOT_SECURITY_REDUCED);
+    assert_int_equal(bp.v.third_party_kexts, KC_YES);
+    assert_int_equal(bp.v.sip, KC_NO);
+    /* Only the SIP line may say Customized. */
+    {
+        static const char bad[] = "Security Mode:               Reduced    (smb0): 1\n"
+                                  "3rd Party Kexts Status:      Customized (smb2): 1\n";
+        buf c = {(char *)bad, sizeof(bad) - 1};
+        assert_int_equal(bputil(&c, &bp, why, sizeof(why)), -1);
+    }
+}
+
 static void bputil_current_local_policy(void **state)
 {
     buf b = fixture("bputil_ernw_14_4.txt");
@@ -903,6 +928,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bputil_full_security),
         cmocka_unit_test(bputil_excerpts),
+        cmocka_unit_test(bputil_sip_customized),
         cmocka_unit_test(bputil_current_local_policy),
         cmocka_unit_test(bputil_no_line_of_interest),
         cmocka_unit_test(bputil_several_blocks),
