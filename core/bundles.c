@@ -1,5 +1,6 @@
 /* Kext bundles on disk: where they are and what their Info.plist says. */
 #include "kc.h"
+#include "macho.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -120,12 +121,60 @@ static kc_bundle *push_bundle(kc_bundles *b, const char *mac_path, const char *e
     return k;
 }
 
+/* How much of a kext's executable is read: the fat header and the first
+ * slice's Mach-O header are in its first bytes. */
+#define EXE_HEAD_MAX (64 * 1024)
+
+/* Reads Contents/MacOS/<executable> of the bundle folder bfd and records
+ * its architectures (or why they are unknown) in k. */
+static int read_executable(int bfd, kc_bundle *k)
+{
+    char why[256], *data = NULL;
+    size_t len = 0;
+    uint64_t size = 0;
+    int cfd = -1, mfd = -1, rc = -1;
+    kc_macho m;
+
+    if (k->executable == NULL || k->executable[0] == '\0' || strchr(k->executable, '/') ||
+        strcmp(k->executable, ".") == 0 || strcmp(k->executable, "..") == 0) {
+        k->exe_error = kc_strdup(k->executable ? "CFBundleExecutable is not a file name"
+                                               : "no CFBundleExecutable");
+        return k->exe_error ? 0 : -1;
+    }
+    cfd = openat(bfd, "Contents", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    mfd = cfd >= 0 ? openat(cfd, "MacOS", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (mfd < 0) {
+        k->exe_error = kc_asprintf("Contents/MacOS: %s", strerror(errno));
+    } else if (kc_read_head_at(mfd, k->executable, EXE_HEAD_MAX, &data, &len, &size, why,
+                               sizeof(why)) != 0) {
+        k->exe_error = kc_asprintf("Contents/MacOS/%s: %s", k->executable, why);
+    } else if (kc_macho_parse(data, len, size, &m, why, sizeof(why)) != 0) {
+        k->exe_error = kc_asprintf("Contents/MacOS/%s: %s", k->executable, why);
+    } else {
+        char list[256];
+        kc_macho_arch_list(&m, list, sizeof(list));
+        k->archs = kc_strdup(list);
+        k->has_arm64e = m.has_arm64e;
+        rc = k->archs ? 0 : -1;
+        goto done;
+    }
+    rc = k->exe_error ? 0 : -1;
+done:
+    free(data);
+    if (mfd >= 0)
+        close(mfd);
+    if (cfd >= 0)
+        close(cfd);
+    return rc;
+}
+
 static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
 {
     char why[256];
     plist_t pl = NULL;
     kc_bundle *k;
-    int r;
+    struct stat st;
+    int r, rc = 0;
 
     if (b->n == MAX_BUNDLES) {
         b->truncated = true;
@@ -134,6 +183,11 @@ static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
     k = push_bundle(b, mac_path, NULL);
     if (k == NULL)
         return -1;
+    if (fstat(bfd, &st) == 0) {
+        k->uid = (unsigned long)st.st_uid;
+        k->gid = (unsigned long)st.st_gid;
+        k->mode = (unsigned)(st.st_mode & 07777);
+    }
     pl = read_info(bfd, why, sizeof(why));
     if (pl == NULL) {
         k->error = kc_asprintf("Contents/Info.plist: %s", why);
@@ -145,10 +199,14 @@ static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
     } else if (dict_string(pl, "CFBundleVersion", &k->version) < 0 ||
                dict_string(pl, "CFBundleShortVersionString", &k->short_version) < 0) {
         k->error = kc_strdup("Contents/Info.plist: a version key is not a string");
+    } else if (dict_string(pl, "CFBundleExecutable", &k->executable) < 0) {
+        k->exe_error = kc_strdup("CFBundleExecutable is not a string");
+    } else {
+        rc = read_executable(bfd, k);
     }
     if (pl != NULL)
         plist_free(pl);
-    return 0;
+    return rc;
 }
 
 static bool is_kext_name(const char *name)
@@ -282,6 +340,9 @@ void kc_bundles_free(kc_bundles *b)
         free(b->items[i].version);
         free(b->items[i].short_version);
         free(b->items[i].error);
+        free(b->items[i].executable);
+        free(b->items[i].archs);
+        free(b->items[i].exe_error);
     }
     free(b->items);
     memset(b, 0, sizeof(*b));

@@ -32,6 +32,9 @@ static const struct {
     [KC_TOOL_UNAME] = {"uname", "/usr/bin/uname"},
     [KC_TOOL_SYSCTL] = {"sysctl", "/usr/sbin/sysctl"},
     [KC_TOOL_BPUTIL] = {"bputil", "/usr/bin/bputil"},
+    [KC_TOOL_DISKUTIL] = {"diskutil", "/usr/sbin/diskutil"},
+    [KC_TOOL_CODESIGN] = {"codesign", "/usr/bin/codesign"},
+    [KC_TOOL_KMUTIL] = {"kmutil", "/usr/bin/kmutil"},
 };
 
 const char *kc_tool_key(kc_tool t)
@@ -62,7 +65,54 @@ static const struct {
     [KC_CAP_ARM64] = {"sysctl-hw-optional-arm64.txt", "sysctl -n hw.optional.arm64",
                       KC_TOOL_SYSCTL, {"-n", "hw.optional.arm64", NULL}},
     [KC_CAP_BPUTIL] = {"bputil-d.txt", "bputil -d", KC_TOOL_BPUTIL, {"-d", NULL}},
+    [KC_CAP_VMM] = {"sysctl-kern-hv-vmm-present.txt", "sysctl -n kern.hv_vmm_present",
+                    KC_TOOL_SYSCTL, {"-n", "kern.hv_vmm_present", NULL}},
+    [KC_CAP_DISKUTIL] = {"diskutil-info.txt", "diskutil info /", KC_TOOL_DISKUTIL,
+                         {"info", "/", NULL}},
 };
+
+static const struct {
+    const char *prefix;
+    const char *label;
+    kc_tool tool;
+    const char *args[3]; /* before the bundle's path */
+} kext_captures[KC_KCAP_COUNT] = {
+    [KC_KCAP_CODESIGN] = {"codesign-", "codesign -dv --verbose=4", KC_TOOL_CODESIGN,
+                          {"-dv", "--verbose=4", NULL}},
+    [KC_KCAP_DIAGNOSTICS] = {"kmutil-diagnostics-", "kmutil print-diagnostics",
+                             KC_TOOL_KMUTIL, {"print-diagnostics", "-p", NULL}},
+};
+
+char *kc_kext_capture_file(kc_kext_capture_id id, const char *bundle_id)
+{
+    /* A bundle ID names a file only when it is a plain reverse-DNS name. */
+    for (const char *p = bundle_id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-' || *p == '_'))
+            return NULL;
+    if (bundle_id[0] == '\0' || bundle_id[0] == '.' || strlen(bundle_id) > KC_PLUGIN_ID_MAX)
+        return NULL;
+    return kc_asprintf("%s%s.txt", kext_captures[id].prefix, bundle_id);
+}
+
+const char *kc_kext_capture_label(kc_kext_capture_id id)
+{
+    return kext_captures[id].label;
+}
+
+void kc_kext_capture_argv(const kc_gather *g, kc_kext_capture_id id, const char *path,
+                          const char *argv[5])
+{
+    kc_tool t = kext_captures[id].tool;
+    int n = 1;
+
+    argv[0] = g->tools[t] ? g->tools[t] : tools[t].path;
+    for (int i = 0; i < 3 && kext_captures[id].args[i]; i++)
+        argv[n++] = kext_captures[id].args[i];
+    argv[n++] = path;
+    while (n < 5)
+        argv[n++] = NULL;
+}
 
 const char *kc_capture_file(kc_capture_id id)
 {
@@ -159,18 +209,31 @@ done:
     return rc;
 }
 
-static int from_command(const kc_gather *g, kc_capture_id id, kc_source *src,
-                        kc_capture_parse_fn parse, void *ctx)
+/* "command ARGV..." as a source's origin. */
+static char *command_line(const char *const *argv)
 {
-    const char *argv[4];
+    size_t len = sizeof("command");
+    char *s, *p;
+
+    for (size_t i = 0; argv[i] != NULL; i++)
+        len += strlen(argv[i]) + 1;
+    s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    p = s + sprintf(s, "command");
+    for (size_t i = 0; argv[i] != NULL; i++)
+        p += sprintf(p, " %s", argv[i]);
+    return s;
+}
+
+static int from_argv(const kc_gather *g, const char *const *argv, kc_source *src,
+                     kc_capture_parse_fn parse, void *ctx)
+{
     kc_cmd_result r;
     char *origin;
     int rc;
 
-    kc_capture_argv(g, id, argv);
-    origin = kc_asprintf("command %s%s%s%s%s%s%s", argv[0], argv[1] ? " " : "",
-                         argv[1] ? argv[1] : "", argv[2] ? " " : "", argv[2] ? argv[2] : "",
-                         argv[3] ? " " : "", argv[3] ? argv[3] : "");
+    origin = command_line(argv);
     if (origin == NULL)
         return -1;
     if (kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
@@ -195,11 +258,41 @@ int kc_gather_capture(const kc_gather *g, kc_capture_id id, kc_source *src,
 
     if (g->files[id] != NULL)
         return from_file(src, parse, ctx, NULL, g->files[id]);
-    if (g->live)
-        return from_command(g, id, src, parse, ctx);
+    if (g->live) {
+        const char *argv[5] = {NULL, NULL, NULL, NULL, NULL};
+        kc_capture_argv(g, id, argv);
+        return from_argv(g, argv, src, parse, ctx);
+    }
     p = kc_asprintf("/%s/%s", KC_CAPTURE_DIR, captures[id].file);
     rc = p ? from_file(src, parse, ctx, g->fs, p) : -1;
     free(p);
+    return rc;
+}
+
+int kc_gather_kext_capture(const kc_gather *g, kc_kext_capture_id id, const char *bundle_id,
+                           const char *path, kc_source *src, kc_capture_parse_fn parse,
+                           void *ctx)
+{
+    char *file = kc_kext_capture_file(id, bundle_id), *p;
+    int rc;
+
+    if (file == NULL) {
+        free(src->error);
+        src->error = kc_strdup("the bundle ID cannot name a capture file");
+        src->present = false;
+        src->ok = false;
+        return src->error ? 0 : -1;
+    }
+    if (g->live) {
+        const char *argv[5];
+        kc_kext_capture_argv(g, id, path, argv);
+        rc = from_argv(g, argv, src, parse, ctx);
+    } else {
+        p = kc_asprintf("/%s/%s", KC_CAPTURE_DIR, file);
+        rc = p ? from_file(src, parse, ctx, g->fs, p) : -1;
+        free(p);
+    }
+    free(file);
     return rc;
 }
 

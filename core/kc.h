@@ -103,6 +103,10 @@ int kc_rootfs_open_dir(const kc_rootfs *fs, const char *mac_path, int *fd);
  * why), -1 with why (not a regular file, too large, outside the root...). */
 int kc_rootfs_read(const kc_rootfs *fs, const char *mac_path, size_t max, char **data,
                    size_t *len, char *why, size_t whylen);
+/* The first at most max bytes of the regular file name in dirfd (never a
+ * FIFO, device or link), its whole size in *size: 0, or -1 with why. */
+int kc_read_head_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
+                    uint64_t *size, char *why, size_t whylen);
 /* Reads the regular file name in the folder dirfd (never a FIFO, device or
  * link), at most max bytes: 0, or -1 with why. */
 int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
@@ -117,6 +121,9 @@ typedef enum kc_tool {
     KC_TOOL_UNAME,
     KC_TOOL_SYSCTL,
     KC_TOOL_BPUTIL,
+    KC_TOOL_DISKUTIL,
+    KC_TOOL_CODESIGN,
+    KC_TOOL_KMUTIL,
     KC_TOOL_COUNT,
 } kc_tool;
 
@@ -327,6 +334,17 @@ typedef struct kc_bundle {
     char *version;        /* CFBundleVersion, may be NULL */
     char *short_version;  /* CFBundleShortVersionString, may be NULL */
     char *error;          /* why Info.plist could not be used */
+    /* The executable (Contents/MacOS/<CFBundleExecutable>). */
+    char *executable;     /* CFBundleExecutable, NULL when absent */
+    char *archs;          /* its architectures ("x86_64 arm64e"), NULL when
+                             not read */
+    bool has_arm64e;      /* an arm64e slice (what Apple silicon loads) */
+    char *exe_error;      /* why the executable could not be read */
+    /* The bundle folder as stat saw it; meaningful only where ownership is
+     * known (the Mac itself, or a collected snapshot's manifest). */
+    bool owner_known;
+    unsigned long uid, gid;
+    unsigned mode;        /* permission bits */
 } kc_bundle;
 
 typedef struct kc_bundles {
@@ -480,8 +498,18 @@ typedef enum kc_capture_id {
     KC_CAP_UNAME,     /* uname -m */
     KC_CAP_ARM64,     /* sysctl -n hw.optional.arm64 */
     KC_CAP_BPUTIL,    /* bputil -d (Apple silicon, root) */
+    KC_CAP_VMM,       /* sysctl -n kern.hv_vmm_present */
+    KC_CAP_DISKUTIL,  /* diskutil info / */
     KC_CAP_COUNT,
 } kc_capture_id;
+
+/* Captures about one kext bundle, per declared kext found on disk: their
+ * files are "<prefix><bundle id>.txt" in KC_CAPTURE_DIR. */
+typedef enum kc_kext_capture_id {
+    KC_KCAP_CODESIGN,     /* codesign -dv --verbose=4 BUNDLE */
+    KC_KCAP_DIAGNOSTICS,  /* kmutil print-diagnostics -p BUNDLE (macOS 11+) */
+    KC_KCAP_COUNT,
+} kc_kext_capture_id;
 
 typedef struct kc_gather {
     const char *root;               /* as given, for messages */
@@ -506,6 +534,17 @@ typedef int (*kc_capture_parse_fn)(const char *text, size_t len, int exit_status
  * it came from in src and what parse made of it.  -1 only on OOM. */
 int kc_gather_capture(const kc_gather *g, kc_capture_id id, kc_source *src,
                       kc_capture_parse_fn parse, void *ctx);
+/* The capture file of one kext ("codesign-com.x.y.txt"), or NULL when the
+ * bundle ID cannot name a file (or on OOM). */
+char *kc_kext_capture_file(kc_kext_capture_id id, const char *bundle_id);
+const char *kc_kext_capture_label(kc_kext_capture_id id);
+/* The command line (argv[0] from g; path is the bundle's path on the Mac). */
+void kc_kext_capture_argv(const kc_gather *g, kc_kext_capture_id id, const char *path,
+                          const char *argv[5]);
+/* kc_gather_capture for one kext's capture. */
+int kc_gather_kext_capture(const kc_gather *g, kc_kext_capture_id id, const char *bundle_id,
+                           const char *path, kc_source *src, kc_capture_parse_fn parse,
+                           void *ctx);
 /* Fills ev from every source.  Never fails on bad input (that is recorded
  * in the sources); returns -1 only on out-of-memory. */
 int kc_gather_evidence(const kc_gather *g, kc_evidence *ev);

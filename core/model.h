@@ -45,7 +45,22 @@ typedef struct kc_platform_ev {
     kc_sysctl_flag arm64;
     kc_source bputil_src;        /* bputil -d (Apple silicon, root) */
     kc_boot_policy boot;         /* valid when bputil_src.ok */
+    kc_source vmm_src;           /* sysctl -n kern.hv_vmm_present */
+    kc_tri vmm;                  /* a virtual machine */
+    kc_source disk_src;          /* diskutil info / */
+    kc_boot_volume disk;         /* valid when disk_src.ok */
 } kc_platform_ev;
+
+/* Captures about one declared kext found on disk (its installed copy, or
+ * its staged one when it has no other). */
+typedef struct kc_kext_extra {
+    const char *bundle_id;       /* the declaration's string */
+    const kc_bundle *bundle;     /* the copy they are about */
+    kc_source codesign_src;      /* codesign -dv --verbose=4 BUNDLE */
+    kc_codesign codesign;        /* valid when codesign_src.ok */
+    kc_source diag_src;          /* kmutil print-diagnostics -p BUNDLE (11+) */
+    kc_strv diag_lines;          /* its first non-empty lines */
+} kc_kext_extra;
 
 /* Evidence about the whole Mac. */
 typedef struct kc_host {
@@ -61,6 +76,10 @@ typedef struct kc_host {
     kc_source sysext_mdm_src;    /* the installed MDM system-extension policy */
     kc_sysext_policy sysext_mdm; /* valid when sysext_mdm_src.ok */
     kc_recovery_path recovery;
+    bool owners_known;       /* bundle owners and modes are the Mac's (the Mac
+                                itself, or recorded by collect) */
+    kc_bundles other_kexts;  /* every bundle in /Library/Extensions and
+                                /Library/StagedExtensions (AuxKC health) */
 } kc_host;
 
 /* A declared install or staged path and whether it exists. */
@@ -80,6 +99,8 @@ typedef struct kc_vendor_evidence {
     kc_policy_rows rows;     /* rows of its team, and of its bundle IDs under
                                 another team */
     char *query_error;       /* the database opened but this read failed */
+    kc_kext_extra *extras;   /* per declared kext on disk */
+    size_t n_extras;
 } kc_vendor_evidence;
 
 typedef struct kc_model {

@@ -13,6 +13,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,6 +45,68 @@ static int parse_bputil(const char *text, size_t len, int exit_status, void *ctx
     return kc_parse_bputil(text, len, &((kc_platform_ev *)ctx)->boot, why, whylen);
 }
 
+/* Older macOS has no kern.hv_vmm_present: sysctl fails without a word. */
+static int parse_vmm(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                     size_t whylen)
+{
+    bool failed = exit_status > 0 || (exit_status < 0 && len == 0);
+
+    return kc_parse_hv_vmm_present(text, len, failed, &((kc_platform_ev *)ctx)->vmm, why, whylen);
+}
+
+static int parse_diskutil(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                          size_t whylen)
+{
+    (void)exit_status;
+    return kc_parse_diskutil_info(text, len, &((kc_platform_ev *)ctx)->disk, why, whylen);
+}
+
+static int parse_codesign(const char *text, size_t len, int exit_status, void *ctx, char *why,
+                          size_t whylen)
+{
+    /* codesign exits 1 for an unsigned bundle: its words say so. */
+    (void)exit_status;
+    return kc_parse_codesign(text, len, &((kc_kext_extra *)ctx)->codesign, why, whylen);
+}
+
+#define DIAG_LINES_MAX 8
+
+/* kmutil print-diagnostics: kept as its first non-empty lines (its format
+ * is not documented). */
+static int parse_diagnostics(const char *text, size_t len, int exit_status, void *ctx,
+                             char *why, size_t whylen)
+{
+    kc_kext_extra *x = ctx;
+    size_t start = 0;
+
+    (void)exit_status;
+    kc_strv_free(&x->diag_lines);
+    if (memchr(text, '\0', len) != NULL) {
+        kc_snprintf(why, whylen, "the output holds a NUL byte");
+        return -1;
+    }
+    for (size_t i = 0; i <= len && x->diag_lines.n < DIAG_LINES_MAX; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        {
+            size_t n = i - start;
+            while (n > 0 && (text[start + n - 1] == '\r' || text[start + n - 1] == ' '))
+                n--;
+            if (n > 0) {
+                char *line = kc_utf8_clean(text + start, n);
+                int rc = line ? kc_strv_push(&x->diag_lines, line) : -1;
+                free(line);
+                if (rc != 0) {
+                    kc_snprintf(why, whylen, "out of memory");
+                    return -1;
+                }
+            }
+        }
+        start = i + 1;
+    }
+    return 0;
+}
+
 static int set_source(kc_source *src, bool present, const char *origin, const char *error)
 {
     free(src->origin);
@@ -57,6 +120,8 @@ static int set_source(kc_source *src, bool present, const char *origin, const ch
 
 static int read_platform(const kc_gather *g, kc_platform_ev *p)
 {
+    int rc;
+
     if (kc_gather_capture(g, KC_CAP_UNAME, &p->uname_src, parse_uname, p) != 0 ||
         kc_gather_capture(g, KC_CAP_ARM64, &p->arm64_src, parse_arm64, p) != 0)
         return -1;
@@ -65,8 +130,16 @@ static int read_platform(const kc_gather *g, kc_platform_ev *p)
         kc_machine_from(p->uname_src.ok ? p->uname : KC_UNAME_UNKNOWN,
                         p->arm64_src.ok ? p->arm64 : KC_SYSCTL_UNKNOWN, NULL) ==
             KC_MACHINE_INTEL)
-        return set_source(&p->bputil_src, false, NULL, "not run: an Intel Mac has no boot policy");
-    return kc_gather_capture(g, KC_CAP_BPUTIL, &p->bputil_src, parse_bputil, p);
+        rc = set_source(&p->bputil_src, false, NULL, "not run: an Intel Mac has no boot policy");
+    else
+        rc = kc_gather_capture(g, KC_CAP_BPUTIL, &p->bputil_src, parse_bputil, p);
+    if (rc != 0)
+        return rc;
+    p->vmm = KC_UNKNOWN;
+    if (kc_gather_capture(g, KC_CAP_VMM, &p->vmm_src, parse_vmm, p) != 0 ||
+        kc_gather_capture(g, KC_CAP_DISKUTIL, &p->disk_src, parse_diskutil, p) != 0)
+        return -1;
+    return 0;
 }
 
 /* A policy plist of the Mac's Managed Preferences: absent is "not
@@ -123,9 +196,52 @@ static int copy_db_info(const kc_policydb *db, kc_db_info *out)
 
 /* ---- one vendor ------------------------------------------------------------ */
 
-static int read_vendor(const kc_rootfs *fs, kc_policydb *db, const kc_vendor *v,
+static const kc_bundle *first_with_id(const kc_bundles *b, const char *id)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].bundle_id != NULL && strcmp(b->items[i].bundle_id, id) == 0)
+            return &b->items[i];
+    return NULL;
+}
+
+/* The captures about each declared kext on disk: its signature, and on
+ * macOS 11+ kmutil's diagnostics. */
+static int read_extras(const kc_gather *g, bool modern, kc_vendor_evidence *ve)
+{
+    const kc_vendor *v = ve->vendor;
+
+    ve->extras = calloc(v->kexts.n ? v->kexts.n : 1, sizeof(*ve->extras));
+    if (ve->extras == NULL)
+        return -1;
+    for (size_t i = 0; i < v->kexts.n; i++) {
+        const kc_bundle *b = first_with_id(&ve->installed, v->kexts.v[i]);
+        kc_kext_extra *x;
+        if (b == NULL)
+            b = first_with_id(&ve->staged, v->kexts.v[i]);
+        if (b == NULL)
+            continue;
+        x = &ve->extras[ve->n_extras++];
+        x->bundle_id = v->kexts.v[i];
+        x->bundle = b;
+        if (kc_gather_kext_capture(g, KC_KCAP_CODESIGN, x->bundle_id, b->path, &x->codesign_src,
+                                   parse_codesign, x) != 0)
+            return -1;
+        if (!modern && g->live) {
+            if (set_source(&x->diag_src, false, NULL,
+                           "not run: kmutil exists from macOS 11") != 0)
+                return -1;
+        } else if (kc_gather_kext_capture(g, KC_KCAP_DIAGNOSTICS, x->bundle_id, b->path,
+                                          &x->diag_src, parse_diagnostics, x) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_vendor(const kc_gather *g, kc_policydb *db, bool modern, const kc_vendor *v,
                        kc_vendor_evidence *out)
 {
+    const kc_rootfs *fs = g->fs;
     size_t np = v->install_paths.n + v->staged_paths.n;
 
     out->vendor = v;
@@ -150,6 +266,68 @@ static int read_vendor(const kc_rootfs *fs, kc_policydb *db, const kc_vendor *v,
         if (out->query_error == NULL)
             return -1;
     }
+    return read_extras(g, modern, out);
+}
+
+/* ---- who owns the bundles ------------------------------------------------- */
+
+static void mark_owner(kc_bundles *b, json_t *entries)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        kc_bundle *k = &b->items[i];
+        size_t j;
+        json_t *e;
+        if (entries == NULL) {
+            k->owner_known = true; /* the Mac itself */
+            continue;
+        }
+        json_array_foreach(entries, j, e) {
+            json_t *path = json_object_get(e, "path"), *uid = json_object_get(e, "uid"),
+                   *gid = json_object_get(e, "gid"), *mode = json_object_get(e, "mode");
+            if (!json_is_string(path) || strcmp(json_string_value(path), k->path) != 0 ||
+                !json_is_integer(uid) || !json_is_integer(gid) || !json_is_integer(mode) ||
+                json_integer_value(uid) < 0 || json_integer_value(gid) < 0 ||
+                json_integer_value(mode) < 0 || json_integer_value(mode) > 07777)
+                continue;
+            k->uid = (unsigned long)json_integer_value(uid);
+            k->gid = (unsigned long)json_integer_value(gid);
+            k->mode = (unsigned)json_integer_value(mode);
+            k->owner_known = true;
+            break;
+        }
+    }
+}
+
+/* On the Mac itself stat tells who owns each bundle; a copy cannot, so
+ * a collected snapshot's manifest.json records it ("bundles": path, uid,
+ * gid, mode) and is believed for the paths it names. */
+static int owners(const kc_gather *g, kc_model *m)
+{
+    char why[256], *data = NULL;
+    size_t len = 0;
+    json_t *manifest = NULL, *entries = NULL;
+    bool live_root = strcmp(g->fs->real, "/") == 0;
+    int r;
+
+    if (!live_root) {
+        r = kc_rootfs_read(g->fs, "/" KC_CAPTURE_DIR "/manifest.json", KC_PLIST_MAX, &data, &len,
+                           why, sizeof(why));
+        if (r > 0)
+            manifest = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+        free(data);
+        entries = manifest ? json_object_get(manifest, "bundles") : NULL;
+        if (!json_is_array(entries)) {
+            json_decref(manifest);
+            return 0;
+        }
+    }
+    m->host.owners_known = true;
+    mark_owner(&m->host.other_kexts, entries);
+    for (size_t i = 0; i < m->n_vendors; i++) {
+        mark_owner(&m->vendors[i].installed, entries);
+        mark_owner(&m->vendors[i].staged, entries);
+    }
+    json_decref(manifest);
     return 0;
 }
 
@@ -161,6 +339,7 @@ int kc_read(const kc_gather *g, const char *db_file, const kc_vendor *const *ven
     kc_host *h = &m->host;
     kc_policydb db;
     struct stat st;
+    bool modern;
     int rc = -1;
 
     memset(m, 0, sizeof(*m));
@@ -182,14 +361,25 @@ int kc_read(const kc_gather *g, const char *db_file, const kc_vendor *const *ven
                     &h->sysext_mdm) != 0)
         goto done;
     h->collected = kc_rootfs_stat(g->fs, "/" KC_CAPTURE_DIR "/manifest.json", &st) == 0;
+    modern = h->ev.os_src.ok && h->ev.os_major >= 11;
+    if (h->plat.disk_src.ok && h->plat.disk.volume_name != NULL) {
+        h->recovery.volume = kc_strdup(h->plat.disk.volume_name);
+        if (h->recovery.volume == NULL)
+            goto done;
+    }
+    if (kc_bundles_scan(g->fs, "/Library/Extensions", &h->other_kexts) < 0 ||
+        kc_bundles_scan(g->fs, "/Library/StagedExtensions", &h->other_kexts) < 0)
+        goto done;
     m->vendors = calloc(n_vendors ? n_vendors : 1, sizeof(*m->vendors));
     if (m->vendors == NULL)
         goto done;
     for (size_t i = 0; i < n_vendors; i++) {
         m->n_vendors++;
-        if (read_vendor(g->fs, &db, vendors[i], &m->vendors[i]) != 0)
+        if (read_vendor(g, &db, modern, vendors[i], &m->vendors[i]) != 0)
             goto done;
     }
+    if (owners(g, m) != 0)
+        goto done;
     rc = 0;
 done:
     kc_policydb_close(&db);
@@ -213,6 +403,10 @@ void kc_model_free(kc_model *m)
     kc_kext_policy_free(&h->kext_mdm);
     kc_source_free(&h->sysext_mdm_src);
     kc_sysext_policy_free(&h->sysext_mdm);
+    kc_source_free(&h->plat.vmm_src);
+    kc_source_free(&h->plat.disk_src);
+    kc_boot_volume_free(&h->plat.disk);
+    kc_bundles_free(&h->other_kexts);
     for (size_t i = 0; i < m->n_vendors; i++) {
         kc_vendor_evidence *v = &m->vendors[i];
         free(v->paths);
@@ -220,6 +414,13 @@ void kc_model_free(kc_model *m)
         kc_bundles_free(&v->staged);
         kc_policy_rows_free(&v->rows);
         free(v->query_error);
+        for (size_t j = 0; j < v->n_extras; j++) {
+            kc_source_free(&v->extras[j].codesign_src);
+            kc_codesign_free(&v->extras[j].codesign);
+            kc_source_free(&v->extras[j].diag_src);
+            kc_strv_free(&v->extras[j].diag_lines);
+        }
+        free(v->extras);
     }
     free(m->vendors);
     memset(m, 0, sizeof(*m));

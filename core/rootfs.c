@@ -329,58 +329,65 @@ int kc_rootfs_open_dir(const kc_rootfs *fs, const char *mac_path, int *fd)
     return err;
 }
 
-int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
-                    char *why, size_t whylen)
+/* Opens the regular file name in dirfd for reading, looking before
+ * opening (a FIFO would block, a device could have side effects). */
+static int open_regular_at(int dirfd, const char *name, struct stat *st, char *why,
+                           size_t whylen)
 {
-    struct stat before, st;
-    int fd = -1, rc = -1;
-    char *buf = NULL;
-    size_t got = 0;
+    struct stat before;
+    int fd;
 
-    *data = NULL;
-    *len = 0;
-    /* Only regular files: a FIFO would block and a device could be
-     * endless or have side effects when opened, so look before opening. */
     if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0) {
         kc_snprintf(why, whylen, "%s", strerror(errno));
-        goto done;
+        return -1;
     }
     if (S_ISLNK(before.st_mode)) {
         kc_snprintf(why, whylen, "is a symbolic link");
-        goto done;
+        return -1;
     }
     if (!S_ISREG(before.st_mode)) {
         kc_snprintf(why, whylen, "not a regular file");
-        goto done;
+        return -1;
     }
     fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         kc_snprintf(why, whylen, "%s", errno == ELOOP ? "is a symbolic link" : strerror(errno));
-        goto done;
+        return -1;
     }
-    if (fstat(fd, &st) != 0) {
-        kc_snprintf(why, whylen, "%s", strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
+        st->st_ino != before.st_ino) {
         kc_snprintf(why, whylen, "not a regular file (it changed while being opened)");
-        goto done;
+        close(fd);
+        return -1;
     }
-    if ((uintmax_t)st.st_size > (uintmax_t)max) {
-        kc_snprintf(why, whylen, "larger than %zu bytes", max);
-        goto done;
-    }
-    buf = malloc((size_t)st.st_size + 1);
+    return fd;
+}
+
+int kc_read_head_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
+                    uint64_t *size, char *why, size_t whylen)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t want, got = 0;
+    int fd, rc = -1;
+
+    *data = NULL;
+    *len = 0;
+    *size = 0;
+    fd = open_regular_at(dirfd, name, &st, why, whylen);
+    if (fd < 0)
+        return -1;
+    want = (uintmax_t)st.st_size < (uintmax_t)max ? (size_t)st.st_size : max;
+    buf = malloc(want + 1);
     if (buf == NULL) {
         kc_snprintf(why, whylen, "out of memory");
         goto done;
     }
-    /* Never more than the size seen: a file that grows is read as it was. */
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+    while (got < want) {
+        ssize_t r = read(fd, buf + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
             kc_snprintf(why, whylen, "%s", strerror(errno));
             goto done;
         }
@@ -391,12 +398,39 @@ int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t
     buf[got] = '\0';
     *data = buf;
     *len = got;
+    *size = (uint64_t)st.st_size;
     buf = NULL;
     rc = 0;
 done:
     free(buf);
-    if (fd >= 0)
-        close(fd);
+    close(fd);
+    return rc;
+}
+
+int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t *len,
+                    char *why, size_t whylen)
+{
+    struct stat st;
+    uint64_t size;
+    int rc;
+
+    /* Size first: a file over the limit is refused, not cut. */
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        (uintmax_t)st.st_size > (uintmax_t)max) {
+        *data = NULL;
+        *len = 0;
+        kc_snprintf(why, whylen, "larger than %zu bytes", max);
+        return -1;
+    }
+    rc = kc_read_head_at(dirfd, name, max, data, len, &size, why, whylen);
+    if (rc == 0 && size > (uint64_t)max) {
+        /* It grew between the look and the read. */
+        free(*data);
+        *data = NULL;
+        *len = 0;
+        kc_snprintf(why, whylen, "larger than %zu bytes", max);
+        return -1;
+    }
     return rc;
 }
 
