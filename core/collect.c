@@ -74,6 +74,7 @@ typedef struct collector {
     json_t *commands;
     json_t *unwritten;  /* what could not be written: the snapshot is incomplete */
     json_t *database;   /* how the database was copied */
+    json_t *bundles;    /* each kext bundle's owner and mode (copies lose them) */
     bool db_unsafe;     /* the database copy may hold uncommitted data */
     int warnings;
 } collector;
@@ -759,31 +760,68 @@ done:
 /* ---- bundles, commands, manifest ------------------------------------ */
 
 /* Every plugin path: the folder, and each kext's Info.plist below it. */
+/* Records a bundle's owner and mode once (copies lose them). */
+static void note_bundle(collector *c, const kc_bundle *k)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(c->bundles, i, e)
+        if (strcmp(json_string_value(json_object_get(e, "path")), k->path) == 0)
+            return;
+    e = json_pack("{s:s, s:I, s:I, s:I}", "path", k->path, "uid", (json_int_t)k->uid, "gid",
+                  (json_int_t)k->gid, "mode", (json_int_t)k->mode);
+    if (e == NULL || json_array_append_new(c->bundles, e) != 0)
+        c->warnings++;
+}
+
+/* The largest kext executable copied (it is read for its architectures). */
+#define EXE_COPY_MAX (64 * 1024 * 1024)
+
+/* A folder and every kext bundle below it: Info.plist, executable, owner. */
+static void copy_bundle_folder(collector *c, const kc_rootfs *fs, const char *p)
+{
+    kc_bundles b = {0};
+    int found = kc_bundles_scan(fs, p, &b);
+
+    if (found < 0)
+        warn(c, "collect", "out of memory");
+    if (found == 1) {
+        int fd = out_dir(c, p + 1);
+        if (fd < 0)
+            unwritten(c, p + 1, errno);
+        close_dir(c, fd);
+    }
+    for (size_t k = 0; found == 1 && k < b.n; k++) {
+        char *info = kc_asprintf("%s/Contents/Info.plist", b.items[k].path);
+        if (info != NULL)
+            copy_mac_file(c, fs, info, KC_PLIST_MAX);
+        free(info);
+        if (b.items[k].executable != NULL && b.items[k].exe_error == NULL) {
+            char *exe = kc_asprintf("%s/Contents/MacOS/%s", b.items[k].path,
+                                    b.items[k].executable);
+            if (exe != NULL)
+                copy_mac_file(c, fs, exe, EXE_COPY_MAX);
+            free(exe);
+        }
+        note_bundle(c, &b.items[k]);
+    }
+    kc_bundles_free(&b);
+}
+
+/* Every plugin path, and the folders the Auxiliary Kernel Collection is
+ * built from (another vendor's broken kext there can block it). */
 static void copy_bundles(collector *c, const kc_rootfs *fs, const kc_registry *reg)
 {
     for (size_t v = 0; v < reg->n_vendors; v++) {
         const kc_vendor *vd = &reg->vendors[v];
-        for (size_t i = 0; i < vd->install_paths.n + vd->staged_paths.n; i++) {
-            const char *p = i < vd->install_paths.n ? vd->install_paths.v[i]
-                                                    : vd->staged_paths.v[i - vd->install_paths.n];
-            kc_bundles b = {0};
-            int found = kc_bundles_scan(fs, p, &b);
-            if (found == 1) {
-                int fd = out_dir(c, p + 1);
-                if (fd < 0)
-                    unwritten(c, p + 1, errno);
-                close_dir(c, fd);
-            }
-            for (size_t k = 0; found == 1 && k < b.n; k++) {
-                char *info = kc_asprintf("%s/Contents/Info.plist", b.items[k].path);
-                if (info == NULL)
-                    continue;
-                copy_mac_file(c, fs, info, KC_PLIST_MAX);
-                free(info);
-            }
-            kc_bundles_free(&b);
-        }
+        for (size_t i = 0; i < vd->install_paths.n + vd->staged_paths.n; i++)
+            copy_bundle_folder(c, fs, i < vd->install_paths.n
+                                          ? vd->install_paths.v[i]
+                                          : vd->staged_paths.v[i - vd->install_paths.n]);
     }
+    copy_bundle_folder(c, fs, "/Library/Extensions");
+    copy_bundle_folder(c, fs, "/Library/StagedExtensions");
 }
 
 /* What the architecture captures said (they run before bputil). */
@@ -806,6 +844,47 @@ static void note_machine(machine_seen *m, kc_capture_id id, const kc_cmd_result 
         m->arm64 = KC_SYSCTL_UNKNOWN;
 }
 
+/* Runs one command and writes its output as the capture file (in
+ * KC_CAPTURE_DIR), with "<file>.error" first when it failed; the manifest
+ * records it.  r keeps the outcome for the caller (free it). */
+static void run_capture(collector *c, const kc_gather *g, const char *const *argv,
+                        const char *file, const char *label, kc_cmd_result *r)
+{
+    char *path = kc_asprintf("%s/%s", KC_CAPTURE_DIR, file);
+    char *errpath = path ? kc_asprintf("%s.error", path) : NULL;
+    json_t *o, *args = json_array();
+    bool error_written = true;
+
+    memset(r, 0, sizeof(*r));
+    if (path == NULL || errpath == NULL || args == NULL ||
+        kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
+                       KC_CAPTURE_MAX, r) != 0) {
+        warn(c, "collect", "out of memory");
+        goto done;
+    }
+    /* The reason first: a capture must never be trusted by mistake. */
+    if (r->error != NULL) {
+        warn(c, label, r->error);
+        if (out_write(c, errpath, r->error, strlen(r->error), 0644) != 0) {
+            unwritten(c, errpath, errno);
+            error_written = false;
+        }
+    }
+    if (r->out != NULL && error_written && out_write(c, path, r->out, r->len, 0644) != 0)
+        unwritten(c, path, errno);
+    for (int a = 0; argv[a]; a++)
+        json_array_append_new(args, json_clean(argv[a]));
+    o = json_pack("{s:s, s:O, s:i, s:b, s:b, s:I, s:s?}", "file", file, "argv", args,
+                  "exit_status", r->exit_status, "timed_out", r->timed_out, "truncated",
+                  r->truncated, "duration_ms", (json_int_t)r->duration_ms, "error", r->error);
+    if (o == NULL || json_array_append_new(c->commands, o) != 0)
+        c->warnings++;
+done:
+    json_decref(args);
+    free(path);
+    free(errpath);
+}
+
 static void run_commands(collector *c, const kc_gather *g)
 {
     machine_seen seen = {KC_UNAME_UNKNOWN, KC_SYSCTL_UNKNOWN};
@@ -813,51 +892,74 @@ static void run_commands(collector *c, const kc_gather *g)
     /* For another root the commands would describe this machine, not that
      * Mac: run none (the manifest says so with "commands_run": false). */
     for (int i = 0; g->live && i < KC_CAP_COUNT; i++) {
-        const char *argv[4];
+        const char *argv[5] = {NULL, NULL, NULL, NULL, NULL};
         kc_cmd_result r;
-        char *path = kc_asprintf("%s/%s", KC_CAPTURE_DIR, kc_capture_file(i));
-        char *errpath = path ? kc_asprintf("%s.error", path) : NULL;
-        json_t *o, *args = json_array();
-        bool error_written = true;
 
         kc_capture_argv(g, (kc_capture_id)i, argv);
         /* An Intel Mac has no boot policy: bputil is not there to run. */
-        if (i == KC_CAP_BPUTIL && kc_machine_from(seen.uname, seen.arm64, NULL) == KC_MACHINE_INTEL) {
-            free(path);
-            free(errpath);
-            json_decref(args);
+        if (i == KC_CAP_BPUTIL && kc_machine_from(seen.uname, seen.arm64, NULL) == KC_MACHINE_INTEL)
             continue;
-        }
-        if (path == NULL || errpath == NULL || args == NULL ||
-            kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
-                           KC_CAPTURE_MAX, &r) != 0) {
-            warn(c, "collect", "out of memory");
-            free(path);
-            free(errpath);
-            json_decref(args);
-            continue;
-        }
+        run_capture(c, g, argv, kc_capture_file(i), kc_capture_label(i), &r);
         note_machine(&seen, (kc_capture_id)i, &r);
-        /* The reason first: a capture must never be trusted by mistake. */
-        if (r.error != NULL) {
-            warn(c, kc_capture_label(i), r.error);
-            if (out_write(c, errpath, r.error, strlen(r.error), 0644) != 0) {
-                unwritten(c, errpath, errno);
-                error_written = false;
+        kc_cmd_result_free(&r);
+    }
+}
+
+/* The macOS major version of the Mac at the root, or 0. */
+static int macos_major(const kc_rootfs *fs)
+{
+    char why[256];
+    kc_evidence ev;
+    kc_rootfs_ref ref;
+    int major = 0;
+
+    memset(&ev, 0, sizeof(ev));
+    if (kc_rootfs_resolve(fs, KC_SYSTEM_VERSION_PLIST, true, &ref) == 0) {
+        if (kc_read_system_version(ref.host_path, &ev, why, sizeof(why)) == 1)
+            major = ev.os_major;
+        kc_rootfs_ref_free(&ref);
+    }
+    kc_evidence_free(&ev);
+    return major;
+}
+
+/* Per declared kext on disk: its signature, and kmutil's diagnostics on
+ * macOS 11 and later. */
+static void run_kext_commands(collector *c, const kc_gather *g, const kc_registry *reg)
+{
+    int major = g->live ? macos_major(g->fs) : 0;
+
+    for (size_t v = 0; g->live && v < reg->n_vendors; v++) {
+        const kc_vendor *vd = &reg->vendors[v];
+        kc_bundles b = {0};
+        for (size_t i = 0; i < vd->install_paths.n + vd->staged_paths.n; i++)
+            if (kc_bundles_scan(g->fs, i < vd->install_paths.n
+                                           ? vd->install_paths.v[i]
+                                           : vd->staged_paths.v[i - vd->install_paths.n],
+                                &b) < 0)
+                warn(c, "collect", "out of memory");
+        for (size_t k = 0; k < vd->kexts.n; k++) {
+            const kc_bundle *bundle = NULL;
+            for (size_t j = 0; j < b.n && bundle == NULL; j++)
+                if (b.items[j].bundle_id && strcmp(b.items[j].bundle_id, vd->kexts.v[k]) == 0)
+                    bundle = &b.items[j];
+            if (bundle == NULL)
+                continue;
+            for (int id = 0; id < KC_KCAP_COUNT; id++) {
+                const char *argv[5];
+                char *file = kc_kext_capture_file((kc_kext_capture_id)id, vd->kexts.v[k]);
+                kc_cmd_result r;
+                if (file == NULL || (id == KC_KCAP_DIAGNOSTICS && major < 11)) {
+                    free(file);
+                    continue;
+                }
+                kc_kext_capture_argv(g, (kc_kext_capture_id)id, bundle->path, argv);
+                run_capture(c, g, argv, file, kc_kext_capture_label((kc_kext_capture_id)id), &r);
+                kc_cmd_result_free(&r);
+                free(file);
             }
         }
-        if (r.out != NULL && error_written && out_write(c, path, r.out, r.len, 0644) != 0)
-            unwritten(c, path, errno);
-        for (int a = 0; a < 4 && argv[a]; a++)
-            json_array_append_new(args, json_clean(argv[a]));
-        o = json_pack("{s:s, s:o, s:i, s:b, s:b, s:I, s:s?}", "file", kc_capture_file(i), "argv",
-                      args, "exit_status", r.exit_status, "timed_out", r.timed_out, "truncated",
-                      r.truncated, "duration_ms", (json_int_t)r.duration_ms, "error", r.error);
-        if (o == NULL || json_array_append_new(c->commands, o) != 0)
-            c->warnings++;
-        kc_cmd_result_free(&r);
-        free(path);
-        free(errpath);
+        kc_bundles_free(&b);
     }
 }
 
@@ -872,11 +974,12 @@ static int write_manifest(collector *c, const kc_gather *g)
     if (gmtime_r(&now, &tm) == NULL ||
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return -1;
-    m = json_pack("{s:i, s:s, s:s, s:s, s:o?, s:b, s:O?, s:O, s:O, s:b, s:O}", "manifest_version",
-                  1, "tool", KC_PROGRAM, "tool_version", KEXTCHECK_VERSION, "collected_at", when,
-                  "root", json_clean(g->root), "commands_run", g->live, "database", c->database,
-                  "files", c->files, "commands", c->commands, "complete",
-                  json_array_size(c->unwritten) == 0, "unwritten", c->unwritten);
+    m = json_pack("{s:i, s:s, s:s, s:s, s:o?, s:b, s:O?, s:O, s:O, s:O, s:b, s:O}",
+                  "manifest_version", 1, "tool", KC_PROGRAM, "tool_version", KEXTCHECK_VERSION,
+                  "collected_at", when, "root", json_clean(g->root), "commands_run", g->live,
+                  "database", c->database, "files", c->files, "bundles", c->bundles, "commands",
+                  c->commands, "complete", json_array_size(c->unwritten) == 0, "unwritten",
+                  c->unwritten);
     if (m == NULL)
         return -1;
     text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -1036,12 +1139,13 @@ done:
 int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg,
                const char *out_dir)
 {
-    collector c = {out_dir, -1, json_array(), json_array(), json_array(), NULL, false, 0};
+    collector c = {out_dir, -1, json_array(), json_array(), json_array(), NULL,
+                   json_array(), false, 0};
     size_t n_unwritten;
     bool manifest_lost = false;
     int rc;
 
-    if (c.files == NULL || c.commands == NULL || c.unwritten == NULL) {
+    if (c.files == NULL || c.commands == NULL || c.unwritten == NULL || c.bundles == NULL) {
         kc_err("collect", "out of memory");
         rc = KC_EXIT_UNKNOWN;
         goto done;
@@ -1057,6 +1161,7 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
     copy_database(&c, g->fs, policy_db);
     copy_mac_file(&c, g->fs, KC_SYSTEM_VERSION_PLIST, KC_PLIST_MAX);
     copy_mac_file(&c, g->fs, KC_MDM_POLICY_PLIST, KC_PLIST_MAX);
+    copy_mac_file(&c, g->fs, KC_SYSEXT_MDM_PLIST, KC_PLIST_MAX);
     copy_mac_file(&c, g->fs, KC_SYSEXT_DB_PLIST, KC_SYSEXT_DB_MAX);
     copy_bundles(&c, g->fs, reg);
     if (!g->live)
@@ -1064,6 +1169,7 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
                           "would describe this machine (pass --live to run them anyway)",
                g->root);
     run_commands(&c, g);
+    run_kext_commands(&c, g, reg);
     if (write_manifest(&c, g) != 0 && json_array_size(c.unwritten) == 0) {
         /* Not a write error (those are listed): the manifest could not be
          * made at all. */
@@ -1104,5 +1210,6 @@ done:
     json_decref(c.commands);
     json_decref(c.unwritten);
     json_decref(c.database);
+    json_decref(c.bundles);
     return rc;
 }
