@@ -79,6 +79,24 @@ static const kc_code_info code_table[KC_F__COUNT] = {
                                        KC_RUNG_APPROVE, false},
     [KC_F_ADMIN_APPROVAL_REQUIRED] = {"ADMIN_APPROVAL_REQUIRED", KC_SEV_OK, KC_RUNG_NONE, true},
     [KC_F_KEXT_NOT_DECLARED] = {"KEXT_NOT_DECLARED", KC_SEV_OK, KC_RUNG_NONE, false},
+    /* The kext itself cannot load: no approval or restart helps first. */
+    [KC_F_KEXT_ARCH_UNSUPPORTED] = {"KEXT_ARCH_UNSUPPORTED", KC_SEV_CRITICAL, KC_RUNG_FIRST,
+                                    false},
+    [KC_F_KEXT_BUNDLE_PERMISSIONS] = {"KEXT_BUNDLE_PERMISSIONS", KC_SEV_CRITICAL, KC_RUNG_FIRST,
+                                      false},
+    [KC_F_KEXT_SIGNATURE_INVALID] = {"KEXT_SIGNATURE_INVALID", KC_SEV_CRITICAL, KC_RUNG_FIRST,
+                                     false},
+    [KC_F_KEXT_SIGNED_BY_OTHER_TEAM] = {"KEXT_SIGNED_BY_OTHER_TEAM", KC_SEV_CRITICAL,
+                                        KC_RUNG_FIRST, false},
+    /* Context that changes the advice: reported, not a problem in itself. */
+    [KC_F_RUNNING_IN_VM] = {"RUNNING_IN_VM", KC_SEV_OK, KC_RUNG_NONE, true},
+    [KC_F_BOOTED_FROM_EXTERNAL_VOLUME] = {"BOOTED_FROM_EXTERNAL_VOLUME", KC_SEV_OK, KC_RUNG_NONE,
+                                          true},
+    /* One broken kext can keep the Auxiliary Kernel Collection from being
+     * rebuilt for every vendor (11+). */
+    [KC_F_OTHER_STAGED_KEXT_BROKEN] = {"OTHER_STAGED_KEXT_BROKEN", KC_SEV_WARNING,
+                                       KC_RUNG_FIRST, true},
+    [KC_F_SYSEXT_MDM_BLOCKS] = {"SYSEXT_MDM_BLOCKS", KC_SEV_CRITICAL, KC_RUNG_APPROVE, false},
 };
 
 const kc_code_info *kc_code_info_of(kc_code code)
@@ -263,6 +281,11 @@ static void platform_of(const kc_host *h, kc_platform *p)
     p->kext_mdm = h->kext_mdm_src.ok;
     p->user_overrides = p->kext_mdm && h->kext_mdm.allow_user_overrides == KC_YES;
     p->non_admin_approvals = p->kext_mdm && h->kext_mdm.allow_non_admin_approvals == KC_YES;
+    p->vm = pe->vmm_src.ok ? pe->vmm : KC_UNKNOWN;
+    p->external_boot = !pe->disk_src.ok || pe->disk.location == KC_DISK_LOCATION_UNKNOWN
+                           ? KC_UNKNOWN
+                       : pe->disk.location == KC_DISK_LOCATION_EXTERNAL ? KC_YES
+                                                                       : KC_NO;
 }
 
 /* ---- what the host's evidence says about enforcement ---------------------- */
@@ -330,6 +353,10 @@ const kc_source *kc_host_source(const kc_host *h, kc_host_item item)
         return &h->plat.bputil_src;
     case KC_HOST_SYSEXT_MDM:
         return &h->sysext_mdm_src;
+    case KC_HOST_VMM:
+        return &h->plat.vmm_src;
+    case KC_HOST_DISKUTIL:
+        return &h->plat.disk_src;
     default:
         return NULL;
     }
@@ -380,6 +407,11 @@ static int judge_host(const kc_host *h, kc_result *r)
                 return -1;
         }
     }
+    if (p->vm == KC_YES && add_host(r, KC_F_RUNNING_IN_VM, KC_HOST_VMM) == NULL)
+        return -1;
+    if (p->external_boot == KC_YES &&
+        add_host(r, KC_F_BOOTED_FROM_EXTERNAL_VOLUME, KC_HOST_DISKUTIL) == NULL)
+        return -1;
     if (e.sip_off || e.signing_off || e.consent_off) {
         kc_code code = e.sip_off       ? KC_F_SIP_DISABLED
                        : e.signing_off ? KC_F_KEXT_SIGNING_DISABLED
@@ -430,11 +462,62 @@ static bool needs_approval(const kc_vendor_result *vr)
            has_code(vr, KC_F_MDM_BLOCKS_USER_APPROVAL);
 }
 
+/* Owned by root:wheel and writable by nobody else, as macOS wants a kext
+ * (when the owner is known at all). */
+static bool bad_owner(const kc_bundle *b)
+{
+    return b->owner_known && (b->uid != 0 || b->gid != 0 || (b->mode & 022) != 0);
+}
+
+/* Whether mac_path is at or below one of the vendors' declared paths. */
+static bool under_vendor(const kc_model *m, const char *path)
+{
+    for (size_t i = 0; i < m->n_vendors; i++) {
+        const kc_vendor *v = m->vendors[i].vendor;
+        for (size_t j = 0; j < v->install_paths.n + v->staged_paths.n; j++) {
+            const char *p = j < v->install_paths.n ? v->install_paths.v[j]
+                                                   : v->staged_paths.v[j - v->install_paths.n];
+            size_t n = strlen(p);
+            if (strncmp(path, p, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Another vendor's kext in /Library/Extensions or /Library/StagedExtensions
+ * that macOS cannot use: on 11+ it can keep the Auxiliary Kernel Collection
+ * from being rebuilt for everyone (Turbo-Boost-Switcher issue 168). */
+static int broken_others(kc_result *r)
+{
+    const kc_bundles *b = &r->model->host.other_kexts;
+
+    if (!kc_platform_modern(&r->platform) || b->n == 0)
+        return 0;
+    r->broken_other = calloc(b->n, sizeof(*r->broken_other));
+    if (r->broken_other == NULL)
+        return -1;
+    for (size_t i = 0; i < b->n; i++) {
+        const kc_bundle *k = &b->items[i];
+        if (under_vendor(r->model, k->path) ||
+            (k->bundle_id && strncmp(k->bundle_id, "com.apple.", 10) == 0))
+            continue;
+        if (k->error != NULL || bad_owner(k))
+            r->broken_other[r->n_broken_other++] = k;
+    }
+    if (r->n_broken_other > 0 &&
+        add_host(r, KC_F_OTHER_STAGED_KEXT_BROKEN, KC_HOST_OTHER_KEXTS) == NULL)
+        return -1;
+    return 0;
+}
+
 /* Host findings that depend on what the vendors need (after them). */
 static int judge_host_after(kc_result *r)
 {
     bool approval = false;
 
+    if (broken_others(r) != 0)
+        return -1;
     for (size_t i = 0; i < r->n_vendors; i++)
         approval = approval || needs_approval(&r->vendors[i]);
     /* On 11+ only an administrator approves, unless MDM lets standard users
@@ -461,7 +544,11 @@ static bool bears_on(const kc_finding *f, const kc_vendor_result *vr)
     case KC_F_BOOT_POLICY_ALLOWS_KEXTS:
         return has_kexts(vr, false);
     case KC_F_BOOT_POLICY_UNKNOWN:
+    case KC_F_OTHER_STAGED_KEXT_BROKEN:
         return has_kexts(vr, true);
+    case KC_F_RUNNING_IN_VM:
+    case KC_F_BOOTED_FROM_EXTERNAL_VOLUME:
+        return has_kexts(vr, false);
     case KC_F_ADMIN_APPROVAL_REQUIRED:
         return needs_approval(vr);
     case KC_F_SIP_DISABLED:
@@ -716,11 +803,79 @@ static kc_code approval_code(const kc_platform *p, kc_code user_code)
     return p->kext_mdm && !p->user_overrides ? KC_F_MDM_BLOCKS_USER_APPROVAL : user_code;
 }
 
+/* The copy of the kext macOS loads: the staged one where staging applies,
+ * else the installed one. */
+static const kc_bundle *loaded_copy(const enforcement *e, const kc_kext_state *k)
+{
+    if (k->staged != NULL && e->staging_applies)
+        return k->staged;
+    return k->installed ? k->installed : k->staged;
+}
+
+static const kc_kext_extra *extra_of(const kc_vendor_evidence *ve, const kc_kext_state *k)
+{
+    for (size_t i = 0; i < ve->n_extras; i++)
+        if (strcmp(ve->extras[i].bundle_id, k->bundle_id) == 0)
+            return &ve->extras[i];
+    return NULL;
+}
+
+/* What keeps the kext itself from loading whatever its approval: no
+ * arm64e slice on Apple silicon, a bundle not owned by root:wheel or
+ * writable by others, a missing or broken signature, or another team's.
+ * 1 when one was found, 0 when none, -1 on OOM. */
+static int rule_kext_itself(const kc_vendor_evidence *ve, const kc_platform *p,
+                            const enforcement *e, kc_vendor_result *r, kc_kext_state *k)
+{
+    const kc_bundle *b = loaded_copy(e, k);
+    const kc_kext_extra *x = extra_of(ve, k);
+    const kc_bundle *copies[2] = {k->installed, k->staged};
+    kc_finding *f;
+    int found = 0;
+
+    /* Rosetta does not translate kexts: Apple silicon loads arm64e only. */
+    if (p->machine == KC_MACHINE_APPLE_SILICON && b != NULL && b->archs != NULL &&
+        !b->has_arm64e) {
+        if ((f = add_kext(r, KC_F_KEXT_ARCH_UNSUPPORTED, k)) == NULL)
+            return -1;
+        f->bundle = b;
+        found = 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (copies[i] == NULL || !bad_owner(copies[i]) || (i == 1 && copies[1] == copies[0]))
+            continue;
+        if ((f = add_kext(r, KC_F_KEXT_BUNDLE_PERMISSIONS, k)) == NULL)
+            return -1;
+        f->bundle = copies[i];
+        found = 1;
+    }
+    if (x != NULL && x->codesign_src.ok) {
+        const kc_codesign *cs = &x->codesign;
+        bool invalid = cs->is_signed == KC_NO || cs->adhoc ||
+                       (cs->is_signed != KC_YES && cs->error != NULL);
+        kc_code code = invalid ? KC_F_KEXT_SIGNATURE_INVALID
+                       : cs->is_signed == KC_YES && cs->team_id != NULL &&
+                               strcmp(cs->team_id, ve->vendor->team_id) != 0
+                           ? KC_F_KEXT_SIGNED_BY_OTHER_TEAM
+                           : KC_F__COUNT;
+        if (code != KC_F__COUNT) {
+            if ((f = add_kext(r, code, k)) == NULL)
+                return -1;
+            f->extra = x;
+            f->bundle = x->bundle;
+            f->team = cs->team_id;
+            found = 1;
+        }
+    }
+    return found;
+}
+
 static int rule_kext(const kc_vendor_evidence *ve, const kc_platform *p, const enforcement *e,
                      bool any_identified, kc_vendor_result *r, kc_kext_state *k)
 {
     const kc_vendor *v = ve->vendor;
     bool need = approval_needed(e);
+    int cause;
     bool on_disk = k->installed || k->staged;
     bool approved = k->policy == KC_POLICY_ALLOWED || k->policy == KC_POLICY_MDM;
     kc_code code = KC_F__COUNT;
@@ -759,6 +914,9 @@ static int rule_kext(const kc_vendor_evidence *ve, const kc_platform *p, const e
         return -1;
     if (!k->declared && add_kext(r, KC_F_KEXT_NOT_DECLARED, k) == NULL)
         return -1;
+    cause = rule_kext_itself(ve, p, e, r, k);
+    if (cause < 0)
+        return -1;
     /* Versions are compared only when both copies were read cleanly. */
     if (staging_applies(e) && k->installed && k->staged && !k->installed->error &&
         !k->staged->error && version_of(k->installed) && version_of(k->staged) &&
@@ -767,9 +925,10 @@ static int rule_kext(const kc_vendor_evidence *ve, const kc_platform *p, const e
     if (k->loaded == KC_YES)
         return add_kext(r, KC_F_KEXT_LOADED, k) ? 0 : -1;
     if (k->loaded == KC_NO && on_disk && (approved || !need)) {
-        /* The boot policy keeps every third-party kext out: its host
-         * finding is the cause, not this kext. */
-        if (p->machine == KC_MACHINE_APPLE_SILICON && p->kexts_allowed == KC_NO)
+        /* The boot policy keeps every third-party kext out, or the kext
+         * itself cannot load (its binary, owner or signature): that is the
+         * cause, not a restart. */
+        if ((p->machine == KC_MACHINE_APPLE_SILICON && p->kexts_allowed == KC_NO) || cause > 0)
             return 0;
         /* On 11+ an approved kext joins the Auxiliary Kernel Collection at
          * the next restart (Apple 102026). */
@@ -820,14 +979,40 @@ static kc_code sysext_code(const char *state)
     return KC_F_SYSEXT_STATE_UNKNOWN;
 }
 
-static int rule_sysexts(kc_vendor_result *r)
+/* Whether the installed MDM system-extension policy lets the extension in:
+ * listed, its team allowed, or types allowed for its team (the type is not
+ * known here, so any type counts); or users may approve it (the payload's
+ * AllowUserOverrides defaults to true). */
+static bool sysext_allowed(const kc_host *h, const char *team, const char *id)
+{
+    const kc_sysext_policy *p = &h->sysext_mdm;
+
+    if (!h->sysext_mdm_src.ok || p->allow_user_overrides != KC_NO)
+        return true;
+    if (kc_strv_contains(&p->allowed_teams, team))
+        return true;
+    for (size_t i = 0; i < p->allowed.n; i++)
+        if (same(p->allowed.v[i].team_id, team) && kc_strv_contains(&p->allowed.v[i].ids, id))
+            return true;
+    for (size_t i = 0; i < p->allowed_types.n; i++)
+        if (same(p->allowed_types.v[i].team_id, team) && p->allowed_types.v[i].ids.n > 0)
+            return true;
+    return false;
+}
+
+static int rule_sysexts(const kc_host *h, const kc_vendor *v, kc_vendor_result *r)
 {
     for (size_t i = 0; i < r->n_sysexts; i++) {
         kc_sysext_state *x = &r->sysexts[i];
+        kc_code code;
         kc_finding *f;
         if (x->entry == NULL)
             continue;
-        if ((f = add_v(r, sysext_code(x->entry->state))) == NULL)
+        code = sysext_code(x->entry->state);
+        /* Waiting for a user who may not approve it: the profile is the fix. */
+        if (code == KC_F_SYSEXT_WAITING_FOR_USER && !sysext_allowed(h, v->team_id, x->identifier))
+            code = KC_F_SYSEXT_MDM_BLOCKS;
+        if ((f = add_v(r, code)) == NULL)
             return -1;
         f->sysext = x;
         f->subject = x->identifier;
@@ -897,7 +1082,7 @@ static int judge_vendor(const kc_host *h, const kc_platform *p, const kc_vendor_
     for (size_t i = 0; i < r->n_kexts; i++)
         if (rule_kext(ve, p, &e, any_identified, r, &r->kexts[i]) != 0)
             return -1;
-    if (rule_consent(ev, p, &e, r) != 0 || rule_sysexts(r) != 0 ||
+    if (rule_consent(ev, p, &e, r) != 0 || rule_sysexts(h, ve->vendor, r) != 0 ||
         rule_bundles(r, &ve->installed) != 0 || rule_bundles(r, &ve->staged) != 0)
         return -1;
     sort_findings(r->findings, r->n_findings);
@@ -992,6 +1177,7 @@ static void finding_free(kc_finding *f)
 
 void kc_result_free(kc_result *r)
 {
+    free(r->broken_other);
     for (size_t i = 0; i < r->n_host_findings; i++)
         finding_free(&r->host_findings[i]);
     free(r->host_findings);

@@ -156,6 +156,14 @@ typedef enum kc_code {
     KC_F_MDM_BLOCKS_USER_APPROVAL,
     KC_F_ADMIN_APPROVAL_REQUIRED,
     KC_F_KEXT_NOT_DECLARED,
+    KC_F_KEXT_ARCH_UNSUPPORTED,
+    KC_F_KEXT_BUNDLE_PERMISSIONS,
+    KC_F_KEXT_SIGNATURE_INVALID,
+    KC_F_KEXT_SIGNED_BY_OTHER_TEAM,
+    KC_F_RUNNING_IN_VM,
+    KC_F_BOOTED_FROM_EXTERNAL_VOLUME,
+    KC_F_OTHER_STAGED_KEXT_BROKEN,
+    KC_F_SYSEXT_MDM_BLOCKS,
     KC_F__COUNT
 } kc_code;
 
@@ -203,6 +211,9 @@ typedef enum kc_host_item {
     KC_HOST_ARM64,
     KC_HOST_BPUTIL,
     KC_HOST_SYSEXT_MDM,
+    KC_HOST_VMM,
+    KC_HOST_DISKUTIL,
+    KC_HOST_OTHER_KEXTS,
     KC_HOST__COUNT
 } kc_host_item;
 
@@ -218,6 +229,8 @@ typedef struct kc_platform {
     bool kext_mdm;                  /* an MDM kernel-extension policy is installed */
     bool user_overrides;            /* ... and it lets users approve others */
     bool non_admin_approvals;       /* ... and it lets standard users approve */
+    kc_tri vm;                      /* a virtual machine */
+    kc_tri external_boot;           /* booted from an external volume */
 } kc_platform;
 
 /* macOS 11 or later (or Apple silicon, which runs nothing older). */
@@ -258,6 +271,7 @@ typedef struct kc_finding {
     const char *subject;            /* the bundle ID or identifier it names */
     const kc_history_row *history;  /* TEAM_MISMATCH from the load history */
     const kc_sysext *sysext_entry;  /* TEAM_MISMATCH of a system extension */
+    const kc_kext_extra *extra;     /* signature findings: the captures */
     kc_host_item item;              /* host findings: which evidence */
     /* Filled by advise. */
     char *id;                       /* host findings: "CODE" or "CODE/item" */
@@ -295,6 +309,8 @@ typedef struct kc_vendor_result {
 typedef struct kc_result {
     const kc_model *model;
     kc_platform platform;
+    const kc_bundle **broken_other;  /* OTHER_STAGED_KEXT_BROKEN: the bundles */
+    size_t n_broken_other;
     kc_finding *host_findings;
     size_t n_host_findings;
     kc_vendor_result *vendors;      /* one per model vendor, same order */
