@@ -370,6 +370,16 @@ static bool parse_setting(const line *ln, const char **name, size_t *name_len, b
     return true;
 }
 
+/*
+ * The status lines csrutil prints.  "(Apple Internal)" is csrutil's name for
+ * two csr-active-config values with CSR_ALLOW_APPLE_INTERNAL (0x10) set:
+ * "enabled (Apple Internal)." is 0x10 alone, "disabled (Apple Internal)." is
+ * 0x77, the plain "disabled" set 0x67 plus 0x10.  That bit only relaxes
+ * kext signature checks (kext_tools isInvalidSignatureAllowed); staging and
+ * user approval follow CSR_ALLOW_UNTRUSTED_KEXTS (0x1, "Kext Signing"),
+ * which 0x10 leaves clear and 0x77 sets.  So for kexts the first is plainly
+ * enabled and the second plainly disabled.
+ */
 int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
     static const struct {
@@ -378,6 +388,8 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
     } firsts[] = {
         {SIP_PREFIX "enabled.", KC_SIP_ENABLED},
         {SIP_PREFIX "disabled.", KC_SIP_DISABLED},
+        {SIP_PREFIX "enabled (Apple Internal).", KC_SIP_ENABLED},
+        {SIP_PREFIX "disabled (Apple Internal).", KC_SIP_DISABLED},
         {SIP_PREFIX "enabled (Custom Configuration).", KC_SIP_CUSTOM},
         {SIP_PREFIX "unknown (Custom Configuration).", KC_SIP_CUSTOM},
     };
@@ -400,8 +412,9 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
             sip = firsts[i].sip;
     if (sip == KC_SIP_UNKNOWN) {
         bad_line(why, whylen, &ln,
-                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Custom "
-                 "Configuration).\" or \"unknown (Custom Configuration).\"");
+                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
+                 "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
+                 "\"unknown (Custom Configuration).\"");
         goto done;
     }
     /* Then nothing, or "Configuration:" (after empty lines) and its block. */

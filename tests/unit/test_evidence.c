@@ -389,6 +389,41 @@ static void csrutil_first_lines(void **state)
     expect_sip(T("\n\n" SIP "enabled.\n"), KC_SIP_ENABLED, KC_YES);
 }
 
+/* csrutil's "(Apple Internal)" statuses (csr-active-config 0x10 and 0x77,
+ * as printed on macOS 12): CSR_ALLOW_APPLE_INTERNAL does not touch approval
+ * or staging, which follow Kext Signing (CSR_ALLOW_UNTRUSTED_KEXTS). */
+static void csrutil_apple_internal(void **state)
+{
+    (void)state;
+    expect_sip(T(SIP "enabled (Apple Internal).\n"), KC_SIP_ENABLED, KC_YES);
+    expect_sip(T(SIP "disabled (Apple Internal).\n"), KC_SIP_DISABLED, KC_NO);
+    expect_sip(T(SIP "enabled (Apple Internal).\r\n\n"), KC_SIP_ENABLED, KC_YES);
+    /* A configuration block after it still has the last word on signing. */
+    expect_sip(T(SIP "enabled (Apple Internal).\n\n" BLOCK_10("disabled")), KC_SIP_ENABLED,
+               KC_NO);
+    /* Only csrutil's exact words. */
+    expect_fail(kc_parse_csrutil, T(SIP "enabled (Apple Internal)\n"), 1,
+                "\"enabled (Apple Internal).\", \"disabled (Apple Internal).\"");
+    expect_fail(kc_parse_csrutil, T(SIP "enabled (apple internal).\n"), 1, "expected");
+    expect_fail(kc_parse_csrutil, T(SIP "unknown (Apple Internal).\n"), 1, "expected");
+    expect_fail(kc_parse_csrutil, T(SIP "disabled (Apple Internal).\nextra\n"), 2,
+                "\"Configuration:\"");
+}
+
+/* Configuration blocks indented with 8 spaces (a paste of the tabs), as in a
+ * real Apple-silicon capture. */
+static void csrutil_spaces_for_tabs(void **state)
+{
+    (void)state;
+    expect_sip(T(SIP "unknown (Custom Configuration).\n\nConfiguration:\n"
+                     "        Apple Internal: disabled\n"
+                     "        Kext Signing: enabled\n"
+                     "        Filesystem Protections: disabled\n"
+                     "        Boot-arg Restrictions: disabled\n"
+                     "\n" PARAGRAPH),
+               KC_SIP_CUSTOM, KC_YES);
+}
+
 static void csrutil_configuration_block(void **state)
 {
     (void)state;
@@ -1335,6 +1370,8 @@ int main(void)
         cmocka_unit_test(consent_list_many),
         cmocka_unit_test(csrutil_first_lines),
         cmocka_unit_test(csrutil_configuration_block),
+        cmocka_unit_test(csrutil_apple_internal),
+        cmocka_unit_test(csrutil_spaces_for_tabs),
         cmocka_unit_test(csrutil_refused),
         cmocka_unit_test(csrutil_failure_clears),
         cmocka_unit_test(loaded_kextstat),
