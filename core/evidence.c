@@ -634,12 +634,21 @@ static void loaded_free(kc_loaded_kext *k, size_t n)
     free(k);
 }
 
+#define ROW_FORM "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\""
+
+/*
+ * kextstat and kmutil showloaded print a header, then one row per kext.
+ * `kextstat -l` and `kmutil showloaded --list-only` leave the header out, and
+ * so does a capture filtered with grep (`kextstat | grep -i vendor`): when
+ * the first line after kmutil's notices is a row, every line must be a row.
+ */
 int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
     line_iter it = {text, len, 0, 0};
     line ln;
     kc_loaded_kext *rows = NULL;
     size_t n = 0, cap = 0;
+    bool pending = false; /* ln holds the first row (no header) */
     int rc = -1;
 
     loaded_free(ev->loaded, ev->n_loaded);
@@ -655,19 +664,24 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     if (line_is(&ln, KMUTIL_NO_VARIANT) && !next_line(&it, &ln))
         goto no_header;
     if (!is_loaded_header(&ln)) {
-        bad_line(why, whylen, &ln,
-                 "the header \"Index Refs Address Size Wired Name (Version) ...\"");
-        goto done;
-    }
-    while (next_line(&it, &ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
+        if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
+            bad_line(why, whylen, &ln,
+                     "the header \"Index Refs Address Size Wired Name (Version) ...\" or "
+                     ROW_FORM);
+            goto done;
+        }
+        pending = true;
+    }
+    while (pending || next_line(&it, &ln)) {
+        const char *id, *ver;
+        size_t id_len, ver_len;
+        pending = false;
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln,
-                     "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] "
-                     "[<LINKED>]\"");
+            bad_line(why, whylen, &ln, ROW_FORM);
             goto done;
         }
         if (n == MAX_LOADED) {
@@ -696,7 +710,7 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     goto done;
 no_header:
     kc_snprintf(why, whylen, "line %zu: the output ends before the header line \"Index Refs "
-                "Address ...\"", it.no);
+                "Address ...\" or a first row", it.no);
     goto done;
 oom:
     kc_snprintf(why, whylen, "out of memory");

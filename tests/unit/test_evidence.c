@@ -643,15 +643,14 @@ static void loaded_refused(void **state)
         expect_fail(kc_parse_loaded, text, (size_t)n, 3, "expected a row");
     }
     expect_fail(kc_parse_loaded, T(""), 0, "empty");
-    /* No header. */
-    expect_fail(kc_parse_loaded,
-                T("    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"), 1, "expected the header");
+    /* Neither the header nor a row first; or only kmutil's notices. */
     expect_fail(kc_parse_loaded, T("No variant specified, falling back to release\n"), 1,
                 "ends before the header");
     expect_fail(kc_parse_loaded,
-                T("No variant specified, falling back to release\n"
-                  "    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"),
-                2, "expected the header");
+                T("Executing: /usr/bin/kmutil showloaded\n"
+                  "No variant specified, falling back to release\n\n"),
+                3, "expected the header \"Index Refs Address Size Wired Name (Version) ...\" "
+                   "or a row");
     expect_fail(kc_parse_loaded, T("Index Refs Address Size Wired Name UUID\n"), 1,
                 "expected the header");
     expect_fail(kc_parse_loaded, T("Error Domain=KMErrorDomain Code=71\n" LOADED_HEADER), 1,
@@ -665,6 +664,46 @@ static void loaded_refused(void **state)
                 T(LOADED_HEADER "\n    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"), 2,
                 "got an empty line");
     expect_fail(kc_parse_loaded, T(LOADED_HEADER LOADED_HEADER), 2, "expected a row");
+}
+
+/* `kextstat -l`, `kmutil showloaded --list-only` and captures filtered with
+ * grep have no header: accepted when every line is a row. */
+static void loaded_without_header(void **state)
+{
+    static const char *const vbox_ids[] = {"org.virtualbox.kext.VBoxDrv",
+                                           "org.virtualbox.kext.VBoxUSB"};
+    static const char *const vbox_versions[] = {"6.1.16", "6.1.16"};
+#define VBOX_ROWS                                                                           \
+    "  178    3 0xffffff7fa2326000 0xb2000    0xb2000    org.virtualbox.kext.VBoxDrv "       \
+    "(6.1.16) DAF044F0-5043-3B8E-8758-5A462567BDAA <8 6 5 3 1>\n"                            \
+    "  183    0 0xffffff7fa2403000 0x5000     0x5000     org.virtualbox.kext.VBoxUSB "       \
+    "(6.1.16) CA33FA52-5933-3F0E-9B40-8B1ECF4D6A36 <182 178 66 8 6 5 3 1>\n"
+
+    (void)state;
+    expect_loaded(T(VBOX_ROWS), vbox_ids, vbox_versions, 2);
+    expect_loaded(T("No variant specified, falling back to release\n" VBOX_ROWS), vbox_ids,
+                  vbox_versions, 2);
+    expect_loaded(T("Executing: /usr/bin/kmutil showloaded\r\n"
+                    "No variant specified, falling back to release\r\n" VBOX_ROWS "\n\n"),
+                  vbox_ids, vbox_versions, 2);
+    expect_loaded(T("    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)"), kextstat_ids,
+                  kextstat_versions, 1);
+    /* Every line must be a row: a bad one, a header after rows, an empty
+     * line inside, a cut last line. */
+    expect_fail(kc_parse_loaded, T(VBOX_ROWS "garbage\n"), 3, "expected a row");
+    expect_fail(kc_parse_loaded, T(VBOX_ROWS LOADED_HEADER), 3, "expected a row");
+    expect_fail(kc_parse_loaded, T("  178    3 0x0 0x0 0x0 a.b (1)\n\n" VBOX_ROWS), 2,
+                "got an empty line");
+    expect_fail(kc_parse_loaded, VBOX_ROWS, sizeof(VBOX_ROWS) - 1 - 30, 2, "expected a row");
+    expect_fail(kc_parse_loaded,
+                T("No variant specified, falling back to release\n"
+                  "org.virtualbox.kext.VBoxDrv (6.1.16)\n"),
+                2, "or a row");
+    /* The notices only come first. */
+    expect_fail(kc_parse_loaded,
+                T(VBOX_ROWS "No variant specified, falling back to release\n"), 3,
+                "expected a row");
+#undef VBOX_ROWS
 }
 
 /* A header and count short rows. */
@@ -1377,6 +1416,7 @@ int main(void)
         cmocka_unit_test(loaded_kextstat),
         cmocka_unit_test(loaded_kmutil),
         cmocka_unit_test(loaded_refused),
+        cmocka_unit_test(loaded_without_header),
         cmocka_unit_test(loaded_row_cap),
         cmocka_unit_test(loaded_unicode_cleaned),
         cmocka_unit_test(text_too_large),
