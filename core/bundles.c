@@ -36,22 +36,26 @@ void *kc_plist_read(const char *path, char *why, size_t whylen)
     return root;
 }
 
-/* A string value of dict[key]: 1 found, 0 absent, -1 wrong type. */
+/* A string value of dict[key], read with its length (libplist 2.2's
+ * plist_get_string_val asserts on a string that held U+0000): 1 found,
+ * 0 absent, -1 wrong type, -2 it contains a NUL character. */
 static int dict_string(plist_t dict, const char *key, char **out)
 {
     plist_t node = plist_dict_get_item(dict, key);
-    char *s = NULL;
+    const char *s;
+    uint64_t len = 0;
 
     *out = NULL;
     if (node == NULL)
         return 0;
     if (plist_get_node_type(node) != PLIST_STRING)
         return -1;
-    plist_get_string_val(node, &s);
-    if (s == NULL)
+    s = plist_get_string_ptr(node, &len);
+    if (s == NULL || len > SIZE_MAX)
         return -1;
-    *out = kc_utf8_clean(s, strlen(s));
-    free(s);
+    if (memchr(s, '\0', (size_t)len) != NULL)
+        return -2;
+    *out = kc_utf8_clean(s, (size_t)len);
     return *out ? 1 : -1;
 }
 
@@ -82,17 +86,23 @@ static int add_bundle(kc_bundles *b, const char *root_path, const char *mac_path
     if (k->path == NULL || info == NULL)
         goto done;
     b->n++;
-    pl = kc_plist_read(info, why, sizeof(why));
+    /* kc_plist_load (evidence.c) refuses strings and keys with a NUL
+     * character, which libplist 2.2 asserts on or cuts short. */
+    pl = kc_plist_load(info, why, sizeof(why));
     if (pl == NULL) {
         k->error = kc_asprintf("Contents/Info.plist: %s", why);
     } else if (plist_get_node_type(pl) != PLIST_DICT) {
         k->error = kc_strdup("Contents/Info.plist: the top level is not a dictionary");
     } else if ((r = dict_string(pl, "CFBundleIdentifier", &k->bundle_id)) != 1) {
-        k->error = kc_strdup(r == 0 ? "Contents/Info.plist: no CFBundleIdentifier"
-                                    : "Contents/Info.plist: CFBundleIdentifier is not a string");
-    } else if (dict_string(pl, "CFBundleVersion", &k->version) < 0 ||
-               dict_string(pl, "CFBundleShortVersionString", &k->short_version) < 0) {
-        k->error = kc_strdup("Contents/Info.plist: a version key is not a string");
+        k->error = kc_strdup(
+            r == 0    ? "Contents/Info.plist: no CFBundleIdentifier"
+            : r == -2 ? "Contents/Info.plist: CFBundleIdentifier contains a NUL character"
+                      : "Contents/Info.plist: CFBundleIdentifier is not a string");
+    } else if ((r = dict_string(pl, "CFBundleVersion", &k->version)) < 0 ||
+               (r = dict_string(pl, "CFBundleShortVersionString", &k->short_version)) < 0) {
+        k->error = kc_strdup(r == -2 ? "Contents/Info.plist: a version key contains a NUL "
+                                       "character"
+                                     : "Contents/Info.plist: a version key is not a string");
     }
     rc = 0;
 done:

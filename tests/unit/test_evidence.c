@@ -14,6 +14,7 @@
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TEAM "ABCDE12345"
@@ -1351,6 +1352,289 @@ static void plist_symlink_refused(void **state)
     kc_evidence_free(&ev);
 }
 
+/* ---- NUL characters in property lists ---------------------------------------------- */
+
+/* A binary plist written byte by byte (libplist cannot make strings with a
+ * NUL): objects in the order made, 1-byte references, 2-byte offsets. */
+typedef struct bpw {
+    unsigned char b[16384];
+    size_t len;
+    size_t off[128];
+    size_t n;
+} bpw;
+
+static void bw_init(bpw *w)
+{
+    memcpy(w->b, "bplist00", 8);
+    w->len = 8;
+    w->n = 0;
+}
+
+static void bw_byte(bpw *w, unsigned c)
+{
+    assert_true(w->len < sizeof(w->b));
+    w->b[w->len++] = (unsigned char)c;
+}
+
+/* Starts object number w->n with a marker for type and count. */
+static unsigned bw_start(bpw *w, unsigned type, size_t count)
+{
+    assert_true(w->n < sizeof(w->off) / sizeof(w->off[0]));
+    w->off[w->n] = w->len;
+    if (count < 15) {
+        bw_byte(w, type << 4 | (unsigned)count);
+    } else {
+        bw_byte(w, type << 4 | 0xf);
+        bw_byte(w, 0x11); /* a 2-byte integer follows */
+        bw_byte(w, (unsigned)(count >> 8));
+        bw_byte(w, (unsigned)(count & 0xff));
+    }
+    return (unsigned)w->n++;
+}
+
+static unsigned bw_ascii(bpw *w, const char *s, size_t n)
+{
+    unsigned i = bw_start(w, 0x5, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, (unsigned char)s[k]);
+    return i;
+}
+
+/* Each byte of s as one UTF-16 code unit (so "\0" is U+0000, "\xe9" é). */
+static unsigned bw_utf16(bpw *w, const char *s, size_t n)
+{
+    unsigned i = bw_start(w, 0x6, n);
+
+    for (size_t k = 0; k < n; k++) {
+        bw_byte(w, 0);
+        bw_byte(w, (unsigned char)s[k]);
+    }
+    return i;
+}
+
+static unsigned bw_array(bpw *w, const unsigned *items, size_t n)
+{
+    unsigned i = bw_start(w, 0xa, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, items[k]);
+    return i;
+}
+
+static unsigned bw_dict(bpw *w, const unsigned *keys, const unsigned *vals, size_t n)
+{
+    unsigned i = bw_start(w, 0xd, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, keys[k]);
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, vals[k]);
+    return i;
+}
+
+/* Adds the offset table and the trailer; the top object is the last made. */
+static void bw_finish(bpw *w)
+{
+    size_t table = w->len;
+
+    for (size_t k = 0; k < w->n; k++) {
+        bw_byte(w, (unsigned)(w->off[k] >> 8));
+        bw_byte(w, (unsigned)(w->off[k] & 0xff));
+    }
+    for (int k = 0; k < 6; k++)
+        bw_byte(w, 0);
+    bw_byte(w, 2); /* offset size */
+    bw_byte(w, 1); /* reference size */
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)w->n >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)(w->n - 1) >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)table >> (8 * k)) & 0xff);
+}
+
+static void bw_write(bpw *w, const char *path)
+{
+    bw_finish(w);
+    tu_write_bytes(path, w->b, w->len);
+}
+
+/* { "AllowedKernelExtensions": { KEY: ["com.example.x"], TEAM: ["com.example.y"] } }
+ * with KEY (n bytes) as UTF-16 or ASCII. */
+static void write_mdm_key(const char *path, const char *key, size_t n, bool utf16)
+{
+    bpw w;
+    unsigned keys[2], vals[2], outer_key, inner, item;
+
+    bw_init(&w);
+    keys[0] = utf16 ? bw_utf16(&w, key, n) : bw_ascii(&w, key, n);
+    keys[1] = bw_ascii(&w, T(TEAM));
+    item = bw_ascii(&w, T("com.example.x"));
+    vals[0] = bw_array(&w, &item, 1);
+    item = bw_ascii(&w, T("com.example.y"));
+    vals[1] = bw_array(&w, &item, 1);
+    inner = bw_dict(&w, keys, vals, 2);
+    outer_key = bw_ascii(&w, T("AllowedKernelExtensions"));
+    bw_dict(&w, &outer_key, &inner, 1);
+    bw_write(&w, path);
+}
+
+/* { KEY: VALUE } with VALUE (n bytes) as UTF-16 or ASCII. */
+static void write_string_plist(const char *path, const char *key, const char *value, size_t n,
+                               bool utf16)
+{
+    bpw w;
+    unsigned k, v;
+
+    bw_init(&w);
+    v = utf16 ? bw_utf16(&w, value, n) : bw_ascii(&w, value, n);
+    k = bw_ascii(&w, key, strlen(key));
+    bw_dict(&w, &k, &v, 1);
+    bw_write(&w, path);
+}
+
+/* The MDM policy with a NUL in a key of AllowedKernelExtensions (libplist
+ * 2.2 asserted in plist_dict_next_item on the UTF-16 one, aborting the
+ * process; the ASCII one was cut to a valid team ID). */
+static void mdm_nul_in_key(void **state)
+{
+    fixture *f = *state;
+    kc_evidence ev;
+    char why[512];
+
+    write_mdm_key(f->path, T("AB\0CDE1234\xe9"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T(TEAM "\0\xe9"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T(TEAM "\0junk"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T("\0"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    /* The same file without the NUL is read, both teams kept. */
+    write_mdm_key(f->path, T(TEAM3), true);
+    ev_init(&ev);
+    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
+    assert_int_equal(ev.n_mdm_kexts, 2);
+    assert_string_equal(ev.mdm_kexts[0].team_id, TEAM3);
+    assert_string_equal(ev.mdm_kexts[1].team_id, TEAM);
+    kc_evidence_free(&ev);
+}
+
+/* Keys are read without plist_get_key_val: every byte value, long keys. */
+static void mdm_key_text(void **state)
+{
+    fixture *f = *state;
+    char key[300];
+
+    /* UTF-16 (non-ASCII) keys come back as UTF-8 in the message. */
+    write_mdm_key(f->path, T("\xc4" "BCDE1234"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"\xc3\x84" "BCDE1234\" is not a team ID");
+    write_mdm_key(f->path, T("ABCDE1234\x7f"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"ABCDE1234\\x7f\"");
+    write_mdm_key(f->path, T(TEAM "X"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"" TEAM "X\" is not a team ID");
+    write_mdm_key(f->path, T("\x01"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"\\x01\"");
+    /* A long key: about 60 bytes shown, then "...". */
+    memset(key, 'K', sizeof(key));
+    write_mdm_key(f->path, key, 200, false);
+    expect_read_fail(f, kc_read_mdm_policy,
+                     "\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\"...");
+    /* 61 bytes: one more than shown, still marked as cut. */
+    write_mdm_key(f->path, key, 61, true);
+    expect_read_fail(f, kc_read_mdm_policy, "KKK\"...");
+}
+
+/* Other readers and Info.plist: a NUL in a string is refused, never an
+ * abort (plist_get_string_val asserted on the UTF-16 one in bundles.c). */
+static void nul_in_strings(void **state)
+{
+    fixture *f = *state;
+    char root[4200], kext[4300], path[4400];
+    kc_bundles b = {NULL, 0, 0, false};
+
+    write_string_plist(f->path, "ProductVersion", T("14.1\0\xe9"), true);
+    expect_read_fail(f, kc_read_system_version, "contains a NUL character");
+    write_string_plist(f->path, "ProductVersion", T("14.1\0"), false);
+    expect_read_fail(f, kc_read_system_version, "contains a NUL character");
+    /* The value of a key the reader does not even look at. */
+    write_string_plist(f->path, "Other", T("x\0"), true);
+    expect_read_fail(f, kc_read_sysext_db, "contains a NUL character");
+    /* XML: a raw NUL byte (XML allows none; &#0; is already refused). */
+    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>"
+                              "<key>ProductVersion</key><string>14.1\0x</string>"
+                              "</dict></plist>"));
+    expect_read_fail(f, kc_read_system_version, "XML property list: a NUL byte at offset");
+    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>"
+                              "<key>ProductVersion</key><string>14.1&#0;</string>"
+                              "</dict></plist>"));
+    expect_read_fail(f, kc_read_system_version, "damaged XML property list");
+
+    /* A kext whose Info.plist has a NUL in CFBundleIdentifier or a version. */
+    tu_join(root, sizeof(root), f->dir, "root");
+    tu_join(kext, sizeof(kext), root, "A.kext");
+    tu_join(path, sizeof(path), kext, "Contents");
+    assert_int_equal(mkdir(root, 0700), 0);
+    assert_int_equal(mkdir(kext, 0700), 0);
+    assert_int_equal(mkdir(path, 0700), 0);
+    tu_join(path, sizeof(path), kext, "Contents/Info.plist");
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            write_string_plist(path, "CFBundleIdentifier", T("com.example\0\xe9"), true);
+        else if (i == 1)
+            write_string_plist(path, "CFBundleIdentifier", T("com.example\0evil"), false);
+        else
+            write_string_plist(path, "CFBundleVersion", T("1\0\xe9"), true);
+        assert_int_equal(kc_bundles_scan(root, "/A.kext", &b), 1);
+        assert_int_equal(b.n, 1);
+        assert_null(b.items[0].bundle_id);
+        assert_non_null(b.items[0].error);
+        check_why(b.items[0].error, 0, "contains a NUL character");
+        kc_bundles_free(&b);
+    }
+}
+
+/* kc_plist_parse on bytes: the forms of string lengths, and limits. */
+static void plist_parse_bytes(void **state)
+{
+    bpw w;
+    char why[256], s[40];
+    unsigned k, v;
+    void *pl;
+
+    (void)state;
+    /* A 20-byte string (length as a following integer) with a NUL at 17. */
+    memset(s, 'a', sizeof(s));
+    s[17] = '\0';
+    bw_init(&w);
+    v = bw_ascii(&w, s, 20);
+    k = bw_ascii(&w, T("k"));
+    bw_dict(&w, &k, &v, 1);
+    bw_finish(&w);
+    assert_null(kc_plist_parse((const char *)w.b, w.len, why, sizeof(why)));
+    check_why(why, 0, "object 0: a string or key contains a NUL character");
+    /* Without it: parsed. */
+    s[17] = 'a';
+    bw_init(&w);
+    v = bw_utf16(&w, s, 20);
+    k = bw_ascii(&w, T("k"));
+    bw_dict(&w, &k, &v, 1);
+    bw_finish(&w);
+    pl = kc_plist_parse((const char *)w.b, w.len, why, sizeof(why));
+    assert_non_null(pl);
+    plist_free(pl);
+    /* Too short, garbage, NULL. */
+    assert_null(kc_plist_parse("bplist0", 7, why, sizeof(why)));
+    check_why(why, 0, "too short");
+    assert_null(kc_plist_parse(NULL, 0, why, sizeof(why)));
+    check_why(why, 0, "too short");
+    assert_null(kc_plist_parse(T("bplist00garbage"), why, sizeof(why)));
+    check_why(why, 0, "damaged binary property list");
+    assert_null(kc_plist_parse(T("<plist><dict>"), why, sizeof(why)));
+    check_why(why, 0, "damaged XML property list");
+}
+
 /* ---- everything at once ----------------------------------------------------------- */
 
 static void evidence_free_everything(void **state)
@@ -1434,6 +1718,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(sysext_db_wrong_types, setup, teardown),
         cmocka_unit_test_setup_teardown(sysext_failure_clears, setup, teardown),
         cmocka_unit_test_setup_teardown(plist_symlink_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(mdm_nul_in_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(mdm_key_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_in_strings, setup, teardown),
+        cmocka_unit_test(plist_parse_bytes),
         cmocka_unit_test_setup_teardown(evidence_free_everything, setup, teardown),
     };
 
