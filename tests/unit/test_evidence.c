@@ -11,6 +11,11 @@
 #include "kc.h"
 #include "testutil.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1595,6 +1600,82 @@ static void nul_in_strings(void **state)
     }
 }
 
+/* The whole program on a Mac whose MDM profile has a NUL in a key of
+ * AllowedKernelExtensions: every vendor is still reported, with the
+ * profile as evidence that could not be used (the run aborted before,
+ * exit 134, no report).  KC_TEST_PLUGINDIR is the build's plugin folder. */
+static void cli_nul_mdm_reports_vendors(void **state)
+{
+    fixture *f = *state;
+    const char *plugins = getenv("KC_TEST_PLUGINDIR");
+    char root[4200], mdm[4400], out[4300], a0[] = "kextcheck", a1[] = "--no-config",
+         a2[] = "-P", a4[] = "--root", a6[] = "--format", a7[] = "json";
+    char *argv[9], *text = NULL, why[256], pattern[300];
+    size_t len = 0, vendors = 0;
+    json_error_t jerr;
+    json_t *doc;
+    DIR *d;
+    struct dirent *de;
+    int saved, fd, rc;
+
+    if (plugins == NULL || plugins[0] == '\0')
+        skip();
+    tu_join(root, sizeof(root), f->dir, "root");
+    tu_join(mdm, sizeof(mdm), root,
+            "Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist");
+    for (char *s = strchr(mdm + strlen(f->dir) + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        assert_true(mkdir(mdm, 0700) == 0 || errno == EEXIST);
+        *s = '/';
+    }
+    write_mdm_key(mdm, T("AB\0CDE1234\xe9"), true);
+    tu_join(out, sizeof(out), f->dir, "report.json");
+
+    argv[0] = a0;
+    argv[1] = a1;
+    argv[2] = a2;
+    argv[3] = (char *)plugins;
+    argv[4] = a4;
+    argv[5] = root;
+    argv[6] = a6;
+    argv[7] = a7;
+    argv[8] = NULL;
+    assert_int_equal(fflush(stdout), 0);
+    saved = dup(STDOUT_FILENO);
+    fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_true(dup2(fd, STDOUT_FILENO) >= 0);
+    assert_int_equal(close(fd), 0);
+    optind = 0;
+    rc = kc_cli_main(8, argv);
+    assert_int_equal(fflush(stdout), 0);
+    assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+    assert_int_equal(close(saved), 0);
+
+    assert_true(rc >= 0 && rc <= 3);
+    assert_int_equal(kc_read_file(out, 16 * 1024 * 1024, &text, &len, why, sizeof(why)), 0);
+    doc = json_loads(text, 0, &jerr);
+    assert_non_null(doc);
+    json_decref(doc);
+    assert_non_null(strstr(text, "contains a NUL character"));
+    /* Every plugin of the folder is named in the report. */
+    d = opendir(plugins);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 4 || strcmp(de->d_name + n - 3, ".so") != 0)
+            continue;
+        kc_snprintf(pattern, sizeof(pattern), "\"%.*s\"", (int)(n - 3), de->d_name);
+        if (strstr(text, pattern) == NULL)
+            print_error("%s is not in the report\n", pattern);
+        assert_non_null(strstr(text, pattern));
+        vendors++;
+    }
+    closedir(d);
+    assert_true(vendors > 0);
+    free(text);
+}
+
 /* kc_plist_parse on bytes: the forms of string lengths, and limits. */
 static void plist_parse_bytes(void **state)
 {
@@ -1722,6 +1803,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(mdm_key_text, setup, teardown),
         cmocka_unit_test_setup_teardown(nul_in_strings, setup, teardown),
         cmocka_unit_test(plist_parse_bytes),
+        cmocka_unit_test_setup_teardown(cli_nul_mdm_reports_vendors, setup, teardown),
         cmocka_unit_test_setup_teardown(evidence_free_everything, setup, teardown),
     };
 
