@@ -110,6 +110,7 @@ static void step(words *w, const char *fmt, ...)
 /* ---- what the words are about --------------------------------------------- */
 
 typedef struct ctx {
+    const kc_result *result;
     const kc_host *host;
     const kc_platform *p;
     const kc_vendor_result *vr; /* NULL for host findings */
@@ -584,6 +585,41 @@ static void steps_after_reinstall(words *w, const ctx *c, const kc_kext_state *k
     }
 }
 
+/* The volume a Recovery shell names for the Mac's system (not - Data). */
+static const char *system_volume(const ctx *c)
+{
+    return c->host->recovery.volume ? c->host->recovery.volume : "Macintosh HD";
+}
+
+/* For a Mac that no longer starts because of a kext (11+). */
+static void step_panic_medic(words *w, const ctx *c)
+{
+    char *vol = kc_asprintf("/Volumes/%s", system_volume(c)), *q = vol ? kc_shell_quote(vol) : NULL;
+
+    if (q == NULL)
+        w->err = -1;
+    else
+        step(w, _("If the Mac no longer starts (a restart loop), run in macOS Recovery's "
+                  "Terminal: kmutil trigger-panic-medic --volume-root %s. It removes and "
+                  "disables the third-party kexts, so each must be approved again "
+                  "afterwards."),
+             q);
+    free(vol);
+    free(q);
+}
+
+static void cite_diagnostics(words *w, const ctx *c, const kc_kext_state *k)
+{
+    for (size_t i = 0; i < c->vr->ev->n_extras; i++) {
+        const kc_kext_extra *x = &c->vr->ev->extras[i];
+        if (strcmp(x->bundle_id, k->bundle_id) != 0 || !x->diag_src.ok)
+            continue;
+        for (size_t j = 0; j < x->diag_lines.n && j < 3; j++)
+            because(w, _("kmutil print-diagnostics (%s): %s"), origin_of(&x->diag_src),
+                    x->diag_lines.v[j]);
+    }
+}
+
 static void kext_not_loaded(words *w, const ctx *c, const kc_kext_state *k)
 {
     message(w, _("%s is %s but not loaded"), k->bundle_id,
@@ -602,6 +638,7 @@ static void restart_required(words *w, const ctx *c, const kc_kext_state *k)
                  "linked into the Auxiliary Kernel Collection and loads only after a restart"),
             k->bundle_id);
     cite_not_loaded(w, c, k);
+    cite_diagnostics(w, c, k);
     step(w, _("Restart the Mac."));
     step(w, _("If macOS asks for another restart after rebuilding its kernel collection, "
               "restart again (users report a second restart; Apple does not document it)."));
@@ -614,6 +651,111 @@ static void restart_required(words *w, const ctx *c, const kc_kext_state *k)
     step(w, _("If it still does not load, uninstall %s, restart, and install it again."),
          c->v->vendor);
     steps_after_reinstall(w, c, k);
+    step_panic_medic(w, c);
+}
+
+static void arch_unsupported(words *w, const ctx *c, const kc_finding *f)
+{
+    const kc_bundle *b = f->bundle;
+
+    message(w, _("%s cannot load on Apple silicon: its executable has no arm64e slice (it has "
+                 "%s), and Rosetta does not translate kexts"),
+            f->kext->bundle_id, b->archs[0] ? b->archs : _("no known architecture"));
+    because(w, _("files: %s/Contents/MacOS/%s: %s"), b->path, b->executable ? b->executable : "?",
+            b->archs[0] ? b->archs : _("no architecture read"));
+    cite_macos(w, c);
+    step(w, _("Install %s's version for Apple silicon: ask the vendor for a build whose kext "
+              "includes arm64e. Lowering the Mac's security policy does not help a kext "
+              "without arm64e."),
+         c->v->vendor);
+    step(w, _("Until then the product's kext cannot run on this Mac; check whether the vendor "
+              "offers a system-extension version instead."));
+}
+
+static void bundle_permissions(words *w, const ctx *c, const kc_finding *f)
+{
+    const kc_bundle *b = f->bundle;
+    char *q = kc_shell_quote(b->path);
+    bool staged = strncmp(b->path, "/Library/StagedExtensions/", 26) == 0;
+
+    if (q == NULL) {
+        w->err = -1;
+        return;
+    }
+    message(w, _("%s is owned by %lu:%lu with mode %04o: macOS refuses a kext bundle that is "
+                 "not owned by root:wheel or that others can write"),
+            b->path, b->uid, b->gid, b->mode);
+    because(w, _("files: %s owner %lu:%lu, mode %04o (%s)"), b->path, b->uid, b->gid, b->mode,
+            c->host->live || strcmp(c->host->root_real, "/") == 0
+                ? _("as on the Mac")
+                : _("as collect recorded it"));
+    if (staged) {
+        step(w, _("The staged copy is macOS's own: clear the staged copies (sudo kmutil "
+                  "clear-staging on macOS 11 and later, sudo kextcache --clear-staging before) "
+                  "and restart, so macOS copies the kext again."));
+    } else {
+        step(w, _("On the Mac, run: sudo chown -R root:wheel %s && sudo chmod -R go-w %s"), q,
+             q);
+        step(w, _("Then restart the Mac. If the installer keeps setting other owners, report it "
+                  "to %s."),
+             c->v->vendor);
+    }
+    free(q);
+}
+
+static void signature_invalid(words *w, const ctx *c, const kc_finding *f)
+{
+    const kc_codesign *cs = &f->extra->codesign;
+    const char *kind = cs->is_signed == KC_NO ? _("is not signed")
+                       : cs->adhoc            ? _("is signed ad hoc (no developer identity)")
+                                              : _("has a signature that is not valid");
+
+    message(w, _("%s %s: macOS neither approves nor loads a kext without a valid Developer ID "
+                 "signature"),
+            f->kext->bundle_id, kind);
+    because(w, _("codesign -dv --verbose=4 (%s): %s"), origin_of(&f->extra->codesign_src),
+            cs->error ? cs->error : cs->adhoc ? "Signature=adhoc" : _("no Developer ID"));
+    if (cs->stapled != KC_UNKNOWN)
+        because(w, _("codesign: the notarization ticket is %s"),
+                cs->stapled == KC_YES ? _("stapled") : _("not stapled"));
+    step(w, _("Install %s again from the vendor's own installer: a tool that repackages or "
+              "changes the bundle (a deployment tool, a copy that dropped its signature) "
+              "breaks the signature."),
+         c->v->vendor);
+    step(w, _("Check the result with: codesign -dv --verbose=4 <path of the .kext> and "
+              "codesign --verify --deep --strict <path of the .kext>."));
+}
+
+static void signed_by_other(words *w, const ctx *c, const kc_finding *f)
+{
+    message(w, _("%s is signed by team %s, not %s: a possible impostor or a repackaged kext, "
+                 "or wrong plugin data"),
+            f->kext->bundle_id, f->team ? f->team : "?", c->v->team_id);
+    because(w, _("codesign -dv --verbose=4 (%s): TeamIdentifier=%s"),
+            origin_of(&f->extra->codesign_src), f->team ? f->team : "?");
+    step(w, _("If %s is not %s's team, this is not %s's kext: remove it and investigate."),
+         f->team ? f->team : "?", c->v->vendor, c->v->vendor);
+    step(w, _("If it is, the plugin's data is wrong: report it to the plugin's maintainers "
+              "(%s)."),
+         c->v->source ? c->v->source : c->v->name);
+}
+
+static void sysext_mdm_blocks(words *w, const ctx *c, const kc_finding *f)
+{
+    const kc_host *h = c->host;
+
+    message(w, _("system extension %s waits for approval, but the installed MDM "
+                 "system-extension policy does not allow it and lets users approve only what "
+                 "it lists (AllowUserOverrides false): the fix is the profile"),
+            f->subject);
+    because(w, _("MDM system-extension policy (%s): %zu allowed teams, AllowUserOverrides "
+                 "false"),
+            origin_of(&h->sysext_mdm_src), h->sysext_mdm.allowed_teams.n);
+    because(w, _("system extensions (%s): %s, state %s"), origin_of(&h->ev.sysext_src),
+            f->subject, f->sysext->entry->state);
+    step(w, _("In the MDM, add team %s to the system-extension policy's AllowedTeamIdentifiers "
+              "(or %s under %s in AllowedSystemExtensions) and push the profile to this Mac."),
+         c->v->team_id, f->subject, c->v->team_id);
 }
 
 static void row_unexpected(words *w, const ctx *c, const kc_kext_state *k)
@@ -809,6 +951,10 @@ static const struct {
     [KC_HOST_ARM64] = {"arm64", N_("sysctl -n hw.optional.arm64")},
     [KC_HOST_BPUTIL] = {"bputil", N_("bputil -d (the boot policy)")},
     [KC_HOST_SYSEXT_MDM] = {"sysext-mdm", N_("the MDM system-extension policy")},
+    [KC_HOST_VMM] = {"vmm", N_("sysctl -n kern.hv_vmm_present")},
+    [KC_HOST_DISKUTIL] = {"diskutil", N_("diskutil info / (the startup volume)")},
+    [KC_HOST_OTHER_KEXTS] = {"other-kexts", N_("the kexts in /Library/Extensions and "
+                                               "/Library/StagedExtensions")},
 };
 
 static void db_unreadable(words *w, const kc_host *h, const char *why)
@@ -961,7 +1107,69 @@ static void admin_required(words *w, const kc_host *h)
               "AllowNonAdminUserApprovals in the MDM kernel-extension policy."));
 }
 
-static int word_host(const kc_host *h, const kc_platform *p, kc_finding *f)
+static void running_in_vm(words *w, const kc_host *h)
+{
+    message(w, _("this Mac is a virtual machine: whether a third-party kext can be approved "
+                 "and loaded in a macOS guest depends on the virtualization software, and "
+                 "often it cannot be as on a physical Mac"));
+    because(w, _("sysctl -n kern.hv_vmm_present (%s): 1"), origin_of(&h->plat.vmm_src));
+    step(w, _("Check the virtualization software's documentation for kexts in macOS guests "
+              "before following the other steps."));
+}
+
+static void external_boot(words *w, const kc_host *h, const kc_platform *p)
+{
+    const kc_boot_volume *d = &h->plat.disk;
+
+    message(w, _("the Mac started from an external volume (%s%s%s)%s"),
+            d->volume_name ? d->volume_name : d->device_identifier, d->protocol ? ", " : "",
+            d->protocol ? d->protocol : "",
+            p->machine == KC_MACHINE_INTEL
+                ? ""
+                : _(": on Apple silicon the security policy is set per startup volume, so "
+                    "the Startup Security Utility must allow kexts for this volume"));
+    because(w, _("diskutil info / (%s): Device Location External"), origin_of(&h->plat.disk_src));
+    step(w, _("Approvals and the security policy belong to the volume the Mac started from: "
+              "give them for this volume (or start from the internal one)."));
+}
+
+static void other_broken(words *w, const kc_result *r, const kc_host *h)
+{
+    char *vol = kc_asprintf("/Volumes/%s", h->recovery.volume ? h->recovery.volume
+                                                             : "Macintosh HD");
+    char *q = vol ? kc_shell_quote(vol) : NULL;
+
+    message(w, _("%zu kext bundle%s of other software in /Library/Extensions or "
+                 "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
+                 "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
+                 "newly approved kext loads"),
+            r->n_broken_other, r->n_broken_other == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_broken_other && i < 8; i++) {
+        const kc_bundle *b = r->broken_other[i];
+        if (b->error != NULL)
+            because(w, _("files: %s: %s"), b->path, b->error);
+        else
+            because(w, _("files: %s: owner %lu:%lu, mode %04o (not root:wheel, or writable "
+                         "by others)"),
+                    b->path, b->uid, b->gid, b->mode);
+    }
+    step(w, _("Remove or reinstall the software each bundle belongs to (its own uninstaller), "
+              "then restart the Mac."));
+    step(w, _("For a broken copy under /Library/StagedExtensions: sudo kmutil clear-staging, "
+              "then restart."));
+    if (q != NULL)
+        step(w, _("If the Mac no longer starts (a restart loop), run in macOS Recovery's "
+                  "Terminal: kmutil trigger-panic-medic --volume-root %s. It removes and "
+                  "disables the third-party kexts, so each must be approved again "
+                  "afterwards."),
+             q);
+    else
+        w->err = -1;
+    free(vol);
+    free(q);
+}
+
+static int word_host(const kc_result *r, const kc_host *h, const kc_platform *p, kc_finding *f)
 {
     words w = {f, 0};
 
@@ -1000,6 +1208,15 @@ static int word_host(const kc_host *h, const kc_platform *p, kc_finding *f)
         break;
     case KC_F_ADMIN_APPROVAL_REQUIRED:
         admin_required(&w, h);
+        break;
+    case KC_F_RUNNING_IN_VM:
+        running_in_vm(&w, h);
+        break;
+    case KC_F_BOOTED_FROM_EXTERNAL_VOLUME:
+        external_boot(&w, h, p);
+        break;
+    case KC_F_OTHER_STAGED_KEXT_BROKEN:
+        other_broken(&w, r, h);
         break;
     default:
         evidence_unreadable(&w, h, f->item);
@@ -1065,6 +1282,21 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
     case KC_F_KEXT_NOT_DECLARED:
         not_declared(&w, c, k);
         break;
+    case KC_F_KEXT_ARCH_UNSUPPORTED:
+        arch_unsupported(&w, c, f);
+        break;
+    case KC_F_KEXT_BUNDLE_PERMISSIONS:
+        bundle_permissions(&w, c, f);
+        break;
+    case KC_F_KEXT_SIGNATURE_INVALID:
+        signature_invalid(&w, c, f);
+        break;
+    case KC_F_KEXT_SIGNED_BY_OTHER_TEAM:
+        signed_by_other(&w, c, f);
+        break;
+    case KC_F_SYSEXT_MDM_BLOCKS:
+        sysext_mdm_blocks(&w, c, f);
+        break;
     case KC_F_POLICY_DB_UNREADABLE:
         db_unreadable(&w, c->host, c->vr->ev->query_error);
         break;
@@ -1083,7 +1315,7 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
         break;
     default:
         /* A host code in a vendor's list: word it as the host would. */
-        return word_host(c->host, c->p, f);
+        return word_host(c->result, c->host, c->p, f);
     }
     return w.err;
 }
@@ -1094,11 +1326,11 @@ int kc_advise(kc_result *r)
     int rc = 0;
 
     for (size_t i = 0; i < r->n_host_findings && rc == 0; i++)
-        rc = word_host(h, &r->platform, &r->host_findings[i]);
+        rc = word_host(r, h, &r->platform, &r->host_findings[i]);
     for (size_t i = 0; i < r->n_vendors && rc == 0; i++) {
         kc_vendor_result *vr = &r->vendors[i];
         kc_strv cleared = {NULL, 0, 0};
-        ctx c = {h, &r->platform, vr, vr->ev->vendor, &cleared};
+        ctx c = {r, h, &r->platform, vr, vr->ev->vendor, &cleared};
         for (size_t j = 0; j < vr->n_findings && rc == 0; j++)
             rc = word_vendor_finding(&c, &vr->findings[j]);
         kc_strv_free(&cleared);

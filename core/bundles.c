@@ -11,60 +11,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PLIST_MAX_BYTES (1024 * 1024)
 #define MAX_DEPTH 6
 #define MAX_BUNDLES 256
 #define MAX_ENTRIES 20000
 
-void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen)
-{
-    plist_t root = NULL;
-
-    if (len < 8) {
-        kc_snprintf(why, whylen, "too short to be a property list");
-    } else if (len > PLIST_MAX_BYTES) {
-        kc_snprintf(why, whylen, "larger than %d bytes", PLIST_MAX_BYTES);
-    } else if (plist_is_binary(data, (uint32_t)len)) {
-        plist_from_bin(data, (uint32_t)len, &root);
-        if (root == NULL)
-            kc_snprintf(why, whylen, "damaged binary property list");
-    } else {
-        plist_from_xml(data, (uint32_t)len, &root);
-        if (root == NULL)
-            kc_snprintf(why, whylen, "damaged XML property list");
-    }
-    return root;
-}
-
-void *kc_plist_read(const char *path, char *why, size_t whylen)
-{
-    char *data = NULL;
-    size_t len = 0;
-    plist_t root;
-
-    if (kc_read_file(path, PLIST_MAX_BYTES, &data, &len, why, whylen) != 0)
-        return NULL;
-    root = kc_plist_parse(data, len, why, whylen);
-    free(data);
-    return root;
-}
-
-/* A string value of dict[key]: 1 found, 0 absent, -1 wrong type. */
+/* A string value of dict[key], read with its length (libplist 2.2's
+ * plist_get_string_val asserts on a string that held U+0000): 1 found,
+ * 0 absent, -1 wrong type, -2 it contains a NUL character. */
 static int dict_string(plist_t dict, const char *key, char **out)
 {
     plist_t node = plist_dict_get_item(dict, key);
-    char *s = NULL;
+    const char *s;
+    uint64_t len = 0;
 
     *out = NULL;
     if (node == NULL)
         return 0;
     if (plist_get_node_type(node) != PLIST_STRING)
         return -1;
-    plist_get_string_val(node, &s);
-    if (s == NULL)
+    s = plist_get_string_ptr(node, &len);
+    if (s == NULL || len > SIZE_MAX)
         return -1;
-    *out = kc_utf8_clean(s, strlen(s));
-    free(s);
+    if (memchr(s, '\0', (size_t)len) != NULL)
+        return -2;
+    *out = kc_utf8_clean(s, (size_t)len);
     return *out ? 1 : -1;
 }
 
@@ -83,7 +53,7 @@ static plist_t read_info(int bfd, char *why, size_t whylen)
                                            : strerror(errno));
         return NULL;
     }
-    if (kc_read_file_at(cfd, "Info.plist", PLIST_MAX_BYTES, &data, &len, why, whylen) == 0)
+    if (kc_read_file_at(cfd, "Info.plist", KC_PLIST_MAX, &data, &len, why, whylen) == 0)
         pl = kc_plist_parse(data, len, why, whylen);
     free(data);
     close(cfd);
@@ -194,11 +164,15 @@ static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
     } else if (plist_get_node_type(pl) != PLIST_DICT) {
         k->error = kc_strdup("Contents/Info.plist: the top level is not a dictionary");
     } else if ((r = dict_string(pl, "CFBundleIdentifier", &k->bundle_id)) != 1) {
-        k->error = kc_strdup(r == 0 ? "Contents/Info.plist: no CFBundleIdentifier"
-                                    : "Contents/Info.plist: CFBundleIdentifier is not a string");
-    } else if (dict_string(pl, "CFBundleVersion", &k->version) < 0 ||
-               dict_string(pl, "CFBundleShortVersionString", &k->short_version) < 0) {
-        k->error = kc_strdup("Contents/Info.plist: a version key is not a string");
+        k->error = kc_strdup(
+            r == 0    ? "Contents/Info.plist: no CFBundleIdentifier"
+            : r == -2 ? "Contents/Info.plist: CFBundleIdentifier contains a NUL character"
+                      : "Contents/Info.plist: CFBundleIdentifier is not a string");
+    } else if ((r = dict_string(pl, "CFBundleVersion", &k->version)) < 0 ||
+               (r = dict_string(pl, "CFBundleShortVersionString", &k->short_version)) < 0) {
+        k->error = kc_strdup(r == -2 ? "Contents/Info.plist: a version key contains a NUL "
+                                       "character"
+                                     : "Contents/Info.plist: a version key is not a string");
     } else if (dict_string(pl, "CFBundleExecutable", &k->executable) < 0) {
         k->exe_error = kc_strdup("CFBundleExecutable is not a string");
     } else {

@@ -370,6 +370,16 @@ static bool parse_setting(const line *ln, const char **name, size_t *name_len, b
     return true;
 }
 
+/*
+ * The status lines csrutil prints.  "(Apple Internal)" is csrutil's name for
+ * two csr-active-config values with CSR_ALLOW_APPLE_INTERNAL (0x10) set:
+ * "enabled (Apple Internal)." is 0x10 alone, "disabled (Apple Internal)." is
+ * 0x77, the plain "disabled" set 0x67 plus 0x10.  That bit only relaxes
+ * kext signature checks (kext_tools isInvalidSignatureAllowed); staging and
+ * user approval follow CSR_ALLOW_UNTRUSTED_KEXTS (0x1, "Kext Signing"),
+ * which 0x10 leaves clear and 0x77 sets.  So for kexts the first is plainly
+ * enabled and the second plainly disabled.
+ */
 int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
     static const struct {
@@ -378,6 +388,8 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
     } firsts[] = {
         {SIP_PREFIX "enabled.", KC_SIP_ENABLED},
         {SIP_PREFIX "disabled.", KC_SIP_DISABLED},
+        {SIP_PREFIX "enabled (Apple Internal).", KC_SIP_ENABLED},
+        {SIP_PREFIX "disabled (Apple Internal).", KC_SIP_DISABLED},
         {SIP_PREFIX "enabled (Custom Configuration).", KC_SIP_CUSTOM},
         {SIP_PREFIX "unknown (Custom Configuration).", KC_SIP_CUSTOM},
     };
@@ -400,8 +412,9 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
             sip = firsts[i].sip;
     if (sip == KC_SIP_UNKNOWN) {
         bad_line(why, whylen, &ln,
-                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Custom "
-                 "Configuration).\" or \"unknown (Custom Configuration).\"");
+                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
+                 "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
+                 "\"unknown (Custom Configuration).\"");
         goto done;
     }
     /* Then nothing, or "Configuration:" (after empty lines) and its block. */
@@ -621,12 +634,21 @@ static void loaded_free(kc_loaded_kext *k, size_t n)
     free(k);
 }
 
+#define ROW_FORM "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\""
+
+/*
+ * kextstat and kmutil showloaded print a header, then one row per kext.
+ * `kextstat -l` and `kmutil showloaded --list-only` leave the header out, and
+ * so does a capture filtered with grep (`kextstat | grep -i vendor`): when
+ * the first line after kmutil's notices is a row, every line must be a row.
+ */
 int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
     line_iter it = {text, len, 0, 0};
     line ln;
     kc_loaded_kext *rows = NULL;
     size_t n = 0, cap = 0;
+    bool pending = false; /* ln holds the first row (no header) */
     int rc = -1;
 
     loaded_free(ev->loaded, ev->n_loaded);
@@ -642,19 +664,24 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     if (line_is(&ln, KMUTIL_NO_VARIANT) && !next_line(&it, &ln))
         goto no_header;
     if (!is_loaded_header(&ln)) {
-        bad_line(why, whylen, &ln,
-                 "the header \"Index Refs Address Size Wired Name (Version) ...\"");
-        goto done;
-    }
-    while (next_line(&it, &ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
+        if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
+            bad_line(why, whylen, &ln,
+                     "the header \"Index Refs Address Size Wired Name (Version) ...\" or "
+                     ROW_FORM);
+            goto done;
+        }
+        pending = true;
+    }
+    while (pending || next_line(&it, &ln)) {
+        const char *id, *ver;
+        size_t id_len, ver_len;
+        pending = false;
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln,
-                     "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] "
-                     "[<LINKED>]\"");
+            bad_line(why, whylen, &ln, ROW_FORM);
             goto done;
         }
         if (n == MAX_LOADED) {
@@ -683,7 +710,7 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     goto done;
 no_header:
     kc_snprintf(why, whylen, "line %zu: the output ends before the header line \"Index Refs "
-                "Address ...\"", it.no);
+                "Address ...\" or a first row", it.no);
     goto done;
 oom:
     kc_snprintf(why, whylen, "out of memory");
@@ -720,6 +747,146 @@ static const char *type_name(plist_t node)
     }
 }
 
+/*
+ * libplist 2.2 (Debian 12) aborts the process -- an assert -- when
+ * plist_get_string_val or plist_get_key_val meets a string that held U+0000
+ * in its UTF-16 form (its length then differs from strlen), and silently
+ * cuts an ASCII string at a NUL byte.  So kc_plist_parse refuses a binary
+ * plist whose string objects (values and keys alike) hold a NUL, and an XML
+ * one with a NUL byte (XML allows none); and the readers below never call
+ * those getters: string values are read with their length (string_bytes),
+ * dictionary keys through key_text.
+ */
+
+#define BPLIST_HEADER 8
+#define BPLIST_TRAILER 32
+
+/* The big-endian unsigned integer of size (1 to 8) bytes at p. */
+static uint64_t be_uint(const unsigned char *p, size_t size)
+{
+    uint64_t v = 0;
+
+    for (size_t i = 0; i < size; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* Every string object of the binary plist d (len bytes, which libplist has
+ * parsed) is free of NUL characters: 0, or -1 with why.  Objects are found
+ * through the offset table; one libplist could not have reached (an offset
+ * outside the file) is skipped, and a string whose length this cannot
+ * decode is refused rather than guessed at. */
+static int bplist_strings_check(const unsigned char *d, size_t len, char *why, size_t whylen)
+{
+    const unsigned char *t;
+    size_t off_size;
+    uint64_t count, table;
+
+    if (len < BPLIST_HEADER + BPLIST_TRAILER) {
+        kc_snprintf(why, whylen, "damaged binary property list");
+        return -1;
+    }
+    t = d + len - BPLIST_TRAILER;
+    off_size = t[6];
+    count = be_uint(t + 8, 8);
+    table = be_uint(t + 24, 8);
+    if (off_size == 0 || off_size > 8 || table > len || count > (len - table) / off_size) {
+        kc_snprintf(why, whylen, "damaged binary property list");
+        return -1;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t o = be_uint(d + table + i * off_size, off_size), n;
+        unsigned type;
+        size_t pos, unit;
+
+        if (o >= len)
+            continue;
+        type = d[o] >> 4;
+        if (type != 0x5 && type != 0x6) /* ASCII, UTF-16BE */
+            continue;
+        n = d[o] & 0x0f;
+        pos = (size_t)o + 1;
+        if (n == 0x0f) {
+            /* The length follows as an integer object of 1, 2, 4 or 8 bytes. */
+            size_t isz;
+            if (pos >= len || (d[pos] >> 4) != 0x1 || (d[pos] & 0x0f) > 3) {
+                kc_snprintf(why, whylen, "binary property list: object %llu: a string length "
+                            "in an unexpected form", (unsigned long long)i);
+                return -1;
+            }
+            isz = (size_t)1 << (d[pos] & 0x0f);
+            if (len - pos - 1 < isz) {
+                kc_snprintf(why, whylen, "damaged binary property list");
+                return -1;
+            }
+            n = be_uint(d + pos + 1, isz);
+            pos += 1 + isz;
+        }
+        unit = type == 0x6 ? 2 : 1;
+        if (n > (len - pos) / unit) {
+            kc_snprintf(why, whylen, "binary property list: object %llu: a string runs past "
+                        "the end", (unsigned long long)i);
+            return -1;
+        }
+        for (uint64_t k = 0; k < n; k++) {
+            if (d[pos + k * unit] == 0 && (unit == 1 || d[pos + k * unit + 1] == 0)) {
+                kc_snprintf(why, whylen, "binary property list: object %llu: a string or key "
+                            "contains a NUL character", (unsigned long long)i);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen)
+{
+    plist_t root = NULL;
+    const char *nul;
+
+    if (data == NULL || len < BPLIST_HEADER) {
+        kc_snprintf(why, whylen, "too short to be a property list");
+        return NULL;
+    }
+    if (len > UINT32_MAX) {
+        kc_snprintf(why, whylen, "larger than %lu bytes", (unsigned long)UINT32_MAX);
+        return NULL;
+    }
+    if (plist_is_binary(data, (uint32_t)len)) {
+        plist_from_bin(data, (uint32_t)len, &root);
+        if (root == NULL) {
+            kc_snprintf(why, whylen, "damaged binary property list");
+        } else if (bplist_strings_check((const unsigned char *)data, len, why, whylen) != 0) {
+            plist_free(root);
+            root = NULL;
+        }
+        return root;
+    }
+    /* libplist's XML reader stops at a NUL; a plist never holds one. */
+    if ((nul = memchr(data, '\0', len)) != NULL) {
+        kc_snprintf(why, whylen, "XML property list: a NUL byte at offset %zu",
+                    (size_t)(nul - data));
+        return NULL;
+    }
+    plist_from_xml(data, (uint32_t)len, &root);
+    if (root == NULL)
+        kc_snprintf(why, whylen, "damaged XML property list");
+    return root;
+}
+
+void *kc_plist_load(const char *path, char *why, size_t whylen)
+{
+    char *data = NULL;
+    size_t len = 0;
+    void *root;
+
+    if (kc_read_file(path, KC_PLIST_MAX, &data, &len, why, whylen) != 0)
+        return NULL;
+    root = kc_plist_parse(data, len, why, whylen);
+    free(data);
+    return root;
+}
+
 /* The file as a plist: 1, 0 when it does not exist, -1 with why. */
 static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
 {
@@ -732,7 +899,7 @@ static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
         kc_snprintf(why, whylen, "%s", strerror(errno));
         return -1;
     }
-    *out = kc_plist_read(path, why, whylen);
+    *out = kc_plist_load(path, why, whylen);
     if (*out == NULL)
         return -1;
     if (plist_get_node_type(*out) != PLIST_DICT) {
@@ -865,13 +1032,46 @@ static int mdm_push(kc_mdm_kext **kexts, size_t *n, size_t *cap, const char *tea
     return k->team_id != NULL && k->bundle_id != NULL ? 0 : -1;
 }
 
+/*
+ * A dictionary key's text without plist_get_key_val (which asserts on a key
+ * that held U+0000): each byte is found by a binary search with
+ * plist_key_val_compare_with_size (strncmp on the key, whose sign orders
+ * the byte after the common prefix).  At most cap - 1 bytes are read, into
+ * buf, NUL-terminated; *cut says the key goes on.  keynode is a PLIST_KEY.
+ */
+static void key_text(plist_t keynode, char *buf, size_t cap, size_t *n, bool *cut)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < cap; i++) {
+        int lo = 1, hi = 255;
+        bool found = false;
+        while (lo <= hi && !found) {
+            int mid = lo + (hi - lo) / 2, c;
+            buf[i] = (char)mid;
+            c = plist_key_val_compare_with_size(keynode, buf, i + 1);
+            if (c == 0)
+                found = true;
+            else if (c < 0)
+                hi = mid - 1;
+            else
+                lo = mid + 1;
+        }
+        if (!found)
+            break; /* the key ends at byte i */
+    }
+    buf[i] = '\0';
+    *n = i;
+    /* With buf[i] = NUL, strncmp is 0 only when the key ends there too. */
+    *cut = i + 1 == cap && plist_key_val_compare_with_size(keynode, buf, i + 1) != 0;
+}
+
 static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *why,
                      size_t whylen)
 {
     plist_t dict = plist_dict_get_item(root, "AllowedKernelExtensions");
     plist_dict_iter iter = NULL;
     plist_array_iter aiter = NULL;
-    char *key = NULL;
     plist_t val = NULL;
     size_t cap = 0;
     int rc = -1;
@@ -887,21 +1087,24 @@ static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *w
     if (iter == NULL)
         goto oom;
     for (;;) {
-        plist_t item = NULL;
+        plist_t item = NULL, keynode;
         uint32_t idx = 0;
-        char ex[1024];
+        char ex[1024], key[EXCERPT_MAX + 2];
         size_t key_len;
-        free(key);
-        key = NULL;
-        plist_dict_next_item(dict, iter, &key, &val);
+        bool cut;
+        /* The value only: asking for the key would call plist_get_key_val. */
+        plist_dict_next_item(dict, iter, NULL, &val);
         if (val == NULL)
             break;
-        if (key == NULL)
-            goto oom;
-        key_len = strlen(key);
+        keynode = plist_dict_item_get_key(val);
+        if (plist_get_node_type(keynode) != PLIST_KEY) {
+            kc_snprintf(why, whylen, "AllowedKernelExtensions: a value without a key");
+            goto done;
+        }
+        key_text(keynode, key, sizeof(key), &key_len, &cut);
         excerpt(key, key_len, ex, sizeof(ex));
         /* An empty key stands for unsigned legacy kexts. */
-        if (key_len != 0 && !is_team_id(key, key_len)) {
+        if (cut || (key_len != 0 && !is_team_id(key, key_len))) {
             kc_snprintf(why, whylen, "AllowedKernelExtensions: the key %s is not "
                         TEAM_ID_RULE " or \"\"", ex);
             goto done;
@@ -939,7 +1142,6 @@ static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *w
 oom:
     kc_snprintf(why, whylen, "out of memory");
 done:
-    free(key);
     free(aiter);
     free(iter);
     return rc;

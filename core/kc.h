@@ -354,10 +354,6 @@ typedef struct kc_bundles {
     bool truncated;
 } kc_bundles;
 
-/* Reads one plist file (XML or binary, at most 1 MiB). NULL with why. */
-void *kc_plist_read(const char *path, char *why, size_t whylen);
-/* Parses len bytes as a plist (XML or binary, at most 1 MiB). NULL with why. */
-void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
 
 /* Finds .kext bundles at or below mac_path inside the Mac's root (links on
  * the way followed under kc_rootfs's rule, never inside the walk).  Returns
@@ -438,6 +434,14 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
                           size_t whylen);
 int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen);
 int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen);
+/* A property list (XML or binary) from len bytes: its root, to free with
+ * plist_free, or NULL with why when it is damaged or one of its strings or
+ * keys holds a NUL character (libplist 2.2 asserts on some of those, the
+ * process aborting, and cuts the others short). */
+void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
+/* kc_plist_parse on a regular file (never a symbolic link) of at most
+ * 1 MiB. */
+void *kc_plist_load(const char *path, char *why, size_t whylen);
 /* Plist readers: path is the full path of the file.  Return 1 when read,
  * 0 when the file does not exist, -1 with why when it could not be used. */
 int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen);

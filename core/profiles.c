@@ -395,24 +395,11 @@ static plist_t dict_from_bytes(const char *data, size_t len, char *why, size_t w
                     "-D -i FILE)");
         return NULL;
     }
-    if (plist_is_binary(data, (uint32_t)len)) {
-        plist_from_bin(data, (uint32_t)len, &root);
-        if (root == NULL) {
-            kc_snprintf(why, whylen, "damaged binary property list");
-            return NULL;
-        }
-    } else {
-        /* libplist's XML reader stops at a NUL; a plist never holds one. */
-        if (memchr(data, '\0', len) != NULL) {
-            kc_snprintf(why, whylen, "a NUL byte in an XML property list");
-            return NULL;
-        }
-        plist_from_xml(data, (uint32_t)len, &root);
-        if (root == NULL) {
-            kc_snprintf(why, whylen, "damaged XML property list");
-            return NULL;
-        }
-    }
+    /* kc_plist_parse refuses strings and keys holding a NUL character,
+     * which libplist 2.2 asserts on when the dictionary is walked. */
+    root = kc_plist_parse(data, len, why, whylen);
+    if (root == NULL)
+        return NULL;
     if (plist_get_node_type(root) != PLIST_DICT) {
         kc_snprintf(why, whylen, "the top level is %s, expected a dictionary", type_name(root));
         plist_free(root);

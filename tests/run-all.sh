@@ -1,8 +1,9 @@
 #!/bin/sh
 # The whole test suite, as CI runs it: a warning-free (-Werror) build and its
 # tests, then the same suite built with AddressSanitizer and
-# UndefinedBehaviorSanitizer.  Run from anywhere; builds in build-ci/ and
-# build-asan/ at the top of the source tree.
+# UndefinedBehaviorSanitizer, then a short run of the libFuzzer harnesses
+# (skipped, saying so, without clang).  Run from anywhere; builds in
+# build-ci/, build-asan/ and build-fuzz/ at the top of the source tree.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -19,3 +20,14 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# A short fuzz run: every libFuzzer harness for 10 s (tests/fuzz/run.sh,
+# in build-fuzz/), when clang and its libFuzzer runtime are installed.
+echo "== short fuzz run (tests/fuzz/run.sh 10)"
+fuzz_rc=0
+sh tests/fuzz/run.sh 10 || fuzz_rc=$?
+if [ "$fuzz_rc" -eq 77 ]; then
+    echo "== fuzz run skipped (see the reason above)"
+elif [ "$fuzz_rc" -ne 0 ]; then
+    exit "$fuzz_rc"
+fi

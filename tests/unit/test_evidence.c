@@ -11,9 +11,15 @@
 #include "kc.h"
 #include "testutil.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TEAM "ABCDE12345"
@@ -389,6 +395,41 @@ static void csrutil_first_lines(void **state)
     expect_sip(T("\n\n" SIP "enabled.\n"), KC_SIP_ENABLED, KC_YES);
 }
 
+/* csrutil's "(Apple Internal)" statuses (csr-active-config 0x10 and 0x77,
+ * as printed on macOS 12): CSR_ALLOW_APPLE_INTERNAL does not touch approval
+ * or staging, which follow Kext Signing (CSR_ALLOW_UNTRUSTED_KEXTS). */
+static void csrutil_apple_internal(void **state)
+{
+    (void)state;
+    expect_sip(T(SIP "enabled (Apple Internal).\n"), KC_SIP_ENABLED, KC_YES);
+    expect_sip(T(SIP "disabled (Apple Internal).\n"), KC_SIP_DISABLED, KC_NO);
+    expect_sip(T(SIP "enabled (Apple Internal).\r\n\n"), KC_SIP_ENABLED, KC_YES);
+    /* A configuration block after it still has the last word on signing. */
+    expect_sip(T(SIP "enabled (Apple Internal).\n\n" BLOCK_10("disabled")), KC_SIP_ENABLED,
+               KC_NO);
+    /* Only csrutil's exact words. */
+    expect_fail(kc_parse_csrutil, T(SIP "enabled (Apple Internal)\n"), 1,
+                "\"enabled (Apple Internal).\", \"disabled (Apple Internal).\"");
+    expect_fail(kc_parse_csrutil, T(SIP "enabled (apple internal).\n"), 1, "expected");
+    expect_fail(kc_parse_csrutil, T(SIP "unknown (Apple Internal).\n"), 1, "expected");
+    expect_fail(kc_parse_csrutil, T(SIP "disabled (Apple Internal).\nextra\n"), 2,
+                "\"Configuration:\"");
+}
+
+/* Configuration blocks indented with 8 spaces (a paste of the tabs), as in a
+ * real Apple-silicon capture. */
+static void csrutil_spaces_for_tabs(void **state)
+{
+    (void)state;
+    expect_sip(T(SIP "unknown (Custom Configuration).\n\nConfiguration:\n"
+                     "        Apple Internal: disabled\n"
+                     "        Kext Signing: enabled\n"
+                     "        Filesystem Protections: disabled\n"
+                     "        Boot-arg Restrictions: disabled\n"
+                     "\n" PARAGRAPH),
+               KC_SIP_CUSTOM, KC_YES);
+}
+
 static void csrutil_configuration_block(void **state)
 {
     (void)state;
@@ -608,15 +649,14 @@ static void loaded_refused(void **state)
         expect_fail(kc_parse_loaded, text, (size_t)n, 3, "expected a row");
     }
     expect_fail(kc_parse_loaded, T(""), 0, "empty");
-    /* No header. */
-    expect_fail(kc_parse_loaded,
-                T("    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"), 1, "expected the header");
+    /* Neither the header nor a row first; or only kmutil's notices. */
     expect_fail(kc_parse_loaded, T("No variant specified, falling back to release\n"), 1,
                 "ends before the header");
     expect_fail(kc_parse_loaded,
-                T("No variant specified, falling back to release\n"
-                  "    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"),
-                2, "expected the header");
+                T("Executing: /usr/bin/kmutil showloaded\n"
+                  "No variant specified, falling back to release\n\n"),
+                3, "expected the header \"Index Refs Address Size Wired Name (Version) ...\" "
+                   "or a row");
     expect_fail(kc_parse_loaded, T("Index Refs Address Size Wired Name UUID\n"), 1,
                 "expected the header");
     expect_fail(kc_parse_loaded, T("Error Domain=KMErrorDomain Code=71\n" LOADED_HEADER), 1,
@@ -630,6 +670,46 @@ static void loaded_refused(void **state)
                 T(LOADED_HEADER "\n    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)\n"), 2,
                 "got an empty line");
     expect_fail(kc_parse_loaded, T(LOADED_HEADER LOADED_HEADER), 2, "expected a row");
+}
+
+/* `kextstat -l`, `kmutil showloaded --list-only` and captures filtered with
+ * grep have no header: accepted when every line is a row. */
+static void loaded_without_header(void **state)
+{
+    static const char *const vbox_ids[] = {"org.virtualbox.kext.VBoxDrv",
+                                           "org.virtualbox.kext.VBoxUSB"};
+    static const char *const vbox_versions[] = {"6.1.16", "6.1.16"};
+#define VBOX_ROWS                                                                           \
+    "  178    3 0xffffff7fa2326000 0xb2000    0xb2000    org.virtualbox.kext.VBoxDrv "       \
+    "(6.1.16) DAF044F0-5043-3B8E-8758-5A462567BDAA <8 6 5 3 1>\n"                            \
+    "  183    0 0xffffff7fa2403000 0x5000     0x5000     org.virtualbox.kext.VBoxUSB "       \
+    "(6.1.16) CA33FA52-5933-3F0E-9B40-8B1ECF4D6A36 <182 178 66 8 6 5 3 1>\n"
+
+    (void)state;
+    expect_loaded(T(VBOX_ROWS), vbox_ids, vbox_versions, 2);
+    expect_loaded(T("No variant specified, falling back to release\n" VBOX_ROWS), vbox_ids,
+                  vbox_versions, 2);
+    expect_loaded(T("Executing: /usr/bin/kmutil showloaded\r\n"
+                    "No variant specified, falling back to release\r\n" VBOX_ROWS "\n\n"),
+                  vbox_ids, vbox_versions, 2);
+    expect_loaded(T("    1   83 0 0 0 com.apple.kpi.bsd (17.7.0)"), kextstat_ids,
+                  kextstat_versions, 1);
+    /* Every line must be a row: a bad one, a header after rows, an empty
+     * line inside, a cut last line. */
+    expect_fail(kc_parse_loaded, T(VBOX_ROWS "garbage\n"), 3, "expected a row");
+    expect_fail(kc_parse_loaded, T(VBOX_ROWS LOADED_HEADER), 3, "expected a row");
+    expect_fail(kc_parse_loaded, T("  178    3 0x0 0x0 0x0 a.b (1)\n\n" VBOX_ROWS), 2,
+                "got an empty line");
+    expect_fail(kc_parse_loaded, VBOX_ROWS, sizeof(VBOX_ROWS) - 1 - 30, 2, "expected a row");
+    expect_fail(kc_parse_loaded,
+                T("No variant specified, falling back to release\n"
+                  "org.virtualbox.kext.VBoxDrv (6.1.16)\n"),
+                2, "or a row");
+    /* The notices only come first. */
+    expect_fail(kc_parse_loaded,
+                T(VBOX_ROWS "No variant specified, falling back to release\n"), 3,
+                "expected a row");
+#undef VBOX_ROWS
 }
 
 /* A header and count short rows. */
@@ -1277,6 +1357,371 @@ static void plist_symlink_refused(void **state)
     kc_evidence_free(&ev);
 }
 
+/* ---- NUL characters in property lists ---------------------------------------------- */
+
+/* A binary plist written byte by byte (libplist cannot make strings with a
+ * NUL): objects in the order made, 1-byte references, 2-byte offsets. */
+typedef struct bpw {
+    unsigned char b[16384];
+    size_t len;
+    size_t off[128];
+    size_t n;
+} bpw;
+
+static void bw_init(bpw *w)
+{
+    memcpy(w->b, "bplist00", 8);
+    w->len = 8;
+    w->n = 0;
+}
+
+static void bw_byte(bpw *w, unsigned c)
+{
+    assert_true(w->len < sizeof(w->b));
+    w->b[w->len++] = (unsigned char)c;
+}
+
+/* Starts object number w->n with a marker for type and count. */
+static unsigned bw_start(bpw *w, unsigned type, size_t count)
+{
+    assert_true(w->n < sizeof(w->off) / sizeof(w->off[0]));
+    w->off[w->n] = w->len;
+    if (count < 15) {
+        bw_byte(w, type << 4 | (unsigned)count);
+    } else {
+        bw_byte(w, type << 4 | 0xf);
+        bw_byte(w, 0x11); /* a 2-byte integer follows */
+        bw_byte(w, (unsigned)(count >> 8));
+        bw_byte(w, (unsigned)(count & 0xff));
+    }
+    return (unsigned)w->n++;
+}
+
+static unsigned bw_ascii(bpw *w, const char *s, size_t n)
+{
+    unsigned i = bw_start(w, 0x5, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, (unsigned char)s[k]);
+    return i;
+}
+
+/* Each byte of s as one UTF-16 code unit (so "\0" is U+0000, "\xe9" é). */
+static unsigned bw_utf16(bpw *w, const char *s, size_t n)
+{
+    unsigned i = bw_start(w, 0x6, n);
+
+    for (size_t k = 0; k < n; k++) {
+        bw_byte(w, 0);
+        bw_byte(w, (unsigned char)s[k]);
+    }
+    return i;
+}
+
+static unsigned bw_array(bpw *w, const unsigned *items, size_t n)
+{
+    unsigned i = bw_start(w, 0xa, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, items[k]);
+    return i;
+}
+
+static unsigned bw_dict(bpw *w, const unsigned *keys, const unsigned *vals, size_t n)
+{
+    unsigned i = bw_start(w, 0xd, n);
+
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, keys[k]);
+    for (size_t k = 0; k < n; k++)
+        bw_byte(w, vals[k]);
+    return i;
+}
+
+/* Adds the offset table and the trailer; the top object is the last made. */
+static void bw_finish(bpw *w)
+{
+    size_t table = w->len;
+
+    for (size_t k = 0; k < w->n; k++) {
+        bw_byte(w, (unsigned)(w->off[k] >> 8));
+        bw_byte(w, (unsigned)(w->off[k] & 0xff));
+    }
+    for (int k = 0; k < 6; k++)
+        bw_byte(w, 0);
+    bw_byte(w, 2); /* offset size */
+    bw_byte(w, 1); /* reference size */
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)w->n >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)(w->n - 1) >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bw_byte(w, (unsigned)((uint64_t)table >> (8 * k)) & 0xff);
+}
+
+static void bw_write(bpw *w, const char *path)
+{
+    bw_finish(w);
+    tu_write_bytes(path, w->b, w->len);
+}
+
+/* { "AllowedKernelExtensions": { KEY: ["com.example.x"], TEAM: ["com.example.y"] } }
+ * with KEY (n bytes) as UTF-16 or ASCII. */
+static void write_mdm_key(const char *path, const char *key, size_t n, bool utf16)
+{
+    bpw w;
+    unsigned keys[2], vals[2], outer_key, inner, item;
+
+    bw_init(&w);
+    keys[0] = utf16 ? bw_utf16(&w, key, n) : bw_ascii(&w, key, n);
+    keys[1] = bw_ascii(&w, T(TEAM));
+    item = bw_ascii(&w, T("com.example.x"));
+    vals[0] = bw_array(&w, &item, 1);
+    item = bw_ascii(&w, T("com.example.y"));
+    vals[1] = bw_array(&w, &item, 1);
+    inner = bw_dict(&w, keys, vals, 2);
+    outer_key = bw_ascii(&w, T("AllowedKernelExtensions"));
+    bw_dict(&w, &outer_key, &inner, 1);
+    bw_write(&w, path);
+}
+
+/* { KEY: VALUE } with VALUE (n bytes) as UTF-16 or ASCII. */
+static void write_string_plist(const char *path, const char *key, const char *value, size_t n,
+                               bool utf16)
+{
+    bpw w;
+    unsigned k, v;
+
+    bw_init(&w);
+    v = utf16 ? bw_utf16(&w, value, n) : bw_ascii(&w, value, n);
+    k = bw_ascii(&w, key, strlen(key));
+    bw_dict(&w, &k, &v, 1);
+    bw_write(&w, path);
+}
+
+/* The MDM policy with a NUL in a key of AllowedKernelExtensions (libplist
+ * 2.2 asserted in plist_dict_next_item on the UTF-16 one, aborting the
+ * process; the ASCII one was cut to a valid team ID). */
+static void mdm_nul_in_key(void **state)
+{
+    fixture *f = *state;
+    kc_evidence ev;
+    char why[512];
+
+    write_mdm_key(f->path, T("AB\0CDE1234\xe9"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T(TEAM "\0\xe9"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T(TEAM "\0junk"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    write_mdm_key(f->path, T("\0"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
+    /* The same file without the NUL is read, both teams kept. */
+    write_mdm_key(f->path, T(TEAM3), true);
+    ev_init(&ev);
+    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
+    assert_int_equal(ev.n_mdm_kexts, 2);
+    assert_string_equal(ev.mdm_kexts[0].team_id, TEAM3);
+    assert_string_equal(ev.mdm_kexts[1].team_id, TEAM);
+    kc_evidence_free(&ev);
+}
+
+/* Keys are read without plist_get_key_val: every byte value, long keys. */
+static void mdm_key_text(void **state)
+{
+    fixture *f = *state;
+    char key[300];
+
+    /* UTF-16 (non-ASCII) keys come back as UTF-8 in the message. */
+    write_mdm_key(f->path, T("\xc4" "BCDE1234"), true);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"\xc3\x84" "BCDE1234\" is not a team ID");
+    write_mdm_key(f->path, T("ABCDE1234\x7f"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"ABCDE1234\\x7f\"");
+    write_mdm_key(f->path, T(TEAM "X"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"" TEAM "X\" is not a team ID");
+    write_mdm_key(f->path, T("\x01"), false);
+    expect_read_fail(f, kc_read_mdm_policy, "the key \"\\x01\"");
+    /* A long key: about 60 bytes shown, then "...". */
+    memset(key, 'K', sizeof(key));
+    write_mdm_key(f->path, key, 200, false);
+    expect_read_fail(f, kc_read_mdm_policy,
+                     "\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\"...");
+    /* 61 bytes: one more than shown, still marked as cut. */
+    write_mdm_key(f->path, key, 61, true);
+    expect_read_fail(f, kc_read_mdm_policy, "KKK\"...");
+}
+
+/* Other readers and Info.plist: a NUL in a string is refused, never an
+ * abort (plist_get_string_val asserted on the UTF-16 one in bundles.c). */
+static void nul_in_strings(void **state)
+{
+    fixture *f = *state;
+    char root[4200], kext[4300], path[4400];
+    kc_bundles b = {NULL, 0, 0, false};
+
+    write_string_plist(f->path, "ProductVersion", T("14.1\0\xe9"), true);
+    expect_read_fail(f, kc_read_system_version, "contains a NUL character");
+    write_string_plist(f->path, "ProductVersion", T("14.1\0"), false);
+    expect_read_fail(f, kc_read_system_version, "contains a NUL character");
+    /* The value of a key the reader does not even look at. */
+    write_string_plist(f->path, "Other", T("x\0"), true);
+    expect_read_fail(f, kc_read_sysext_db, "contains a NUL character");
+    /* XML: a raw NUL byte (XML allows none; &#0; is already refused). */
+    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>"
+                              "<key>ProductVersion</key><string>14.1\0x</string>"
+                              "</dict></plist>"));
+    expect_read_fail(f, kc_read_system_version, "XML property list: a NUL byte at offset");
+    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>"
+                              "<key>ProductVersion</key><string>14.1&#0;</string>"
+                              "</dict></plist>"));
+    expect_read_fail(f, kc_read_system_version, "damaged XML property list");
+
+    /* A kext whose Info.plist has a NUL in CFBundleIdentifier or a version. */
+    tu_join(root, sizeof(root), f->dir, "root");
+    tu_join(kext, sizeof(kext), root, "A.kext");
+    tu_join(path, sizeof(path), kext, "Contents");
+    assert_int_equal(mkdir(root, 0700), 0);
+    assert_int_equal(mkdir(kext, 0700), 0);
+    assert_int_equal(mkdir(path, 0700), 0);
+    tu_join(path, sizeof(path), kext, "Contents/Info.plist");
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            write_string_plist(path, "CFBundleIdentifier", T("com.example\0\xe9"), true);
+        else if (i == 1)
+            write_string_plist(path, "CFBundleIdentifier", T("com.example\0evil"), false);
+        else
+            write_string_plist(path, "CFBundleVersion", T("1\0\xe9"), true);
+        {
+            kc_rootfs fs;
+            char why[256];
+            assert_int_equal(kc_rootfs_open(&fs, root, why, sizeof(why)), 0);
+            assert_int_equal(kc_bundles_scan(&fs, "/A.kext", &b), 1);
+            kc_rootfs_close(&fs);
+        }
+        assert_int_equal(b.n, 1);
+        assert_null(b.items[0].bundle_id);
+        assert_non_null(b.items[0].error);
+        check_why(b.items[0].error, 0, "contains a NUL character");
+        kc_bundles_free(&b);
+    }
+}
+
+/* The whole program on a Mac whose MDM profile has a NUL in a key of
+ * AllowedKernelExtensions: every vendor is still reported, with the
+ * profile as evidence that could not be used (the run aborted before,
+ * exit 134, no report).  KC_TEST_PLUGINDIR is the build's plugin folder. */
+static void cli_nul_mdm_reports_vendors(void **state)
+{
+    fixture *f = *state;
+    const char *plugins = getenv("KC_TEST_PLUGINDIR");
+    char root[4200], mdm[4400], out[4300], a0[] = "kextcheck", a1[] = "--no-config",
+         a2[] = "-P", a4[] = "--root", a6[] = "--format", a7[] = "json";
+    char *argv[9], *text = NULL, why[256], pattern[300];
+    size_t len = 0, vendors = 0;
+    json_error_t jerr;
+    json_t *doc;
+    DIR *d;
+    struct dirent *de;
+    int saved, fd, rc;
+
+    if (plugins == NULL || plugins[0] == '\0')
+        skip();
+    tu_join(root, sizeof(root), f->dir, "root");
+    tu_join(mdm, sizeof(mdm), root,
+            "Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist");
+    for (char *s = strchr(mdm + strlen(f->dir) + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        assert_true(mkdir(mdm, 0700) == 0 || errno == EEXIST);
+        *s = '/';
+    }
+    write_mdm_key(mdm, T("AB\0CDE1234\xe9"), true);
+    tu_join(out, sizeof(out), f->dir, "report.json");
+
+    argv[0] = a0;
+    argv[1] = a1;
+    argv[2] = a2;
+    argv[3] = (char *)plugins;
+    argv[4] = a4;
+    argv[5] = root;
+    argv[6] = a6;
+    argv[7] = a7;
+    argv[8] = NULL;
+    assert_int_equal(fflush(stdout), 0);
+    saved = dup(STDOUT_FILENO);
+    fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_true(dup2(fd, STDOUT_FILENO) >= 0);
+    assert_int_equal(close(fd), 0);
+    optind = 0;
+    rc = kc_cli_main(8, argv);
+    assert_int_equal(fflush(stdout), 0);
+    assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+    assert_int_equal(close(saved), 0);
+
+    assert_true(rc >= 0 && rc <= 3);
+    assert_int_equal(kc_read_file(out, 16 * 1024 * 1024, &text, &len, why, sizeof(why)), 0);
+    doc = json_loads(text, 0, &jerr);
+    assert_non_null(doc);
+    json_decref(doc);
+    assert_non_null(strstr(text, "contains a NUL character"));
+    /* Every plugin of the folder is named in the report. */
+    d = opendir(plugins);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 4 || strcmp(de->d_name + n - 3, ".so") != 0)
+            continue;
+        kc_snprintf(pattern, sizeof(pattern), "\"%.*s\"", (int)(n - 3), de->d_name);
+        if (strstr(text, pattern) == NULL)
+            print_error("%s is not in the report\n", pattern);
+        assert_non_null(strstr(text, pattern));
+        vendors++;
+    }
+    closedir(d);
+    assert_true(vendors > 0);
+    free(text);
+}
+
+/* kc_plist_parse on bytes: the forms of string lengths, and limits. */
+static void plist_parse_bytes(void **state)
+{
+    bpw w;
+    char why[256], s[40];
+    unsigned k, v;
+    void *pl;
+
+    (void)state;
+    /* A 20-byte string (length as a following integer) with a NUL at 17. */
+    memset(s, 'a', sizeof(s));
+    s[17] = '\0';
+    bw_init(&w);
+    v = bw_ascii(&w, s, 20);
+    k = bw_ascii(&w, T("k"));
+    bw_dict(&w, &k, &v, 1);
+    bw_finish(&w);
+    assert_null(kc_plist_parse((const char *)w.b, w.len, why, sizeof(why)));
+    check_why(why, 0, "object 0: a string or key contains a NUL character");
+    /* Without it: parsed. */
+    s[17] = 'a';
+    bw_init(&w);
+    v = bw_utf16(&w, s, 20);
+    k = bw_ascii(&w, T("k"));
+    bw_dict(&w, &k, &v, 1);
+    bw_finish(&w);
+    pl = kc_plist_parse((const char *)w.b, w.len, why, sizeof(why));
+    assert_non_null(pl);
+    plist_free(pl);
+    /* Too short, garbage, NULL. */
+    assert_null(kc_plist_parse("bplist0", 7, why, sizeof(why)));
+    check_why(why, 0, "too short");
+    assert_null(kc_plist_parse(NULL, 0, why, sizeof(why)));
+    check_why(why, 0, "too short");
+    assert_null(kc_plist_parse(T("bplist00garbage"), why, sizeof(why)));
+    check_why(why, 0, "damaged binary property list");
+    assert_null(kc_plist_parse(T("<plist><dict>"), why, sizeof(why)));
+    check_why(why, 0, "damaged XML property list");
+}
+
 /* ---- everything at once ----------------------------------------------------------- */
 
 static void evidence_free_everything(void **state)
@@ -1335,11 +1780,14 @@ int main(void)
         cmocka_unit_test(consent_list_many),
         cmocka_unit_test(csrutil_first_lines),
         cmocka_unit_test(csrutil_configuration_block),
+        cmocka_unit_test(csrutil_apple_internal),
+        cmocka_unit_test(csrutil_spaces_for_tabs),
         cmocka_unit_test(csrutil_refused),
         cmocka_unit_test(csrutil_failure_clears),
         cmocka_unit_test(loaded_kextstat),
         cmocka_unit_test(loaded_kmutil),
         cmocka_unit_test(loaded_refused),
+        cmocka_unit_test(loaded_without_header),
         cmocka_unit_test(loaded_row_cap),
         cmocka_unit_test(loaded_unicode_cleaned),
         cmocka_unit_test(text_too_large),
@@ -1357,6 +1805,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(sysext_db_wrong_types, setup, teardown),
         cmocka_unit_test_setup_teardown(sysext_failure_clears, setup, teardown),
         cmocka_unit_test_setup_teardown(plist_symlink_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(mdm_nul_in_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(mdm_key_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_in_strings, setup, teardown),
+        cmocka_unit_test(plist_parse_bytes),
+        cmocka_unit_test_setup_teardown(cli_nul_mdm_reports_vendors, setup, teardown),
         cmocka_unit_test_setup_teardown(evidence_free_everything, setup, teardown),
     };
 

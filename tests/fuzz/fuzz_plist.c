@@ -1,0 +1,146 @@
+/*
+ * libFuzzer harness for one property-list reader, chosen when compiling:
+ * -DFUZZ_MDM_POLICY (kc_read_mdm_policy), -DFUZZ_SYSTEM_VERSION
+ * (kc_read_system_version), -DFUZZ_SYSEXT_DB (kc_read_sysext_db) or
+ * -DFUZZ_INFO_PLIST (a kext's Contents/Info.plist through kc_bundles_scan).
+ * The input is the file's content: it goes through kc_plist_parse in memory,
+ * then is written to a file in a private temporary folder and read there as
+ * kextcheck reads it.
+ *
+ * Besides crashes, leaks, undefined behaviour and libplist's assertions
+ * (the abort the NUL checks exist for), it stops on a broken contract: a
+ * result out of range, a refusal without a reason or that leaves something
+ * known, accepted values that are not valid UTF-8 or break the reader's
+ * rules (team IDs, versions, caps).
+ */
+#include "fuzz_util.h"
+
+#include <plist/plist.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !defined(FUZZ_MDM_POLICY) && !defined(FUZZ_SYSTEM_VERSION) && \
+    !defined(FUZZ_SYSEXT_DB) && !defined(FUZZ_INFO_PLIST)
+#error "define FUZZ_MDM_POLICY, FUZZ_SYSTEM_VERSION, FUZZ_SYSEXT_DB or FUZZ_INFO_PLIST"
+#endif
+
+/* Where the input is written: made once, for the life of the process
+ * (libFuzzer passes no context to the harness, hence file scope). */
+static char *file_path;
+#ifdef FUZZ_INFO_PLIST
+static char *mac_root;
+#endif
+
+static void setup(void)
+{
+#ifdef FUZZ_INFO_PLIST
+    mac_root = fz_tmp_path("root");
+    file_path = fz_tmp_path("root/A.kext/Contents/Info.plist");
+    fz_mkdir_parents(file_path);
+#else
+    file_path = fz_tmp_path("input.plist");
+#endif
+}
+
+#ifdef FUZZ_INFO_PLIST
+static void read_file(void)
+{
+    kc_bundles b = {NULL, 0, 0, false};
+    const kc_bundle *k;
+
+    if (kc_bundles_scan(mac_root, "/A.kext", &b) != 1)
+        fz_die("kc_bundles_scan", "the kext folder was not found");
+    if (b.n != 1)
+        fz_die("kc_bundles_scan", "%zu bundles for one kext", b.n);
+    k = &b.items[0];
+    fz_check_utf8("path", k->path);
+    if (k->bundle_id == NULL && k->error == NULL)
+        fz_die("Info.plist", "no bundle ID and no reason");
+    if (k->error != NULL)
+        fz_check_utf8("error", k->error);
+    if (k->bundle_id != NULL)
+        fz_check_utf8("bundle ID", k->bundle_id);
+    if (k->version != NULL)
+        fz_check_utf8("version", k->version);
+    if (k->short_version != NULL)
+        fz_check_utf8("short version", k->short_version);
+    kc_bundles_free(&b);
+}
+#else
+static void check_accepted(const kc_evidence *ev)
+{
+#if defined(FUZZ_MDM_POLICY)
+    for (size_t i = 0; i < ev->mdm_teams.n; i++)
+        fz_check_team("AllowedTeamIdentifiers", ev->mdm_teams.v[i]);
+    if ((ev->n_mdm_kexts != 0) != (ev->mdm_kexts != NULL))
+        fz_die("AllowedKernelExtensions", "count and array disagree");
+    for (size_t i = 0; i < ev->n_mdm_kexts; i++) {
+        if (ev->mdm_kexts[i].team_id == NULL || ev->mdm_kexts[i].team_id[0] != '\0')
+            fz_check_team("AllowedKernelExtensions key", ev->mdm_kexts[i].team_id);
+        fz_check_utf8("AllowedKernelExtensions bundle ID", ev->mdm_kexts[i].bundle_id);
+        if (ev->mdm_kexts[i].bundle_id[0] == '\0')
+            fz_die("AllowedKernelExtensions", "an empty bundle ID");
+    }
+#elif defined(FUZZ_SYSTEM_VERSION)
+    fz_check_utf8("ProductVersion", ev->os_version);
+    if (ev->os_major < 0 || ev->os_major > 9999 || ev->os_minor < 0 || ev->os_minor > 9999)
+        fz_die("ProductVersion", "%d.%d", ev->os_major, ev->os_minor);
+#elif defined(FUZZ_SYSEXT_DB)
+    if (ev->n_sysexts > 10000 || (ev->n_sysexts != 0) != (ev->sysexts != NULL))
+        fz_die("extensions", "%zu entries", ev->n_sysexts);
+    for (size_t i = 0; i < ev->n_sysexts; i++) {
+        fz_check_utf8("identifier", ev->sysexts[i].identifier);
+        fz_check_utf8("teamID", ev->sysexts[i].team_id);
+        fz_check_utf8("state", ev->sysexts[i].state);
+        if (ev->sysexts[i].version != NULL)
+            fz_check_utf8("version", ev->sysexts[i].version);
+    }
+#endif
+}
+
+static void read_file(void)
+{
+    kc_evidence ev;
+    char why[512];
+    int rc;
+
+    fz_evidence_init(&ev);
+    memset(why, 'x', sizeof(why));
+#if defined(FUZZ_MDM_POLICY)
+    rc = kc_read_mdm_policy(file_path, &ev, why, sizeof(why));
+#elif defined(FUZZ_SYSTEM_VERSION)
+    rc = kc_read_system_version(file_path, &ev, why, sizeof(why));
+#else
+    rc = kc_read_sysext_db(file_path, &ev, why, sizeof(why));
+#endif
+    if (rc == 1) {
+        check_accepted(&ev);
+    } else if (rc == -1) {
+        fz_check_why(why, sizeof(why));
+        fz_check_all_unknown(&ev);
+    } else {
+        fz_die("reader", "returned %d for a file that exists", rc);
+    }
+    kc_evidence_free(&ev);
+}
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char why[512];
+    void *root;
+
+    if (file_path == NULL)
+        setup();
+    memset(why, 'x', sizeof(why));
+    root = kc_plist_parse((const char *)data, size, why, sizeof(why));
+    if (root != NULL)
+        plist_free(root);
+    else
+        fz_check_why(why, sizeof(why));
+    fz_write(file_path, data, size);
+    read_file();
+    return 0;
+}
