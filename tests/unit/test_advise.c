@@ -1427,19 +1427,22 @@ static void restart_required_words(void **state)
     assert_ptr_equal(vr->next, f);
     mk_free(&k);
 
-    /* SIP off (nothing staged): SIP back on, then reinstall and collect. */
-    not_loaded_scene(&k);
-    intel(&k, "14.5", 14, 5);
-    mk_sip(&k, KC_SIP_DISABLED, KC_NO);
-    f = mk_finding(&advise(&k)->vendors[0], KC_F_RESTART_REQUIRED, GUARD);
-    expect_step_at(f, 3, "SIP is off: approved kexts that did not load were reported to load "
-                         "again after SIP was turned back on (csrutil enable from macOS "
-                         "Recovery, then restart).");
-    expect_step_at(f, 4, "If it still does not load, uninstall " MK_VENDOR);
-    expect_step_at(f, 5, "collect the case (sudo kextcheck collect DIR)");
-    assert_int_equal(f->steps.n, 6);
-    mk_expect_no_step(f, "rm -rf");
-    mk_free(&k);
+    /* SIP or its Kext Signing off (nothing staged): SIP back on, then
+     * reinstall and collect. */
+    for (int custom = 0; custom < 2; custom++) {
+        not_loaded_scene(&k);
+        intel(&k, "14.5", 14, 5);
+        mk_sip(&k, custom ? KC_SIP_CUSTOM : KC_SIP_DISABLED, KC_NO);
+        f = mk_finding(&advise(&k)->vendors[0], KC_F_RESTART_REQUIRED, GUARD);
+        expect_step_at(f, 3, "SIP is off: approved kexts that did not load were reported to "
+                             "load again after SIP was turned back on (csrutil enable from "
+                             "macOS Recovery, then restart).");
+        expect_step_at(f, 4, "If it still does not load, uninstall " MK_VENDOR);
+        expect_step_at(f, 5, "collect the case (sudo kextcheck collect DIR)");
+        assert_int_equal(f->steps.n, 6);
+        mk_expect_no_step(f, "rm -rf");
+        mk_free(&k);
+    }
 
     /* Apple silicon, approved by MDM: Recovery from the power button. */
     mk_init(&k);
