@@ -1083,9 +1083,16 @@ static void boot_unknown(words *w, const kc_host *h, const kc_platform *p)
 {
     const kc_source *src = &h->plat.bputil_src;
 
+    /* Read but without both deciding lines (a grep excerpt): say so, not
+     * "not captured". */
     message(w, _("this is an Apple silicon Mac and its boot policy is not known (%s): at Full "
                  "Security no third-party kext can load and no Allow button appears"),
-            src->error ? src->error : _("not captured"));
+            src->ok      ? _("bputil -d does not show both its Security Mode and its 3rd Party "
+                             "Kexts Status")
+            : src->error ? src->error
+                         : _("not captured"));
+    if (src->ok)
+        cite_bputil(w, h);
     cite_machine(w, h, p);
     step(w, _("Capture the boot policy on the Mac: sudo bputil -d > bputil-d.txt, then run "
               "kextcheck with --boot-policy bputil-d.txt (sudo kextcheck on the Mac and sudo "
@@ -1100,6 +1107,10 @@ static void admin_required(words *w, const kc_host *h)
         because(w, _("MDM kernel-extension policy (%s): AllowNonAdminUserApprovals %s"),
                 origin_of(&h->kext_mdm_src),
                 h->kext_mdm.allow_non_admin_approvals == KC_NO ? "false" : _("absent (false)"));
+    else if (h->kext_mdm_src.present)
+        because(w, _("the MDM kernel-extension policy (%s) could not be read: %s"),
+                origin_of(&h->kext_mdm_src),
+                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("unknown"));
     else
         because(w, _("no MDM kernel-extension policy is installed (%s)"),
                 h->kext_mdm_src.error ? h->kext_mdm_src.error : _("not present"));

@@ -125,6 +125,14 @@ void mk_init(mk_model *k)
     ev->consent_enabled = KC_UNKNOWN;
     ev->kext_signing = KC_UNKNOWN;
     ev->sip = KC_SIP_UNKNOWN;
+    /* The policies and the boot policy in their parsers' "nothing known"
+     * state (KC_UNKNOWN is not 0). */
+    kc_kext_policy_free(&h->kext_mdm);
+    kc_sysext_policy_free(&h->sysext_mdm);
+    h->plat.boot.v.third_party_kexts = KC_UNKNOWN;
+    h->plat.boot.v.user_mdm = KC_UNKNOWN;
+    h->plat.boot.v.dep_mdm = KC_UNKNOWN;
+    h->plat.boot.v.sip = KC_UNKNOWN;
     for (int i = KC_HOST_CONSENT_STATUS; i < KC_HOST__COUNT; i++)
         mk_absent(k, (kc_host_item)i);
     k->m.vendors = calloc(MK_MAX_VENDORS, sizeof(*k->m.vendors));
@@ -213,8 +221,29 @@ void mk_mdm_kext(mk_model *k, const char *team, const char *bundle)
         x = GROW(map->v, map->n);
         x->team_id = dup_or_null(team);
     }
-    if (kc_strv_push(&x->ids, bundle) != 0)
+    if (bundle != NULL && kc_strv_push(&x->ids, bundle) != 0)
         fail_msg("out of memory");
+}
+
+void mk_mdm_overrides(mk_model *k, kc_tri allow)
+{
+    mark_ok(k, KC_HOST_MDM);
+    k->m.host.kext_mdm.allow_user_overrides = allow;
+}
+
+void mk_mdm_non_admin(mk_model *k, kc_tri allow)
+{
+    mark_ok(k, KC_HOST_MDM);
+    k->m.host.kext_mdm.allow_non_admin_approvals = allow;
+}
+
+void mk_mdm_policy(mk_model *k, const char *plist)
+{
+    char why[512] = "";
+
+    if (kc_parse_kext_policy(plist, strlen(plist), &k->m.host.kext_mdm, why, sizeof(why)) != 0)
+        fail_msg("MDM policy refused: %s", why);
+    mark_ok(k, KC_HOST_MDM);
 }
 
 void mk_os(mk_model *k, const char *version, int major, int minor)
@@ -237,6 +266,37 @@ kc_sysext *mk_sysext_entry(mk_model *k, const char *id, const char *team, const 
     x->state = dup_or_null(state);
     x->version = dup_or_null("1.0/100");
     return x;
+}
+
+void mk_machine(mk_model *k, kc_uname_arch uname, kc_sysctl_flag arm64)
+{
+    kc_platform_ev *p = &k->m.host.plat;
+
+    if (uname != KC_UNAME_UNKNOWN) {
+        mark_ok(k, KC_HOST_UNAME);
+        p->uname = uname;
+    }
+    if (arm64 != KC_SYSCTL_UNKNOWN) {
+        mark_ok(k, KC_HOST_ARM64);
+        p->arm64 = arm64;
+    }
+}
+
+void mk_bputil(mk_model *k, kc_boot_security security, kc_tri third_party_kexts)
+{
+    kc_boot_policy *b = &k->m.host.plat.boot;
+
+    mark_ok(k, KC_HOST_BPUTIL);
+    memset(b, 0, sizeof(*b));
+    b->v.security = security;
+    b->v.third_party_kexts = third_party_kexts;
+    b->v.user_mdm = b->v.dep_mdm = b->v.sip = KC_UNKNOWN;
+    b->n_blocks = b->n_stored = 1;
+    b->summary_block = 0;
+    b->blocks[0].current = true;
+    b->blocks[0].line = 1;
+    b->blocks[0].any = true;
+    b->blocks[0].v = b->v;
 }
 
 void mk_refused(mk_model *k, size_t n)
@@ -436,9 +496,19 @@ kc_result *mk_judge(mk_model *k)
     assert_ptr_equal(k->r.model, &k->m);
     assert_int_equal(k->r.n_vendors, k->m.n_vendors);
     for (size_t i = 0; i < k->r.n_vendors; i++) {
-        assert_ptr_equal(k->r.vendors[i].ev, &k->m.vendors[i]);
-        assert_int_equal(k->r.vendors[i].n_kexts, k->m.vendors[i].vendor->kexts.n);
-        assert_int_equal(k->r.vendors[i].n_sysexts, k->m.vendors[i].vendor->sysexts.n);
+        const kc_vendor_result *vr = &k->r.vendors[i];
+        const kc_strv *declared = &k->m.vendors[i].vendor->kexts;
+
+        assert_ptr_equal(vr->ev, &k->m.vendors[i]);
+        /* The declared kexts first, in order; then those found under the
+         * team that the plugin does not declare. */
+        assert_true(vr->n_kexts >= declared->n);
+        for (size_t j = 0; j < vr->n_kexts; j++) {
+            assert_int_equal(vr->kexts[j].declared, j < declared->n);
+            if (j < declared->n)
+                assert_ptr_equal(vr->kexts[j].bundle_id, declared->v[j]);
+        }
+        assert_int_equal(vr->n_sysexts, k->m.vendors[i].vendor->sysexts.n);
     }
     return &k->r;
 }

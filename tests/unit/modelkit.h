@@ -15,7 +15,9 @@
  * The model is what read.c would make of a snapshot folder MK_ROOT that
  * holds only the approval database: every other source is absent (present
  * and ok false, origin and error as gather.c writes them), the database is
- * fine, and a Recovery shell sees the Mac's files under MK_ROOT.  Each
+ * fine, and the startup volume's name is unknown (kc_host.recovery).  So the
+ * macOS version, the machine (Intel or Apple silicon) and its boot policy
+ * are unknown until mk_os, mk_machine and mk_bputil say otherwise.  Each
  * mk_* call below then adds one piece of evidence the way read.c would
  * record it.  Every string is copied, so kc_model_free releases it all.
  *
@@ -134,10 +136,30 @@ void mk_consent(mk_model *k, kc_tri enabled);
 void mk_consent_list(mk_model *k, const char *const *teams); /* NULL-terminated, may be empty */
 void mk_loaded_list(mk_model *k);                            /* the list, maybe empty */
 void mk_loaded(mk_model *k, const char *bundle, const char *version);
+/* The installed MDM kernel-extension policy (h->kext_mdm, as
+ * kc_parse_kext_policy leaves it): a team in AllowedTeamIdentifiers; a
+ * bundle ID under a team in AllowedKernelExtensions (bundle NULL: the team's
+ * key with an empty list); AllowUserOverrides and
+ * AllowNonAdminUserApprovals (KC_UNKNOWN: the key is absent, which the
+ * judge reads as false). */
 void mk_mdm_team(mk_model *k, const char *team);
 void mk_mdm_kext(mk_model *k, const char *team, const char *bundle);
+void mk_mdm_overrides(mk_model *k, kc_tri allow);
+void mk_mdm_non_admin(mk_model *k, kc_tri allow);
+/* The policy as a literal plist (XML text) gives it, parsed with
+ * kc_parse_kext_policy; the test fails if it does not parse. */
+void mk_mdm_policy(mk_model *k, const char *plist);
 void mk_os(mk_model *k, const char *version, int major, int minor);
 kc_sysext *mk_sysext_entry(mk_model *k, const char *id, const char *team, const char *state);
+/* The machine as `uname -m` and `sysctl -n hw.optional.arm64` give it
+ * (platform.c's parsers): each value other than KC_UNAME_UNKNOWN /
+ * KC_SYSCTL_UNKNOWN marks its source read; an unknown one leaves its
+ * source as it is (absent, unless the test changed it). */
+void mk_machine(mk_model *k, kc_uname_arch uname, kc_sysctl_flag arm64);
+/* `bputil -d` read: one "Current local policy" block with this Security
+ * Mode and 3rd Party Kexts Status (KC_BOOT_SECURITY_UNKNOWN, KC_UNKNOWN:
+ * that line was not in the output); the MDM and SIP lines absent. */
+void mk_bputil(mk_model *k, kc_boot_security security, kc_tri third_party_kexts);
 
 /* n refused plugins beside the vendors. */
 void mk_refused(mk_model *k, size_t n);
