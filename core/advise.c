@@ -236,8 +236,12 @@ static void step_allow_kext(words *w, const ctx *c, const char *developer)
         step(w, _("Open System Settings > Privacy & Security (macOS 13 and later) or System "
                   "Preferences > Security & Privacy > General (macOS 10.13 to 12, after "
                   "clicking the lock), click Allow beside System software from developer "
-                  "\"%s\" was blocked from loading, then restart the Mac."),
-             developer);
+                  "\"%s\" was blocked from loading, give %s name and password when asked, "
+                  "then restart the Mac."),
+             developer,
+             c->p->non_admin_approvals ? _("your")
+             : kc_platform_modern(c->p) ? _("an administrator's")
+                                        : _("an administrator's (on macOS 11 and later)"));
         break;
     }
 }
@@ -467,6 +471,9 @@ static void steps_recovery(words *w, const ctx *c, const char *folder)
         step(w, _("The commands below assume the startup disk is named \"Macintosh HD\"%s: use "
                   "the name it has under /Volumes."),
              p->os_known ? "" : _(" and macOS 10.15 or later (before 10.15 drop \" - Data\")"));
+    else if (!p->os_known)
+        step(w, _("The commands below assume macOS 10.15 or later (before 10.15 drop \" - "
+                  "Data\")."));
     step(w, _("Back up the staged folder outside /Library/StagedExtensions, where macOS may "
               "prune it: mkdir -p %s && cp -R %s %s/"),
          qbak, qsrc, qbak);

@@ -455,12 +455,6 @@ static bool has_code(const kc_vendor_result *vr, kc_code code)
     return false;
 }
 
-/* A kext of the vendor waits for someone to approve it. */
-static bool needs_approval(const kc_vendor_result *vr)
-{
-    return has_code(vr, KC_F_KEXT_PENDING_APPROVAL) || has_code(vr, KC_F_KEXT_NO_POLICY_RECORD) ||
-           has_code(vr, KC_F_MDM_BLOCKS_USER_APPROVAL);
-}
 
 /* Owned by root:wheel and writable by nobody else, as macOS wants a kext
  * (when the owner is known at all). */
@@ -511,6 +505,12 @@ static int broken_others(kc_result *r)
     return 0;
 }
 
+/* A kext of the vendor waits for a person to approve it (not a profile). */
+static bool needs_user_approval(const kc_vendor_result *vr)
+{
+    return has_code(vr, KC_F_KEXT_PENDING_APPROVAL) || has_code(vr, KC_F_KEXT_NO_POLICY_RECORD);
+}
+
 /* Host findings that depend on what the vendors need (after them). */
 static int judge_host_after(kc_result *r)
 {
@@ -519,7 +519,7 @@ static int judge_host_after(kc_result *r)
     if (broken_others(r) != 0)
         return -1;
     for (size_t i = 0; i < r->n_vendors; i++)
-        approval = approval || needs_approval(&r->vendors[i]);
+        approval = approval || needs_user_approval(&r->vendors[i]);
     /* On 11+ only an administrator approves, unless MDM lets standard users
      * (AllowNonAdminUserApprovals, 11.0+). */
     if (approval && kc_platform_modern(&r->platform) && !r->platform.non_admin_approvals &&
@@ -550,7 +550,7 @@ static bool bears_on(const kc_finding *f, const kc_vendor_result *vr)
     case KC_F_BOOTED_FROM_EXTERNAL_VOLUME:
         return has_kexts(vr, false);
     case KC_F_ADMIN_APPROVAL_REQUIRED:
-        return needs_approval(vr);
+        return needs_user_approval(vr);
     case KC_F_SIP_DISABLED:
     case KC_F_KEXT_SIGNING_DISABLED:
     case KC_F_CONSENT_DISABLED:

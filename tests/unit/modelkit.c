@@ -69,6 +69,8 @@ static const struct {
     [KC_HOST_ARM64] = {MK_O_ARM64, "not in the snapshot"},
     [KC_HOST_BPUTIL] = {MK_O_BPUTIL, "not in the snapshot"},
     [KC_HOST_SYSEXT_MDM] = {MK_O_SYSEXT_MDM, "not present"},
+    [KC_HOST_VMM] = {MK_O_VMM, "not in the snapshot"},
+    [KC_HOST_DISKUTIL] = {MK_O_DISKUTIL, "not in the snapshot"},
 };
 
 kc_source *mk_src(mk_model *k, kc_host_item item)
@@ -134,7 +136,8 @@ void mk_init(mk_model *k)
     h->plat.boot.v.dep_mdm = KC_UNKNOWN;
     h->plat.boot.v.sip = KC_UNKNOWN;
     for (int i = KC_HOST_CONSENT_STATUS; i < KC_HOST__COUNT; i++)
-        mk_absent(k, (kc_host_item)i);
+        if (kc_host_source(&k->m.host, (kc_host_item)i) != NULL)
+            mk_absent(k, (kc_host_item)i);
     k->m.vendors = calloc(MK_MAX_VENDORS, sizeof(*k->m.vendors));
     if (k->m.vendors == NULL)
         fail_msg("out of memory");

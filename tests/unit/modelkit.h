@@ -59,6 +59,8 @@
 #define MK_O_ARM64 "file " MK_ROOT "/" KC_CAPTURE_DIR "/sysctl-hw-optional-arm64.txt"
 #define MK_O_BPUTIL "file " MK_ROOT "/" KC_CAPTURE_DIR "/bputil-d.txt"
 #define MK_O_SYSEXT_MDM "file " MK_ROOT KC_SYSEXT_MDM_PLIST
+#define MK_O_VMM "file " MK_ROOT "/" KC_CAPTURE_DIR "/sysctl-kern-hv-vmm-present.txt"
+#define MK_O_DISKUTIL "file " MK_ROOT "/" KC_CAPTURE_DIR "/diskutil-info.txt"
 
 #define MK_MAX_VENDORS 8
 

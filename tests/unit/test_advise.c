@@ -1439,7 +1439,8 @@ static void restart_required_words(void **state)
                              "macOS Recovery, then restart).");
         expect_step_at(f, 4, "If it still does not load, uninstall " MK_VENDOR);
         expect_step_at(f, 5, "collect the case (sudo kextcheck collect DIR)");
-        assert_int_equal(f->steps.n, 6);
+        expect_step_at(f, 6, "kmutil trigger-panic-medic --volume-root '/Volumes/Macintosh HD'");
+        assert_int_equal(f->steps.n, 7);
         mk_expect_no_step(f, "rm -rf");
         mk_free(&k);
     }

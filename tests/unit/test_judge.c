@@ -970,6 +970,21 @@ static void code_table(void **state)
         [KC_F_ADMIN_APPROVAL_REQUIRED] = {"ADMIN_APPROVAL_REQUIRED", KC_SEV_OK, KC_RUNG_NONE,
                                           true},
         [KC_F_KEXT_NOT_DECLARED] = {"KEXT_NOT_DECLARED", KC_SEV_OK, KC_RUNG_NONE, false},
+        [KC_F_KEXT_ARCH_UNSUPPORTED] = {"KEXT_ARCH_UNSUPPORTED", KC_SEV_CRITICAL,
+                                        KC_RUNG_FIRST, false},
+        [KC_F_KEXT_BUNDLE_PERMISSIONS] = {"KEXT_BUNDLE_PERMISSIONS", KC_SEV_CRITICAL,
+                                          KC_RUNG_FIRST, false},
+        [KC_F_KEXT_SIGNATURE_INVALID] = {"KEXT_SIGNATURE_INVALID", KC_SEV_CRITICAL,
+                                         KC_RUNG_FIRST, false},
+        [KC_F_KEXT_SIGNED_BY_OTHER_TEAM] = {"KEXT_SIGNED_BY_OTHER_TEAM", KC_SEV_CRITICAL,
+                                            KC_RUNG_FIRST, false},
+        [KC_F_RUNNING_IN_VM] = {"RUNNING_IN_VM", KC_SEV_OK, KC_RUNG_NONE, true},
+        [KC_F_BOOTED_FROM_EXTERNAL_VOLUME] = {"BOOTED_FROM_EXTERNAL_VOLUME", KC_SEV_OK,
+                                              KC_RUNG_NONE, true},
+        [KC_F_OTHER_STAGED_KEXT_BROKEN] = {"OTHER_STAGED_KEXT_BROKEN", KC_SEV_WARNING,
+                                           KC_RUNG_FIRST, true},
+        [KC_F_SYSEXT_MDM_BLOCKS] = {"SYSEXT_MDM_BLOCKS", KC_SEV_CRITICAL, KC_RUNG_APPROVE,
+                                    false},
     };
 
     (void)state;
