@@ -510,7 +510,7 @@ static char *make_private_copy(kc_policydb *db, int src_dir, const char *src_nam
     /* The folder mkdtemp made, seen from the folder that was checked. */
     p->dir_fd = openat(p->base_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (p->dir_fd < 0 || fstat(p->dir_fd, &st) != 0 || st.st_uid != geteuid() ||
-        (st.st_mode & 07777) != 0700) {
+        (st.st_mode & 077) != 0) {
         kc_snprintf(why, whylen, "the private folder %s changed while it was made", tmpl);
         if (p->dir_fd >= 0)
             close(p->dir_fd);
@@ -1196,7 +1196,8 @@ static int slots_for(const id_ref *refs, size_t n, int max)
     return slots < max ? slots : max;
 }
 
-/* Finalizes *st when it has fewer than want placeholders (0 kept it). */
+/* Finalizes *st when it has fewer than want placeholders (it is then
+ * prepared again, larger). */
 static void drop_if_smaller(sqlite3_stmt **st, int *have, int want)
 {
     if (*st != NULL && *have < want) {
