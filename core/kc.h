@@ -257,7 +257,17 @@ typedef enum kc_db_state {
     KC_DB_UNREADABLE,
     KC_DB_CORRUPT,
     KC_DB_NO_TABLES,
+    KC_DB_BUSY,           /* another process kept it locked: try again ("busy") */
 } kc_db_state;
+
+/* A private copy (a WAL database with -wal but no -shm) takes at most this
+ * many bytes of each of the database and its -wal; a larger file makes the
+ * database unreadable rather than fill the disk. */
+#define KC_POLICYDB_COPY_MAX (64 * 1024 * 1024)
+/* The private copy's folder is "<folder>/kextcheck-dbcopy.XXXXXX"; one left
+ * behind (kextcheck killed with SIGKILL) may be deleted. */
+#define KC_POLICYDB_COPY_PREFIX "kextcheck-dbcopy."
+
 
 typedef struct kc_policy_row {
     char *team_id;
@@ -294,6 +304,7 @@ typedef struct kc_policydb {
     bool has_kext_policy, has_mdm, has_history, has_cdhash;
     void *db;             /* sqlite3 *, open while state == KC_DB_OK */
     char *tmpdir;         /* private copy's folder, removed on close */
+    struct kc_policydb_priv *priv; /* policydb.c's own: snapshot, statements, copy */
 } kc_policydb;
 
 typedef struct kc_policy_rows {
@@ -307,10 +318,15 @@ typedef struct kc_policy_rows {
 } kc_policy_rows;
 
 /* Opens the database read-only without changing a byte of it or its
- * -wal/-shm files.  Never fails: the outcome is in db->state. */
+ * -wal/-shm files, and begins the read transaction that every query of the
+ * run reads from (one snapshot; it ends at kc_policydb_close).  Never
+ * fails: the outcome is in db->state (KC_DB_BUSY after about 3 s of a
+ * database another process keeps locked). */
 void kc_policydb_open(kc_policydb *db, const char *path);
 /* The same; a private copy, when one is needed, goes in a new folder under
- * scratch (NULL: $TMPDIR or /tmp). */
+ * scratch (NULL: $TMPDIR when the user is not root and owns it alone,
+ * otherwise /tmp).  The folder must belong to the running user (or root)
+ * and be writable by nobody else unless sticky. */
 void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch);
 /* Opens the database at mac_path inside the Mac's root (links resolved as
  * kc_rootfs does; one leading out of the root makes it unreadable). */
@@ -318,8 +334,15 @@ void kc_policydb_open_root(kc_policydb *db, const kc_rootfs *fs, const char *mac
                            const char *scratch);
 /* Opens a database file the user named (--db), links in its path followed. */
 void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratch);
-/* Rows of one team, plus rows that name one of its bundle IDs under
- * another team.  0, or -1 with db->error set (state stays OK). */
+/* For each of the n vendors, out[i] (n entries, overwritten) gets the
+ * rows of vendors[i].team_id plus the rows that carry one of its bundle
+ * IDs under another team (TEAM_MISMATCH), at most 2000 per table.  Own rows
+ * come from index lookups, other teams' rows from one pass over each table
+ * for all vendors.  0, or -1 with db->error set (state stays OK) and every
+ * out[i] empty.  Free each with kc_policy_rows_free. */
+int kc_policydb_read_all(kc_policydb *db, const kc_vendor *vendors, size_t n,
+                         kc_policy_rows *out);
+/* The same for one team and its bundle IDs. */
 int kc_policydb_query(kc_policydb *db, const char *team_id,
                       const kc_strv *bundle_ids, kc_policy_rows *out);
 void kc_policy_rows_free(kc_policy_rows *rows);

@@ -10,20 +10,95 @@
  *    (SQLite would otherwise create -wal and -shm files);
  *  - WAL database with -wal but no -shm (a partly collected case): the
  *    database and its log are copied to a private folder and read there.
+ * A database whose header says "rollback journal" but which has a -wal
+ * beside it is read as a WAL database: SQLite would replay that log, and
+ * create -shm beside the evidence to do so.
+ *
+ * Only regular files are used: the database, -wal, -shm and -journal are
+ * looked at with fstatat(AT_SYMLINK_NOFOLLOW) before anything opens them,
+ * and opened with O_NONBLOCK | O_NOFOLLOW, so a FIFO cannot make kextcheck
+ * wait forever and a device is never read.  A FIFO, device, folder or link
+ * in the place of one of them makes the database unreadable, with the name
+ * and the reason.
+ *
+ * The private copy: a folder "kextcheck-dbcopy.XXXXXX" made with mkdtemp
+ * (mode 0700) under a folder nobody else can change (the caller's scratch
+ * folder, $TMPDIR when it is the running user's own and the user is not
+ * root, or /tmp), at most KC_POLICYDB_COPY_MAX bytes of each file, removed
+ * by name through the folder's descriptor (never through a link) on every
+ * path out, and by a signal handler on SIGHUP, SIGINT, SIGTERM and SIGQUIT.
+ * After SIGKILL the folder stays; its name says what it is.
+ *
+ * One run reads one snapshot: a read transaction begins right after the
+ * open and ends at close, so every vendor sees the same commit.  A database
+ * that another process keeps locked (or whose WAL index it is rebuilding)
+ * is retried for a bounded time and then reported as busy, never as a
+ * database without tables.
  */
 #include "kc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#define BUSY_TIMEOUT_MS 3000
-#define MAX_ROWS 2000
+#define BUSY_SLICE_MS 100   /* SQLite's own wait for a lock, per attempt */
+#define BUSY_BUDGET_MS 3000 /* all attempts together */
+#define BUSY_PAUSE_MS 20    /* between two attempts */
+#define MAX_ROWS 2000       /* per vendor and table */
+#define IN_CHUNK 256        /* bundle IDs bound in one IN (...) list */
+#define TEAM_CHUNK 64       /* teams bound in one IN (...) list */
+#define COPY_NAME "KextPolicy"
+
+/* Folders that are only looked into (names found, never listed). */
+#if defined(O_PATH)
+#define LOOKUP_FLAGS (O_PATH | O_DIRECTORY | O_CLOEXEC)
+#else
+#define LOOKUP_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+#endif
+
+/* ---- tables and columns --------------------------------------------------- */
+
+enum { T_POLICY, T_MDM, T_HISTORY, T_COUNT };
+#define MAX_COLS 7
+
+/* The columns read from each table, in the order the take_* functions
+ * expect them; a column the table lacks reads as NULL. */
+static const struct table_def {
+    const char *name;
+    const char *cols[MAX_COLS];
+    size_t ncols;
+    int team_col, bundle_col;
+} tables[T_COUNT] = {
+    {"kext_policy", {"team_id", "bundle_id", "allowed", "developer_name", "flags"}, 5, 0, 1},
+    {"kext_policy_mdm", {"team_id", "bundle_id", "allowed", "payload_uuid"}, 4, 0, 1},
+    {"kext_load_history_v3",
+     {"path", "team_id", "bundle_id", "created_at", "last_seen", "flags", "cdhash"}, 7, 1, 2},
+};
+
+/* What policydb.c keeps per open database (kc.h declares it opaque). */
+struct kc_policydb_priv {
+    bool table[T_COUNT];           /* the table exists and is not virtual */
+    bool col[T_COUNT][MAX_COLS];   /* its columns, read once at open */
+    bool in_txn;                   /* the run's read transaction is open */
+    sqlite3_stmt *own[T_COUNT];    /* rows of one team (policy, mdm) */
+    sqlite3_stmt *cross[T_COUNT];  /* rows with one of cross_slots bundle IDs */
+    int cross_slots[T_COUNT];
+    sqlite3_stmt *scan;            /* load history rows of one of scan_teams teams
+                                      or scan_ids bundle IDs */
+    int scan_teams, scan_ids;
+    /* The private copy, when one was made. */
+    int base_fd;                   /* the folder it was made in */
+    int dir_fd;                    /* the private folder itself */
+    char name[64];                 /* its name in base_fd */
+    int slot;                      /* its entry in copy_slots, or -1 */
+};
 
 const char *kc_db_state_name(kc_db_state s)
 {
@@ -38,6 +113,8 @@ const char *kc_db_state_name(kc_db_state s)
         return "corrupt";
     case KC_DB_NO_TABLES:
         return "no_tables";
+    case KC_DB_BUSY:
+        return "busy";
     }
     return "unknown";
 }
@@ -85,37 +162,281 @@ static char *uri_for(const char *path, const char *query)
     return uri;
 }
 
-static bool file_exists(const char *base, const char *suffix)
-{
-    char *p = kc_asprintf("%s%s", base, suffix);
-    struct stat st;
-    bool r = p != NULL && lstat(p, &st) == 0;
+/* ---- files beside the database -------------------------------------------- */
 
-    free(p);
-    return r;
+/* What a file that is not a regular file is, for messages. */
+static const char *kind_of(mode_t m)
+{
+    if (S_ISLNK(m))
+        return "a symbolic link";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISDIR(m))
+        return "a folder";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
 }
 
-static int copy_file(const char *from, const char *to, char *why, size_t whylen)
+typedef enum { SIB_ABSENT, SIB_REGULAR, SIB_UNUSABLE } sib_state;
+
+/* Looks at dir/name without opening or following it: absent, a regular
+ * file (size in *size), or unusable with why. */
+static sib_state look_at(int dirfd, const char *name, off_t *size, char *why, size_t whylen)
+{
+    struct stat st;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return SIB_ABSENT;
+        kc_snprintf(why, whylen, "%s: %s", name, strerror(errno));
+        return SIB_UNUSABLE;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        kc_snprintf(why, whylen, "%s is %s, not a regular file: SQLite cannot use it", name,
+                    kind_of(st.st_mode));
+        return SIB_UNUSABLE;
+    }
+    *size = st.st_size;
+    return SIB_REGULAR;
+}
+
+/* Opens the regular file dir/name for reading, never a FIFO, device or
+ * link (checked before and after the open).  An fd, or -1 with why. */
+static int open_regular(int dirfd, const char *name, struct stat *st, char *why, size_t whylen)
+{
+    struct stat before;
+    int fd;
+
+    if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+        kc_snprintf(why, whylen, "%s: %s", name, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(before.st_mode)) {
+        kc_snprintf(why, whylen, "%s is %s, not a regular file", name, kind_of(before.st_mode));
+        return -1;
+    }
+    fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        kc_snprintf(why, whylen, "%s: %s%s", name, strerror(errno),
+                    errno == EACCES ? " (reading it needs root)" : "");
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
+        st->st_ino != before.st_ino) {
+        kc_snprintf(why, whylen, "%s changed while it was being opened", name);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- the private copy ----------------------------------------------------- */
+
+/* Private copies a signal handler must remove.  A handler reaches nothing
+ * but file-scope objects, so this table is global; kextcheck opens one
+ * database at a time (more than COPY_SLOTS at once are still removed on
+ * every normal path, only not by the handler). */
+#define COPY_SLOTS 4
+static struct {
+    volatile sig_atomic_t used;    /* the entry describes a live copy */
+    volatile sig_atomic_t removed; /* the handler already removed it */
+    int base_fd, dir_fd;
+    char name[64];
+} copy_slots[COPY_SLOTS];
+static const int copy_signals[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT};
+#define N_COPY_SIGNALS (sizeof(copy_signals) / sizeof(copy_signals[0]))
+static struct sigaction copy_saved[N_COPY_SIGNALS];
+static volatile sig_atomic_t copy_installed[N_COPY_SIGNALS];
+static int copy_active;
+
+/* Removes what a run can have put in its private folder, then the folder
+ * when the name in base_fd is still that very folder.  Async-signal-safe. */
+static void remove_copy_files(int base_fd, int dir_fd, const char *name)
+{
+    static const char *const names[] = {COPY_NAME, COPY_NAME "-wal", COPY_NAME "-shm",
+                                        COPY_NAME "-journal"};
+    struct stat dir_st, entry_st;
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        (void)unlinkat(dir_fd, names[i], 0);
+    if (fstat(dir_fd, &dir_st) == 0 &&
+        fstatat(base_fd, name, &entry_st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(entry_st.st_mode) && entry_st.st_dev == dir_st.st_dev &&
+        entry_st.st_ino == dir_st.st_ino)
+        (void)unlinkat(base_fd, name, AT_REMOVEDIR);
+}
+
+static void on_copy_signal(int sig)
+{
+    int saved_errno = errno;
+
+    for (size_t i = 0; i < COPY_SLOTS; i++) {
+        if (copy_slots[i].used && !copy_slots[i].removed) {
+            remove_copy_files(copy_slots[i].base_fd, copy_slots[i].dir_fd, copy_slots[i].name);
+            copy_slots[i].removed = 1;
+        }
+    }
+    /* Hand the signal to whoever had it before: it is blocked while this
+     * handler runs, so raise() delivers it right after we return. */
+    for (size_t i = 0; i < N_COPY_SIGNALS; i++) {
+        if (copy_installed[i]) {
+            (void)sigaction(copy_signals[i], &copy_saved[i], NULL);
+            copy_installed[i] = 0;
+        }
+    }
+    (void)raise(sig);
+    errno = saved_errno;
+}
+
+static void block_copy_signals(sigset_t *old)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    for (size_t i = 0; i < N_COPY_SIGNALS; i++)
+        sigaddset(&set, copy_signals[i]);
+    (void)sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void register_copy(struct kc_policydb_priv *p)
+{
+    sigset_t old;
+
+    p->slot = -1;
+    block_copy_signals(&old);
+    for (int i = 0; i < COPY_SLOTS && p->slot < 0; i++) {
+        if (copy_slots[i].used)
+            continue;
+        copy_slots[i].base_fd = p->base_fd;
+        copy_slots[i].dir_fd = p->dir_fd;
+        memcpy(copy_slots[i].name, p->name, sizeof(copy_slots[i].name));
+        copy_slots[i].removed = 0;
+        copy_slots[i].used = 1;
+        p->slot = i;
+    }
+    if (p->slot >= 0 && copy_active++ == 0) {
+        for (size_t i = 0; i < N_COPY_SIGNALS; i++) {
+            struct sigaction sa;
+            /* A signal the process ignores (nohup) stays ignored. */
+            if (sigaction(copy_signals[i], NULL, &copy_saved[i]) != 0 ||
+                copy_saved[i].sa_handler == SIG_IGN)
+                continue;
+            memset(&sa, 0, sizeof(sa));
+            sa.sa_handler = on_copy_signal;
+            sigfillset(&sa.sa_mask);
+            if (sigaction(copy_signals[i], &sa, NULL) == 0)
+                copy_installed[i] = 1;
+        }
+    }
+    (void)sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Removes the private copy (unless a signal handler already did) and
+ * forgets it. */
+static void remove_private_copy(kc_policydb *db)
+{
+    struct kc_policydb_priv *p = db->priv;
+    sigset_t old;
+    bool removed = false;
+
+    if (p == NULL || p->dir_fd < 0)
+        goto done;
+    block_copy_signals(&old);
+    if (p->slot >= 0) {
+        removed = copy_slots[p->slot].removed != 0;
+        copy_slots[p->slot].used = 0;
+        if (--copy_active == 0) {
+            for (size_t i = 0; i < N_COPY_SIGNALS; i++) {
+                if (copy_installed[i]) {
+                    (void)sigaction(copy_signals[i], &copy_saved[i], NULL);
+                    copy_installed[i] = 0;
+                }
+            }
+        }
+        p->slot = -1;
+    }
+    if (!removed)
+        remove_copy_files(p->base_fd, p->dir_fd, p->name);
+    (void)sigprocmask(SIG_SETMASK, &old, NULL);
+    close(p->dir_fd);
+    p->dir_fd = -1;
+done:
+    if (p != NULL && p->base_fd >= 0) {
+        close(p->base_fd);
+        p->base_fd = -1;
+    }
+    free(db->tmpdir);
+    db->tmpdir = NULL;
+}
+
+/* Opens a folder to make the private folder in.  own_only: it must belong
+ * to the running user and be writable by nobody else ($TMPDIR); otherwise
+ * it may belong to root too, and be writable by others only when sticky
+ * (/tmp).  An fd, or -1 with why. */
+static int open_base(const char *path, bool own_only, char *why, size_t whylen)
+{
+    struct stat st;
+    uid_t me = geteuid();
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
+    } else if (own_only ? st.st_uid != me : (st.st_uid != me && st.st_uid != 0)) {
+        kc_snprintf(why, whylen, "%s belongs to another user", path);
+    } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+               (own_only || (st.st_mode & S_ISVTX) == 0)) {
+        kc_snprintf(why, whylen, "%s is writable by other users", path);
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+/* Copies the regular file src_dir/src_name (at most KC_POLICYDB_COPY_MAX
+ * bytes) to a new file dst_dir/dst_name.  0, or -1 with why. */
+static int copy_capped(int src_dir, const char *src_name, int dst_dir, const char *dst_name,
+                       char *why, size_t whylen)
 {
     char buf[65536];
+    struct stat st;
     int in = -1, out = -1, rc = -1;
+    long long total = 0;
     ssize_t r;
 
-    in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in < 0) {
-        kc_snprintf(why, whylen, "%s: %s", from, strerror(errno));
+    in = open_regular(src_dir, src_name, &st, why, whylen);
+    if (in < 0)
+        goto done;
+    if (st.st_size > KC_POLICYDB_COPY_MAX) {
+        kc_snprintf(why, whylen, "%s is larger than %d MiB, the most kextcheck copies",
+                    src_name, KC_POLICYDB_COPY_MAX / (1024 * 1024));
         goto done;
     }
-    out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    out = openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (out < 0) {
-        kc_snprintf(why, whylen, "%s: %s", to, strerror(errno));
+        kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
         goto done;
     }
     while ((r = read(in, buf, sizeof(buf))) != 0) {
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            kc_snprintf(why, whylen, "%s: %s", from, strerror(errno));
+            kc_snprintf(why, whylen, "%s: %s", src_name, strerror(errno));
+            goto done;
+        }
+        total += r;
+        if (total > KC_POLICYDB_COPY_MAX) {
+            kc_snprintf(why, whylen, "%s grew beyond %d MiB while it was copied", src_name,
+                        KC_POLICYDB_COPY_MAX / (1024 * 1024));
             goto done;
         }
         for (ssize_t w = 0; w < r;) {
@@ -123,7 +444,7 @@ static int copy_file(const char *from, const char *to, char *why, size_t whylen)
             if (x < 0) {
                 if (errno == EINTR)
                     continue;
-                kc_snprintf(why, whylen, "%s: %s", to, strerror(errno));
+                kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
                 goto done;
             }
             w += x;
@@ -134,97 +455,90 @@ done:
     if (in >= 0)
         close(in);
     if (out >= 0 && close(out) != 0 && rc == 0) {
-        kc_snprintf(why, whylen, "%s: %s", to, strerror(errno));
+        kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
         rc = -1;
     }
     return rc;
 }
 
-static void remove_private_copy(kc_policydb *db)
+/* Makes the private folder and copies the database (src_name in src_dir)
+ * and its -wal into it.  Returns the copy's path, or NULL with why (what
+ * was made is removed by remove_private_copy, as on every path). */
+static char *make_private_copy(kc_policydb *db, int src_dir, const char *src_name,
+                               const char *scratch, char *why, size_t whylen)
 {
-    static const char *const names[] = {"KextPolicy", "KextPolicy-wal", "KextPolicy-shm",
-                                        "KextPolicy-journal"};
+    struct kc_policydb_priv *p = db->priv;
+    const char *base = scratch, *tmpdir = getenv("TMPDIR");
+    char *tmpl = NULL, *wal = NULL, *result = NULL;
+    struct stat st;
+    const char *slash;
 
-    if (db->tmpdir == NULL)
-        return;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char *p = kc_asprintf("%s/%s", db->tmpdir, names[i]);
-        if (p != NULL)
-            unlink(p);
-        free(p);
+    if (base != NULL) {
+        p->base_fd = open_base(base, false, why, whylen);
+    } else {
+        /* $TMPDIR is the user's choice: never root's, never one others can change. */
+        if (geteuid() != 0 && tmpdir != NULL && tmpdir[0] == '/') {
+            char ignored[512];
+            p->base_fd = open_base(tmpdir, true, ignored, sizeof(ignored));
+            if (p->base_fd >= 0)
+                base = tmpdir;
+        }
+        if (base == NULL) {
+            base = "/tmp";
+            p->base_fd = open_base(base, false, why, whylen);
+        }
     }
-    rmdir(db->tmpdir);
-    free(db->tmpdir);
-    db->tmpdir = NULL;
-}
-
-/* Copies the database and its -wal into a fresh private folder; returns the
- * copy's path or NULL with why. */
-static char *make_private_copy(kc_policydb *db, const char *path, const char *scratch,
-                               char *why, size_t whylen)
-{
-    const char *tmp = scratch ? scratch : getenv("TMPDIR");
-    char *tmpl = NULL, *copy = NULL, *from_wal = NULL, *to_wal = NULL, *result = NULL;
-
-    if (tmp == NULL || (scratch == NULL && tmp[0] != '/'))
-        tmp = "/tmp";
-    tmpl = kc_asprintf("%s/kextcheck.XXXXXX", tmp);
-    if (tmpl == NULL || mkdtemp(tmpl) == NULL) {
-        kc_snprintf(why, whylen, "cannot make a private folder: %s",
-                    tmpl ? strerror(errno) : "out of memory");
+    if (p->base_fd < 0)
+        goto done;
+    tmpl = kc_asprintf("%s%s" KC_POLICYDB_COPY_PREFIX "XXXXXX", base,
+                       base[strlen(base) - 1] == '/' ? "" : "/");
+    if (tmpl == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    if (mkdtemp(tmpl) == NULL) {
+        kc_snprintf(why, whylen, "cannot make a private folder in %s: %s", base,
+                    strerror(errno));
+        goto done;
+    }
+    slash = strrchr(tmpl, '/');
+    if (kc_snprintf(p->name, sizeof(p->name), "%s", slash + 1) != 0) {
+        kc_snprintf(why, whylen, "private folder name too long");
+        (void)rmdir(tmpl);
+        goto done;
+    }
+    /* The folder mkdtemp made, seen from the folder that was checked. */
+    p->dir_fd = openat(p->base_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (p->dir_fd < 0 || fstat(p->dir_fd, &st) != 0 || st.st_uid != geteuid() ||
+        (st.st_mode & 077) != 0) {
+        kc_snprintf(why, whylen, "the private folder %s changed while it was made", tmpl);
+        if (p->dir_fd >= 0)
+            close(p->dir_fd);
+        p->dir_fd = -1;
+        (void)rmdir(tmpl);
         goto done;
     }
     db->tmpdir = tmpl;
     tmpl = NULL;
-    copy = kc_asprintf("%s/KextPolicy", db->tmpdir);
-    to_wal = kc_asprintf("%s/KextPolicy-wal", db->tmpdir);
-    from_wal = kc_asprintf("%s-wal", path);
-    if (copy == NULL || to_wal == NULL || from_wal == NULL) {
+    register_copy(p);
+    wal = kc_asprintf("%s-wal", src_name);
+    if (wal == NULL) {
         kc_snprintf(why, whylen, "out of memory");
         goto done;
     }
-    if (copy_file(path, copy, why, whylen) != 0 ||
-        copy_file(from_wal, to_wal, why, whylen) != 0)
+    if (copy_capped(src_dir, src_name, p->dir_fd, COPY_NAME, why, whylen) != 0 ||
+        copy_capped(src_dir, wal, p->dir_fd, COPY_NAME "-wal", why, whylen) != 0)
         goto done;
-    result = copy;
-    copy = NULL;
+    result = kc_asprintf("%s/" COPY_NAME, db->tmpdir);
+    if (result == NULL)
+        kc_snprintf(why, whylen, "out of memory");
 done:
     free(tmpl);
-    free(copy);
-    free(from_wal);
-    free(to_wal);
+    free(wal);
     return result;
 }
 
-static bool table_exists(sqlite3 *h, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    bool found = false;
-
-    if (sqlite3_prepare_v2(h,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 "
-                           "AND sql NOT LIKE 'CREATE VIRTUAL%'",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
-        found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return found;
-}
-
-static bool column_exists(sqlite3 *h, const char *table, const char *column)
-{
-    sqlite3_stmt *st = NULL;
-    bool found = false;
-
-    /* table is one of our constant names, never text from the database. */
-    char *sql = kc_asprintf("SELECT 1 FROM pragma_table_info('%s') WHERE name = ?1", table);
-    if (sql != NULL && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, column, -1, SQLITE_STATIC) == SQLITE_OK)
-        found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    free(sql);
-    return found;
-}
+/* ---- the run's snapshot --------------------------------------------------- */
 
 static kc_db_state state_for(int rc)
 {
@@ -237,9 +551,146 @@ static kc_db_state state_for(int rc)
     }
 }
 
+/* Errors that pass when the other process is done: a lock, or a WAL index
+ * being rebuilt (SQLITE_READONLY_RECOVERY under readonly_shm). */
+static bool transient(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+        return true;
+    default:
+        break;
+    }
+#ifdef SQLITE_READONLY_CANTINIT
+    if (rc == SQLITE_READONLY_CANTINIT)
+        return true;
+#endif
+    return rc == SQLITE_READONLY_RECOVERY;
+}
+
+/* A hot -journal: a writer's transaction left unfinished.  While a writer
+ * runs, a reader can see one for an instant (the writer finishes it); one
+ * that stays was left by a writer that died, and only a writer can roll it
+ * back, which kextcheck never is. */
+static bool hot_journal(int rc)
+{
+    return rc == SQLITE_READONLY_ROLLBACK;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static int table_index(const unsigned char *name)
+{
+    for (int t = 0; name != NULL && t < T_COUNT; t++)
+        if (strcmp((const char *)name, tables[t].name) == 0)
+            return t;
+    return -1;
+}
+
+/* Which tables exist, then each one's columns (one pragma_table_info per
+ * table).  The first read of the transaction: it takes the snapshot. */
+static int read_schema(sqlite3 *h, struct kc_policydb_priv *p)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    memset(p->table, 0, sizeof(p->table));
+    memset(p->col, 0, sizeof(p->col));
+    rc = sqlite3_prepare_v2(h,
+                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                            "('kext_policy', 'kext_policy_mdm', 'kext_load_history_v3') "
+                            "AND sql NOT LIKE 'CREATE VIRTUAL%'",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        goto done;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int t = table_index(sqlite3_column_text(st, 0));
+        if (t >= 0)
+            p->table[t] = true;
+    }
+    if (rc != SQLITE_DONE)
+        goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL);
+    for (int t = 0; rc == SQLITE_OK && t < T_COUNT; t++) {
+        if (!p->table[t])
+            continue;
+        rc = sqlite3_bind_text(st, 1, tables[t].name, -1, SQLITE_STATIC);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(st, 0);
+            for (size_t c = 0; name != NULL && c < tables[t].ncols; c++)
+                if (sqlite3_stricmp(name, tables[t].cols[c]) == 0)
+                    p->col[t][c] = true;
+            rc = SQLITE_OK;
+        }
+        if (rc == SQLITE_DONE)
+            rc = sqlite3_reset(st);
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* BEGIN, then the first read, retried while the database is busy or shows
+ * a writer's journal.  SQLITE_OK
+ * with the transaction open, or the last error with its message in why. */
+static int take_snapshot(sqlite3 *h, struct kc_policydb_priv *p, char *why, size_t whylen)
+{
+    long long deadline = now_ms() + BUSY_BUDGET_MS;
+    int rc;
+
+    for (;;) {
+        rc = sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) {
+            rc = read_schema(h, p);
+            if (rc == SQLITE_OK) {
+                p->in_txn = true;
+                return rc;
+            }
+        }
+        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(h));
+        if (sqlite3_get_autocommit(h) == 0)
+            (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        if ((!transient(rc) && !hot_journal(rc)) || now_ms() >= deadline)
+            return rc;
+        pause_ms(BUSY_PAUSE_MS);
+    }
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
 void kc_policydb_open(kc_policydb *db, const char *path)
 {
     kc_policydb_open_in(db, path, NULL);
+}
+
+static bool has_cols(const struct kc_policydb_priv *p, int t, size_t n)
+{
+    /* The first n columns of the table's list are required. */
+    if (!p->table[t])
+        return false;
+    for (size_t c = 0; c < n; c++)
+        if (!p->col[t][c])
+            return false;
+    return true;
 }
 
 void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
@@ -247,31 +698,62 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     unsigned char header[100];
     char why[512];
     struct stat st;
-    const char *query = "mode=ro";
-    char *uri = NULL, *open_path = NULL;
+    struct kc_policydb_priv *p;
+    const char *query = "mode=ro", *name;
+    char *uri = NULL, *open_path = NULL, *dir = NULL;
     sqlite3 *h = NULL;
-    int fd = -1, rc;
+    int dirfd = -1, fd = -1, rc;
     ssize_t got;
+    off_t wal_size = 0, shm_size = 0, journal_size = 0;
+    sib_state wal_st, shm_st, journal_st;
     bool wal;
 
     memset(db, 0, sizeof(*db));
     db->path = kc_strdup(path);
     db->access = "in_place";
-    if (lstat(path, &st) != 0) {
+    p = db->priv = calloc(1, sizeof(*db->priv));
+    if (p != NULL)
+        p->base_fd = p->dir_fd = p->slot = -1;
+    if (db->path == NULL || p == NULL) {
+        set_state(db, KC_DB_UNREADABLE, "out of memory");
+        goto done;
+    }
+
+    /* The folder that holds the database; its files are looked up there. */
+    name = strrchr(path, '/');
+    dir = name == NULL ? kc_strdup(".")
+                       : name == path ? kc_strdup("/")
+                                      : kc_asprintf("%.*s", (int)(name - path), path);
+    name = name == NULL ? path : name + 1;
+    if (dir == NULL) {
+        set_state(db, KC_DB_UNREADABLE, "out of memory");
+        goto done;
+    }
+    if (name[0] == '\0') {
+        set_state(db, KC_DB_UNREADABLE, "not a regular file (a folder)");
+        goto done;
+    }
+    dirfd = open(dir, LOOKUP_FLAGS);
+    if (dirfd < 0) {
+        set_state(db, errno == ENOENT || errno == ENOTDIR ? KC_DB_MISSING : KC_DB_UNREADABLE,
+                  "%s", strerror(errno));
+        goto done;
+    }
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         set_state(db, errno == ENOENT ? KC_DB_MISSING : KC_DB_UNREADABLE, "%s",
                   strerror(errno));
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_state(db, KC_DB_UNREADABLE, "%s",
-                  S_ISLNK(st.st_mode) ? "is a symbolic link, not the database file"
-                                      : "not a regular file");
+        if (S_ISLNK(st.st_mode))
+            set_state(db, KC_DB_UNREADABLE, "is a symbolic link, not the database file");
+        else
+            set_state(db, KC_DB_UNREADABLE, "not a regular file (%s)", kind_of(st.st_mode));
         goto done;
     }
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd = open_regular(dirfd, name, &st, why, sizeof(why));
     if (fd < 0) {
-        set_state(db, KC_DB_UNREADABLE, "%s%s", strerror(errno),
-                  errno == EACCES ? " (reading it needs root)" : "");
+        set_state(db, KC_DB_UNREADABLE, "%s", why);
         goto done;
     }
     got = read(fd, header, sizeof(header));
@@ -279,6 +761,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
         set_state(db, KC_DB_UNREADABLE, "%s", strerror(errno));
         goto done;
     }
+    /* Closed before SQLite opens the file: closing any descriptor of a file
+     * drops every POSIX lock the process holds on it, the run's read lock
+     * included (a writer could then change the pages being read). */
+    close(fd);
+    fd = -1;
     if (got == 0) {
         set_state(db, KC_DB_NO_TABLES, "the file is empty");
         goto done;
@@ -287,14 +774,42 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
         set_state(db, KC_DB_CORRUPT, "not an SQLite database (bad header)");
         goto done;
     }
-    wal = header[18] == 2 || header[19] == 2;
-    if (wal && !file_exists(path, "-wal")) {
+
+    /* SQLite opens these by name itself: each must be absent or a regular
+     * file, or it could block on a FIFO or read a device. */
+    {
+        char *wal_name = kc_asprintf("%s-wal", name), *shm_name = kc_asprintf("%s-shm", name);
+        char *journal_name = kc_asprintf("%s-journal", name);
+        if (wal_name == NULL || shm_name == NULL || journal_name == NULL) {
+            free(wal_name);
+            free(shm_name);
+            free(journal_name);
+            set_state(db, KC_DB_UNREADABLE, "out of memory");
+            goto done;
+        }
+        wal_st = look_at(dirfd, wal_name, &wal_size, why, sizeof(why));
+        shm_st = wal_st == SIB_UNUSABLE ? SIB_ABSENT
+                                        : look_at(dirfd, shm_name, &shm_size, why, sizeof(why));
+        journal_st = wal_st == SIB_UNUSABLE || shm_st == SIB_UNUSABLE
+                         ? SIB_ABSENT
+                         : look_at(dirfd, journal_name, &journal_size, why, sizeof(why));
+        free(wal_name);
+        free(shm_name);
+        free(journal_name);
+        if (wal_st == SIB_UNUSABLE || shm_st == SIB_UNUSABLE || journal_st == SIB_UNUSABLE) {
+            set_state(db, KC_DB_UNREADABLE, "%s", why);
+            goto done;
+        }
+    }
+    /* A non-empty -wal is replayed whatever the header says. */
+    wal = header[18] == 2 || header[19] == 2 || (wal_st == SIB_REGULAR && wal_size > 0);
+    if (wal && wal_st == SIB_ABSENT) {
         query = "immutable=1";
         db->access = "immutable";
-    } else if (wal && file_exists(path, "-shm")) {
+    } else if (wal && shm_st == SIB_REGULAR) {
         query = "mode=ro&readonly_shm=1";
     } else if (wal) {
-        open_path = make_private_copy(db, path, scratch, why, sizeof(why));
+        open_path = make_private_copy(db, dirfd, name, scratch, why, sizeof(why));
         if (open_path == NULL) {
             set_state(db, KC_DB_UNREADABLE, "-wal without -shm, and %s", why);
             goto done;
@@ -312,37 +827,35 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
         set_state(db, state_for(rc), "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         goto done;
     }
-    sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(h, BUSY_SLICE_MS);
     sqlite3_extended_result_codes(h, 1);
     /* Hostile files: no trust in the schema, bounded work. */
     sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_limit(h, SQLITE_LIMIT_LENGTH, 1 << 20);
-    {
-        sqlite3_stmt *s = NULL;
-        rc = sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(s);
-        if (rc != SQLITE_ROW) {
-            set_state(db, state_for(rc), "%s", sqlite3_errmsg(h));
-            sqlite3_finalize(s);
-            goto done;
-        }
-        sqlite3_finalize(s);
+    rc = take_snapshot(h, p, why, sizeof(why));
+    if (rc != SQLITE_OK) {
+        if (transient(rc))
+            set_state(db, KC_DB_BUSY,
+                      "the database is busy (another process is writing it): try again (%s)",
+                      why);
+        else if (hot_journal(rc))
+            set_state(db, KC_DB_UNREADABLE,
+                      "a write to the database was left unfinished (a hot %s-journal file): "
+                      "macOS rolls it back the next time it opens the database; run "
+                      "kextcheck on the Mac after that, or collect the case again",
+                      name);
+        else
+            set_state(db, state_for(rc), "%s", why);
+        goto done;
     }
-    db->has_kext_policy = table_exists(h, "kext_policy") &&
-                          column_exists(h, "kext_policy", "team_id") &&
-                          column_exists(h, "kext_policy", "bundle_id") &&
-                          column_exists(h, "kext_policy", "allowed");
-    db->has_mdm = table_exists(h, "kext_policy_mdm") &&
-                  column_exists(h, "kext_policy_mdm", "team_id") &&
-                  column_exists(h, "kext_policy_mdm", "bundle_id");
-    db->has_history = table_exists(h, "kext_load_history_v3") &&
-                      column_exists(h, "kext_load_history_v3", "path");
-    db->has_cdhash = db->has_history && column_exists(h, "kext_load_history_v3", "cdhash");
+    db->has_kext_policy = has_cols(p, T_POLICY, 3);          /* team, bundle, allowed */
+    db->has_mdm = has_cols(p, T_MDM, 2);                      /* team, bundle */
+    db->has_history = p->table[T_HISTORY] && p->col[T_HISTORY][0]; /* path */
+    db->has_cdhash = db->has_history && p->col[T_HISTORY][6];
     if (!db->has_kext_policy) {
         set_state(db, KC_DB_NO_TABLES, "%s",
-                  table_exists(h, "kext_policy")
+                  p->table[T_POLICY]
                       ? "kext_policy lacks the team_id, bundle_id or allowed column"
                       : "the database has no kext_policy table");
         goto done;
@@ -351,12 +864,20 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     db->db = h;
     h = NULL;
 done:
-    if (h != NULL)
+    if (h != NULL) {
+        if (p != NULL && p->in_txn)
+            (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close(h);
+    }
+    if (p != NULL && db->state != KC_DB_OK)
+        p->in_txn = false;
     if (db->state != KC_DB_OK)
         remove_private_copy(db);
     if (fd >= 0)
         close(fd);
+    if (dirfd >= 0)
+        close(dirfd);
+    free(dir);
     free(uri);
     free(open_path);
 }
@@ -391,6 +912,8 @@ void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratc
     }
     kc_policydb_open_in(db, path, scratch);
 }
+
+/* ---- rows ------------------------------------------------------------------ */
 
 /* A text column as clean UTF-8 (NULL stays NULL; other types as text). */
 static char *col_text(sqlite3_stmt *st, int i)
@@ -429,84 +952,6 @@ static bool col_int(sqlite3_stmt *st, int i, long long *v)
     return true;
 }
 
-/* Binds ?1 to the team and ?2..?N to the bundle IDs. */
-static int bind_ids(sqlite3_stmt *st, const char *team_id, const kc_strv *ids)
-{
-    int rc = sqlite3_bind_text(st, 1, team_id, -1, SQLITE_STATIC);
-
-    for (size_t i = 0; rc == SQLITE_OK && i < ids->n; i++)
-        rc = sqlite3_bind_text(st, (int)i + 2, ids->v[i], -1, SQLITE_STATIC);
-    return rc;
-}
-
-/* "?2, ?3, ..." for n bundle IDs (n >= 1, n <= KC_PLUGIN_ARRAY_MAX). */
-static void placeholders(char *buf, size_t len, size_t n)
-{
-    size_t o = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && o + 8 < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s?%zu", i ? ", " : "", i + 2);
-}
-
-static char *select_sql(kc_policydb *db, const char *table, const char *const *cols,
-                        size_t ncols, size_t nids)
-{
-    char list[512], ph[KC_PLUGIN_ARRAY_MAX * 6 + 8];
-    size_t o = 0;
-
-    list[0] = '\0';
-    for (size_t i = 0; i < ncols; i++) {
-        bool have = column_exists(db->db, table, cols[i]);
-        o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
-                              have ? cols[i] : "NULL");
-        if (o >= sizeof(list))
-            return NULL;
-    }
-    placeholders(ph, sizeof(ph), nids);
-    return kc_asprintf("SELECT %s FROM %s WHERE team_id = ?1%s%s%s LIMIT %d", list, table,
-                       nids ? " OR bundle_id IN (" : "", ph, nids ? ")" : "", MAX_ROWS + 1);
-}
-
-static int run_query(kc_policydb *db, const char *table, const char *const *cols,
-                     size_t ncols, const char *team_id, const kc_strv *ids,
-                     int (*take)(sqlite3_stmt *, void *), void *ctx, bool *truncated)
-{
-    sqlite3_stmt *st = NULL;
-    char *sql = select_sql(db, table, cols, ncols, ids->n);
-    int rc = -1, step;
-    size_t rows = 0;
-
-    if (sql == NULL) {
-        set_state(db, KC_DB_OK, "out of memory");
-        goto done;
-    }
-    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        bind_ids(st, team_id, ids) != SQLITE_OK) {
-        set_state(db, KC_DB_OK, "%s: %s", table, sqlite3_errmsg(db->db));
-        goto done;
-    }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (rows++ == MAX_ROWS) {
-            *truncated = true;
-            break;
-        }
-        if (take(st, ctx) != 0) {
-            set_state(db, KC_DB_OK, "out of memory");
-            goto done;
-        }
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
-        set_state(db, KC_DB_OK, "%s: %s", table, sqlite3_errmsg(db->db));
-        goto done;
-    }
-    rc = 0;
-done:
-    sqlite3_finalize(st);
-    free(sql);
-    return rc;
-}
-
 #define GROW(arr, n)                                                      \
     do {                                                                  \
         void *g_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));            \
@@ -516,9 +961,8 @@ done:
         memset(&(arr)[(n)], 0, sizeof(*(arr)));                           \
     } while (0)
 
-static int take_policy(sqlite3_stmt *st, void *ctx)
+static int take_policy(sqlite3_stmt *st, kc_policy_rows *r)
 {
-    kc_policy_rows *r = ctx;
     kc_policy_row *p;
 
     GROW(r->policy, r->n_policy);
@@ -531,9 +975,8 @@ static int take_policy(sqlite3_stmt *st, void *ctx)
     return 0;
 }
 
-static int take_mdm(sqlite3_stmt *st, void *ctx)
+static int take_mdm(sqlite3_stmt *st, kc_policy_rows *r)
 {
-    kc_policy_rows *r = ctx;
     kc_mdm_row *m;
 
     GROW(r->mdm, r->n_mdm);
@@ -546,9 +989,8 @@ static int take_mdm(sqlite3_stmt *st, void *ctx)
     return 0;
 }
 
-static int take_history(sqlite3_stmt *st, void *ctx)
+static int take_history(sqlite3_stmt *st, kc_policy_rows *r)
 {
-    kc_policy_rows *r = ctx;
     kc_history_row *h;
 
     GROW(r->history, r->n_history);
@@ -563,30 +1005,409 @@ static int take_history(sqlite3_stmt *st, void *ctx)
     return 0;
 }
 
+/* Adds the current row of table t to r, up to MAX_ROWS rows of that table. */
+static int add_row(int t, sqlite3_stmt *st, kc_policy_rows *r)
+{
+    size_t have = t == T_POLICY ? r->n_policy : t == T_MDM ? r->n_mdm : r->n_history;
+
+    if (have >= MAX_ROWS) {
+        r->truncated = true;
+        return 0;
+    }
+    return t == T_POLICY ? take_policy(st, r) : t == T_MDM ? take_mdm(st, r)
+                                                           : take_history(st, r);
+}
+
+/* A declared team or bundle ID and the vendor that declared it. */
+typedef struct id_ref {
+    const char *s;
+    size_t len;
+    size_t vendor;
+} id_ref;
+
+static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+
+    return c != 0 ? c : alen < blen ? -1 : alen > blen;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = cmp_bytes(x->s, x->len, y->s, y->len);
+
+    return c != 0 ? c : x->vendor < y->vendor ? -1 : x->vendor > y->vendor;
+}
+
+/* The first entry of refs (sorted) equal to s, or n. */
+static size_t find_ref(const id_ref *refs, size_t n, const char *s, size_t len)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_bytes(refs[mid].s, refs[mid].len, s, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && cmp_bytes(refs[lo].s, refs[lo].len, s, len) == 0 ? lo : n;
+}
+
+/* Column i as text bytes when it is stored as text; false otherwise. */
+static bool col_bytes(sqlite3_stmt *st, int i, const char **s, size_t *len)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_TEXT)
+        return false;
+    *s = (const char *)sqlite3_column_text(st, i);
+    *len = (size_t)sqlite3_column_bytes(st, i);
+    return *s != NULL;
+}
+
+/* The row belongs to team (its team_id is that text, byte for byte). */
+static bool own_row(sqlite3_stmt *st, int t, const char *team)
+{
+    const char *s;
+    size_t len;
+
+    return team != NULL && col_bytes(st, tables[t].team_col, &s, &len) &&
+           cmp_bytes(s, len, team, strlen(team)) == 0;
+}
+
+/* "SELECT <columns> FROM <table>" and the rest. */
+static char *select_sql(const struct kc_policydb_priv *p, int t, const char *rest)
+{
+    char list[512];
+    size_t o = 0;
+
+    list[0] = '\0';
+    for (size_t c = 0; c < tables[t].ncols; c++) {
+        int n = snprintf(list + o, sizeof(list) - o, "%s%s", c ? ", " : "",
+                         p->col[t][c] ? tables[t].cols[c] : "NULL");
+        if (n < 0 || (size_t)n >= sizeof(list) - o)
+            return NULL;
+        o += (size_t)n;
+    }
+    return kc_asprintf("SELECT %s FROM %s %s", list, tables[t].name, rest);
+}
+
+/* Prepares *st from sql once per run.  0, or -1 with db->error. */
+static int prepare_once(kc_policydb *db, int t, sqlite3_stmt **st, char *sql)
+{
+    int rc = 0;
+
+    if (*st != NULL) {
+        free(sql);
+        return 0;
+    }
+    if (sql == NULL) {
+        set_state(db, KC_DB_OK, "out of memory");
+        return -1;
+    }
+    if (sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        set_state(db, KC_DB_OK, "%s: %s", tables[t].name, sqlite3_errmsg(db->db));
+        rc = -1;
+    }
+    free(sql);
+    return rc;
+}
+
+static int step_failed(kc_policydb *db, int t, int rc)
+{
+    if (transient(rc))
+        set_state(db, KC_DB_OK,
+                  "%s: the database is busy (another process is writing it): try again (%s)",
+                  tables[t].name, sqlite3_errmsg(db->db));
+    else
+        set_state(db, KC_DB_OK, "%s: %s", tables[t].name, sqlite3_errmsg(db->db));
+    return -1;
+}
+
+/* Each vendor's own rows of table t: one index lookup (team_id is the
+ * first column of the primary key) per vendor. */
+static int read_own(kc_policydb *db, int t, const kc_vendor *vs, size_t n, kc_policy_rows *out)
+{
+    struct kc_policydb_priv *p = db->priv;
+    sqlite3_stmt *st;
+    int rc = 0;
+    char rest[64];
+
+    kc_snprintf(rest, sizeof(rest), "WHERE team_id = ?1 LIMIT %d", MAX_ROWS + 1);
+    if (prepare_once(db, t, &p->own[t], select_sql(p, t, rest)) != 0)
+        return -1;
+    st = p->own[t];
+    for (size_t v = 0; v < n && rc == 0; v++) {
+        int step = SQLITE_DONE;
+        if (vs[v].team_id == NULL)
+            continue;
+        sqlite3_reset(st);
+        if (sqlite3_bind_text(st, 1, vs[v].team_id, -1, SQLITE_STATIC) != SQLITE_OK)
+            return step_failed(db, t, sqlite3_errcode(db->db));
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            if (!own_row(st, t, vs[v].team_id))
+                continue;
+            if (add_row(t, st, &out[v]) != 0) {
+                set_state(db, KC_DB_OK, "out of memory");
+                rc = -1;
+            }
+        }
+        if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+            rc = step_failed(db, t, step);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* The current row of table t, whose bundle ID is one of ids (sorted), goes
+ * to every vendor that declared that ID under another team. */
+static int add_cross(kc_policydb *db, int t, sqlite3_stmt *st, const id_ref *ids, size_t nids,
+                     const kc_vendor *vs, kc_policy_rows *out)
+{
+    const char *s;
+    size_t len, i;
+
+    if (!col_bytes(st, tables[t].bundle_col, &s, &len))
+        return 0;
+    for (i = find_ref(ids, nids, s, len);
+         i < nids && cmp_bytes(ids[i].s, ids[i].len, s, len) == 0; i++) {
+        if (own_row(st, t, vs[ids[i].vendor].team_id))
+            continue;
+        if (add_row(t, st, &out[ids[i].vendor]) != 0) {
+            set_state(db, KC_DB_OK, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* How many placeholders an IN list needs for the distinct values of refs:
+ * a power of two from 8 to max, so that one statement serves the run. */
+static int slots_for(const id_ref *refs, size_t n, int max)
+{
+    int distinct = 0, slots = 8;
+
+    for (size_t i = 0; i < n && distinct < max; i++)
+        if (i == 0 || cmp_bytes(refs[i].s, refs[i].len, refs[i - 1].s, refs[i - 1].len) != 0)
+            distinct++;
+    while (slots < distinct && slots < max)
+        slots *= 2;
+    return slots < max ? slots : max;
+}
+
+/* Finalizes *st when it has fewer than want placeholders (it is then
+ * prepared again, larger). */
+static void drop_if_smaller(sqlite3_stmt **st, int *have, int want)
+{
+    if (*st != NULL && *have < want) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+}
+
+/* ", ?first, ..., ?last" after "(" : an IN list of placeholders. */
+static size_t in_list(char *buf, size_t len, int first, int last)
+{
+    size_t o = 0;
+
+    for (int k = first; k <= last && o < len; k++)
+        o += (size_t)snprintf(buf + o, len - o, "%s?%d", k > first ? ", " : "", k);
+    return o;
+}
+
+/* Binds the next distinct values of refs (sorted), from *pos, to
+ * parameters first.. (at most max of them; the rest stay NULL, which
+ * matches nothing) and moves *pos past them.  SQLite's result code. */
+static int bind_chunk(sqlite3_stmt *st, int first, const id_ref *refs, size_t n, size_t *pos,
+                      int max)
+{
+    int k = 0;
+
+    for (; *pos < n; (*pos)++) {
+        size_t i = *pos;
+        if (i > 0 && cmp_bytes(refs[i].s, refs[i].len, refs[i - 1].s, refs[i - 1].len) == 0)
+            continue;
+        if (k == max)
+            break;
+        if (sqlite3_bind_text(st, first + k++, refs[i].s, (int)refs[i].len, SQLITE_STATIC) !=
+            SQLITE_OK)
+            return SQLITE_ERROR;
+    }
+    return SQLITE_OK;
+}
+
+/* Rows of table t that carry a declared bundle ID under another team: one
+ * pass over the table per IN_CHUNK distinct IDs (one pass in practice).
+ * The IN list is tested inside SQLite, so only those rows come back. */
+static int read_cross(kc_policydb *db, int t, const id_ref *ids, size_t nids,
+                      const kc_vendor *vs, kc_policy_rows *out)
+{
+    struct kc_policydb_priv *p = db->priv;
+    sqlite3_stmt *st;
+    size_t i = 0;
+    int rc = 0;
+
+    if (nids == 0)
+        return 0;
+    drop_if_smaller(&p->cross[t], &p->cross_slots[t], slots_for(ids, nids, IN_CHUNK));
+    if (p->cross[t] == NULL) {
+        char rest[IN_CHUNK * 8 + 64];
+        int slots = slots_for(ids, nids, IN_CHUNK);
+        size_t o = (size_t)snprintf(rest, sizeof(rest), "WHERE bundle_id IN (");
+        o += in_list(rest + o, sizeof(rest) - o, 1, slots);
+        kc_snprintf(rest + o, sizeof(rest) - o, ")");
+        if (prepare_once(db, t, &p->cross[t], select_sql(p, t, rest)) != 0)
+            return -1;
+        p->cross_slots[t] = slots;
+    }
+    st = p->cross[t];
+    while (i < nids && rc == 0) {
+        size_t lo = i;
+        int step = SQLITE_DONE;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (bind_chunk(st, 1, ids, nids, &i, p->cross_slots[t]) != SQLITE_OK)
+            return step_failed(db, t, sqlite3_errcode(db->db));
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+            rc = add_cross(db, t, st, ids + lo, i - lo, vs, out);
+        if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+            rc = step_failed(db, t, step);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* The load history has no index on team_id: one pass for every vendor (per
+ * TEAM_CHUNK teams and IN_CHUNK distinct bundle IDs in theory), own rows by team and
+ * other teams' rows by bundle ID, both tested inside SQLite. */
+static int read_history(kc_policydb *db, const id_ref *teams, size_t nteams, const id_ref *ids,
+                        size_t nids, const kc_vendor *vs, kc_policy_rows *out)
+{
+    struct kc_policydb_priv *p = db->priv;
+    sqlite3_stmt *st;
+    size_t ti = 0, ii = 0;
+    int rc = 0;
+
+    {
+        int want_teams = slots_for(teams, nteams, TEAM_CHUNK);
+        int want_ids = slots_for(ids, nids, IN_CHUNK);
+        if (p->scan != NULL && (p->scan_teams < want_teams || p->scan_ids < want_ids)) {
+            sqlite3_finalize(p->scan);
+            p->scan = NULL;
+        }
+        if (p->scan == NULL) {
+            char rest[(TEAM_CHUNK + IN_CHUNK) * 8 + 96];
+            size_t o = (size_t)snprintf(rest, sizeof(rest), "WHERE team_id IN (");
+            o += in_list(rest + o, sizeof(rest) - o, 1, want_teams);
+            o += (size_t)snprintf(rest + o, sizeof(rest) - o, ") OR bundle_id IN (");
+            o += in_list(rest + o, sizeof(rest) - o, want_teams + 1, want_teams + want_ids);
+            kc_snprintf(rest + o, sizeof(rest) - o, ")");
+            if (prepare_once(db, T_HISTORY, &p->scan, select_sql(p, T_HISTORY, rest)) != 0)
+                return -1;
+            p->scan_teams = want_teams;
+            p->scan_ids = want_ids;
+        }
+    }
+    st = p->scan;
+    while ((ti < nteams || ii < nids) && rc == 0) {
+        size_t tlo = ti, ilo = ii;
+        int step = SQLITE_DONE;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (bind_chunk(st, 1, teams, nteams, &ti, p->scan_teams) != SQLITE_OK ||
+            bind_chunk(st, p->scan_teams + 1, ids, nids, &ii, p->scan_ids) != SQLITE_OK)
+            return step_failed(db, T_HISTORY, sqlite3_errcode(db->db));
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *s;
+            size_t len;
+            /* Own rows of the teams bound in this pass... */
+            if (col_bytes(st, tables[T_HISTORY].team_col, &s, &len)) {
+                const id_ref *tv = teams + tlo;
+                size_t ntv = ti - tlo;
+                for (size_t i = find_ref(tv, ntv, s, len);
+                     i < ntv && cmp_bytes(tv[i].s, tv[i].len, s, len) == 0 && rc == 0; i++) {
+                    if (add_row(T_HISTORY, st, &out[tv[i].vendor]) != 0) {
+                        set_state(db, KC_DB_OK, "out of memory");
+                        rc = -1;
+                    }
+                }
+            }
+            /* ...and other teams' rows with the bundle IDs bound in it. */
+            if (rc == 0)
+                rc = add_cross(db, T_HISTORY, st, ids + ilo, ii - ilo, vs, out);
+        }
+        if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+            rc = step_failed(db, T_HISTORY, step);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int kc_policydb_read_all(kc_policydb *db, const kc_vendor *vendors, size_t n,
+                         kc_policy_rows *out)
+{
+    struct kc_policydb_priv *p = db->priv;
+    id_ref *teams = NULL, *ids = NULL;
+    size_t nteams = 0, nids = 0, cap = 0;
+    int rc = -1;
+
+    for (size_t v = 0; v < n; v++)
+        memset(&out[v], 0, sizeof(out[v]));
+    if (db->state != KC_DB_OK || db->db == NULL || p == NULL)
+        return -1;
+    if (n == 0)
+        return 0;
+    for (size_t v = 0; v < n; v++)
+        cap += vendors[v].kexts.n;
+    teams = calloc(n, sizeof(*teams));
+    ids = calloc(cap ? cap : 1, sizeof(*ids));
+    if (teams == NULL || ids == NULL) {
+        set_state(db, KC_DB_OK, "out of memory");
+        goto done;
+    }
+    for (size_t v = 0; v < n; v++) {
+        if (vendors[v].team_id != NULL)
+            teams[nteams++] = (id_ref){vendors[v].team_id, strlen(vendors[v].team_id), v};
+        for (size_t k = 0; k < vendors[v].kexts.n; k++)
+            if (vendors[v].kexts.v[k] != NULL)
+                ids[nids++] = (id_ref){vendors[v].kexts.v[k], strlen(vendors[v].kexts.v[k]), v};
+    }
+    qsort(teams, nteams, sizeof(*teams), cmp_ref);
+    qsort(ids, nids, sizeof(*ids), cmp_ref);
+
+    if (read_own(db, T_POLICY, vendors, n, out) != 0 ||
+        read_cross(db, T_POLICY, ids, nids, vendors, out) != 0)
+        goto done;
+    if (db->has_mdm && (read_own(db, T_MDM, vendors, n, out) != 0 ||
+                        read_cross(db, T_MDM, ids, nids, vendors, out) != 0))
+        goto done;
+    /* Without team_id and bundle_id nothing in the history is attributable. */
+    if (db->has_history && p->col[T_HISTORY][1] && p->col[T_HISTORY][2] &&
+        read_history(db, teams, nteams, ids, nids, vendors, out) != 0)
+        goto done;
+    rc = 0;
+done:
+    if (rc != 0)
+        for (size_t v = 0; v < n; v++)
+            kc_policy_rows_free(&out[v]);
+    free(teams);
+    free(ids);
+    return rc;
+}
+
 int kc_policydb_query(kc_policydb *db, const char *team_id, const kc_strv *bundle_ids,
                       kc_policy_rows *out)
 {
-    static const char *const pcols[] = {"team_id", "bundle_id", "allowed", "developer_name",
-                                        "flags"};
-    static const char *const mcols[] = {"team_id", "bundle_id", "allowed", "payload_uuid"};
-    static const char *const hcols[] = {"path",      "team_id", "bundle_id", "created_at",
-                                        "last_seen", "flags",   "cdhash"};
+    kc_vendor v;
 
-    memset(out, 0, sizeof(*out));
-    if (db->state != KC_DB_OK)
-        return -1;
-    if (run_query(db, "kext_policy", pcols, 5, team_id, bundle_ids, take_policy, out,
-                  &out->truncated) != 0)
-        return -1;
-    if (db->has_mdm && run_query(db, "kext_policy_mdm", mcols, 4, team_id, bundle_ids,
-                                 take_mdm, out, &out->truncated) != 0)
-        return -1;
-    if (db->has_history && column_exists(db->db, "kext_load_history_v3", "team_id") &&
-        column_exists(db->db, "kext_load_history_v3", "bundle_id") &&
-        run_query(db, "kext_load_history_v3", hcols, 7, team_id, bundle_ids, take_history,
-                  out, &out->truncated) != 0)
-        return -1;
-    return 0;
+    memset(&v, 0, sizeof(v));
+    /* read_all only reads the vendor: the casts lend it the caller's strings. */
+    v.team_id = (char *)team_id;
+    v.kexts = *bundle_ids;
+    return kc_policydb_read_all(db, &v, 1, out);
 }
 
 void kc_policy_rows_free(kc_policy_rows *r)
@@ -618,9 +1439,23 @@ void kc_policy_rows_free(kc_policy_rows *r)
 
 void kc_policydb_close(kc_policydb *db)
 {
-    if (db->db != NULL)
+    struct kc_policydb_priv *p = db->priv;
+
+    if (p != NULL) {
+        for (int t = 0; t < T_COUNT; t++) {
+            sqlite3_finalize(p->own[t]);
+            sqlite3_finalize(p->cross[t]);
+        }
+        sqlite3_finalize(p->scan);
+    }
+    if (db->db != NULL) {
+        /* The run's read transaction: nothing was written, so either ends it. */
+        if (p != NULL && p->in_txn)
+            (void)sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
         sqlite3_close(db->db);
+    }
     remove_private_copy(db);
+    free(p);
     free(db->path);
     free(db->error);
     memset(db, 0, sizeof(*db));
