@@ -973,6 +973,9 @@ static void db_unreadable(words *w, const kc_host *h, const char *why)
         step(w, _("Run kextcheck on the Mac itself (sudo kextcheck), or collect the case again "
                   "with /var/db/SystemPolicyConfiguration/KextPolicy and its -wal and -shm "
                   "files."));
+    else if (h->db.state == KC_DB_BUSY)
+        step(w, _("Run kextcheck again in a moment: another process was writing the approval "
+                  "database the whole time kextcheck waited for it."));
     else if (h->db.state == KC_DB_CORRUPT)
         step(w, _("The approval database is damaged, so macOS cannot record approvals: keep a "
                   "copy of KextPolicy with its -wal and -shm files for Apple or the vendor's "

@@ -707,7 +707,8 @@ static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_
             busy = r == BACKUP_BUSY;
         } else {
             kc_snprintf(why, sizeof(why), "%s", db.error ? db.error : "cannot be opened");
-            busy = db.state == KC_DB_UNREADABLE && busy_message(db.error);
+            busy = db.state == KC_DB_BUSY ||
+                   (db.state == KC_DB_UNREADABLE && busy_message(db.error));
             damaged = db.state == KC_DB_CORRUPT || db.state == KC_DB_NO_TABLES;
             if (db.state == KC_DB_MISSING) {
                 set_database(c, NULL, false, NULL, NULL);

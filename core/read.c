@@ -238,8 +238,10 @@ static int read_extras(const kc_gather *g, bool modern, kc_vendor_evidence *ve)
     return 0;
 }
 
-static int read_vendor(const kc_gather *g, kc_policydb *db, bool modern, const kc_vendor *v,
-                       kc_vendor_evidence *out)
+/* rows: this vendor's rows, read for all vendors at once (taken), or NULL
+ * when that read failed (db->error says why). */
+static int read_vendor(const kc_gather *g, const kc_policydb *db, bool modern,
+                       const kc_vendor *v, kc_policy_rows *rows, kc_vendor_evidence *out)
 {
     const kc_rootfs *fs = g->fs;
     size_t np = v->install_paths.n + v->staged_paths.n;
@@ -260,11 +262,13 @@ static int read_vendor(const kc_gather *g, kc_policydb *db, bool modern, const k
         out->paths[out->n_paths].present = found == 1;
         out->n_paths++;
     }
-    if (db->state == KC_DB_OK &&
-        kc_policydb_query(db, v->team_id, &v->kexts, &out->rows) != 0) {
+    if (db->state == KC_DB_OK && rows == NULL) {
         out->query_error = kc_strdup(db->error ? db->error : "query failed");
         if (out->query_error == NULL)
             return -1;
+    } else if (rows != NULL) {
+        out->rows = *rows;
+        memset(rows, 0, sizeof(*rows));
     }
     return read_extras(g, modern, out);
 }
@@ -339,7 +343,9 @@ int kc_read(const kc_gather *g, const char *db_file, const kc_vendor *const *ven
     kc_host *h = &m->host;
     kc_policydb db;
     struct stat st;
-    bool modern;
+    bool modern, rows_ok = false;
+    kc_policy_rows *rows = NULL;
+    kc_vendor *flat = NULL; /* the declarations side by side, as read_all takes them */
     int rc = -1;
 
     memset(m, 0, sizeof(*m));
@@ -371,17 +377,29 @@ int kc_read(const kc_gather *g, const char *db_file, const kc_vendor *const *ven
         kc_bundles_scan(g->fs, "/Library/StagedExtensions", &h->other_kexts) < 0)
         goto done;
     m->vendors = calloc(n_vendors ? n_vendors : 1, sizeof(*m->vendors));
-    if (m->vendors == NULL)
+    rows = calloc(n_vendors ? n_vendors : 1, sizeof(*rows));
+    flat = calloc(n_vendors ? n_vendors : 1, sizeof(*flat));
+    if (m->vendors == NULL || rows == NULL || flat == NULL)
         goto done;
+    /* Every vendor's rows in one read: index lookups for each team, one
+     * pass per table for bundle IDs under other teams. */
+    for (size_t i = 0; i < n_vendors; i++)
+        flat[i] = *vendors[i];
+    rows_ok = db.state == KC_DB_OK && kc_policydb_read_all(&db, flat, n_vendors, rows) == 0;
     for (size_t i = 0; i < n_vendors; i++) {
         m->n_vendors++;
-        if (read_vendor(g, &db, modern, vendors[i], &m->vendors[i]) != 0)
+        if (read_vendor(g, &db, modern, vendors[i], rows_ok ? &rows[i] : NULL,
+                        &m->vendors[i]) != 0)
             goto done;
     }
     if (owners(g, m) != 0)
         goto done;
     rc = 0;
 done:
+    for (size_t i = 0; rows != NULL && i < n_vendors; i++)
+        kc_policy_rows_free(&rows[i]);
+    free(rows);
+    free(flat);
     kc_policydb_close(&db);
     return rc;
 }
