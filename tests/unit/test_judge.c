@@ -2385,7 +2385,8 @@ static void enforcement_bears_on_kext_vendors(void **state)
 
 /* On 11+ only an administrator approves, unless the MDM policy lets
  * standard users (AllowNonAdminUserApprovals): an ok host finding, made
- * only when a vendor needs approval, referred to by those vendors. */
+ * only when a person can approve a vendor's kext (not when the MDM policy
+ * is the blocker), referred to by those vendors. */
 static void admin_approval_required(void **state)
 {
     enum { PENDING, NO_RECORD, APPROVED, MDM_BLOCKS, PROFILE_ALLOWS };
@@ -2401,8 +2402,8 @@ static void admin_approval_required(void **state)
         {"11.0", 11, KC_MACHINE_UNKNOWN, PENDING, KC_UNKNOWN, true},
         {"15.1", 15, KC_MACHINE_APPLE_SILICON, NO_RECORD, KC_UNKNOWN, true},
         {NULL, 0, KC_MACHINE_APPLE_SILICON, PENDING, KC_UNKNOWN, true},
-        {"14.5", 14, KC_MACHINE_INTEL, MDM_BLOCKS, KC_UNKNOWN, true},
-        {"14.5", 14, KC_MACHINE_INTEL, MDM_BLOCKS, KC_NO, true},
+        {"14.5", 14, KC_MACHINE_INTEL, MDM_BLOCKS, KC_UNKNOWN, false},
+        {"14.5", 14, KC_MACHINE_INTEL, MDM_BLOCKS, KC_NO, false},
         {"14.5", 14, KC_MACHINE_INTEL, MDM_BLOCKS, KC_YES, false},
         {"14.5", 14, KC_MACHINE_INTEL, PROFILE_ALLOWS, KC_UNKNOWN, false},
         {"14.5", 14, KC_MACHINE_INTEL, APPROVED, KC_UNKNOWN, false},
