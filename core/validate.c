@@ -424,7 +424,9 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
         CHECK(check_command(desc->diagnostic_command, why, whylen));
         if (desc->sysext_team_id != NULL) {
             CHECK(check_team("sysext_team_id", desc->sysext_team_id, why, whylen));
-            if (v.sysexts.n == 0) {
+            /* The array itself, not what was kept of it: a broken entry
+             * is reported once, above. */
+            if (desc->sysext_bundle_ids == NULL || desc->sysext_bundle_ids[0] == NULL) {
                 WHY("sysext_team_id is set but sysext_bundle_ids is empty");
                 if (kc_strv_push(problems, why) != 0)
                     goto oom;

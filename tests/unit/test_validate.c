@@ -940,7 +940,10 @@ static void diagnostic_command_rules(void **state)
 
 static void sysext_team_rules(void **state)
 {
+    static const char *const none[] = {NULL};
+    static const char *const broken[] = {"not an id", NULL};
     struct kc_plugin d = desc_1_2();
+    kc_strv problems = {0};
 
     (void)state;
     d.sysext_team_id = "ABCDE12345"; /* the kexts' own team: allowed, changes nothing */
@@ -954,6 +957,14 @@ static void sysext_team_rules(void **state)
     d.sysext_team_id = "SYSTEM0001";
     d.sysext_bundle_ids = NULL;
     REFUSED(&d, "example", "sysext_team_id is set but sysext_bundle_ids is empty");
+    d.sysext_bundle_ids = none;
+    REFUSED(&d, "example", "sysext_team_id is set but sysext_bundle_ids is empty");
+    /* A broken system extension ID is one problem, not also "empty". */
+    d.sysext_bundle_ids = broken;
+    assert_int_equal(kc_plugin_problems(&d, "example", NULL, &problems), -1);
+    assert_int_equal(problems.n, 1);
+    assert_non_null(strstr(problems.v[0], "sysext_bundle_ids[0]"));
+    kc_strv_free(&problems);
 }
 
 /* Every broken 1.2 field is listed, not just the first. */
