@@ -535,23 +535,35 @@ static void check_dump(const kc_registry *reg, const char *name, sqlite3 *db, js
     sqlite3_finalize(st);
 }
 
+/* The databases, the reports and an empty root live in a temporary folder,
+ * removed even when the test fails. */
+static int tmp_setup(void **state)
+{
+    *state = tu_tmp_new("realworld", NULL);
+    return 0;
+}
+
+static int tmp_teardown(void **state)
+{
+    tu_tmp_free(*state);
+    return 0;
+}
+
 static void databases_match_catalog(void **state)
 {
-    char dir[4096], dbdir[4400], tmp[4096], root[4200], path[4600], db_path[4300],
-        out[4300];
+    const char *tmp = ((tu_tmp *)*state)->dir;
+    char dir[4096], dbdir[4400], root[4200], path[4600], db_path[4300], out[4300];
     kc_registry reg;
     DIR *d;
     struct dirent *e;
     size_t dumps = 0;
 
-    (void)state;
     if (skip_without_corpus(dir, sizeof(dir))) {
         skip();
         return;
     }
     load_catalog(&reg);
     tu_join(dbdir, sizeof(dbdir), dir, "db");
-    tu_make_tmpdir(tmp, sizeof(tmp), "realworld");
     tu_join(root, sizeof(root), tmp, "root");
     assert_int_equal(mkdir(root, 0700), 0);
     d = opendir(dbdir);
@@ -607,7 +619,6 @@ static void databases_match_catalog(void **state)
     }
     closedir(d);
     assert_int_equal(dumps, 4);
-    tu_rm_tree(tmp);
     kc_registry_free(&reg);
 }
 
@@ -616,7 +627,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(profiles_match_catalog),
         cmocka_unit_test(profiles_catch_a_gap),
-        cmocka_unit_test(databases_match_catalog),
+        cmocka_unit_test_setup_teardown(databases_match_catalog, tmp_setup, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
