@@ -794,7 +794,7 @@ static void team_mismatch(words *w, const ctx *c, const kc_finding *f)
 
     if (f->sysext_entry != NULL) {
         message(w, _("system extension %s is registered under team %s, not %s"), f->subject,
-                f->team, v->team_id);
+                f->team, kc_vendor_sysext_team(v));
         because(w, _("system extensions (%s): %s, team %s"),
                 origin_of(&c->host->ev.sysext_src), f->subject, f->team);
         step(w, _("Check the app that installed %s and its signature (codesign -dv "

@@ -708,7 +708,10 @@ static int join(const kc_host *h, const kc_vendor_evidence *ve, kc_vendor_result
         x->identifier = v->sysexts.v[i];
         for (size_t j = 0; ev->sysext_src.ok && j < ev->n_sysexts; j++) {
             const kc_sysext *e = &ev->sysexts[j];
-            if (!same(e->identifier, x->identifier) || !same(e->team_id, v->team_id))
+            /* On the team that signs the system extensions (ABI 1.2's
+             * sysext_team_id), which may not be the kexts' team. */
+            if (!same(e->identifier, x->identifier) ||
+                !same(e->team_id, kc_vendor_sysext_team(v)))
                 continue;
             /* Several entries (upgrades): prefer an activated one, else the last. */
             if (x->entry == NULL || !x->entry->state ||
@@ -774,7 +777,8 @@ static int rule_team_mismatch(const kc_host *h, const kc_vendor_evidence *ve, kc
     }
     for (size_t i = 0; ev->sysext_src.ok && i < ev->n_sysexts; i++) {
         const kc_sysext *x = &ev->sysexts[i];
-        if (x->identifier == NULL || x->team_id == NULL || strcmp(x->team_id, v->team_id) == 0 ||
+        if (x->identifier == NULL || x->team_id == NULL ||
+            strcmp(x->team_id, kc_vendor_sysext_team(v)) == 0 ||
             !kc_strv_contains(&v->sysexts, x->identifier))
             continue;
         if ((f = add_v(r, KC_F_TEAM_MISMATCH)) == NULL)

@@ -162,6 +162,11 @@ typedef struct kc_vendor {
     kc_strv install_paths;
     kc_strv staged_paths;
     kc_strv sysexts;      /* ABI 1.1; empty for 1.0 plugins */
+    /* ABI 1.2, each NULL when the plugin does not give it (or is older): */
+    char *kb_url;             /* the vendor's article (https) */
+    char *uninstall_hint;     /* what removal needs first */
+    char *diagnostic_command; /* shown to admins, never run */
+    char *sysext_team_id;     /* the system extensions' team, when not team_id */
     uint32_t abi_version;
     char *source; /* plugin file, or "built-in" */
 } kc_vendor;
@@ -176,6 +181,8 @@ int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
 int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
                        kc_vendor *out, kc_strv *problems);
 void kc_vendor_free(kc_vendor *v);
+/* The team that signs v's system extensions: sysext_team_id, else team_id. */
+const char *kc_vendor_sysext_team(const kc_vendor *v);
 
 /* ---- loader.c --------------------------------------------------------- */
 

@@ -34,6 +34,10 @@ enum {
     REC_INSTALL = 'i',
     REC_STAGED = 's',
     REC_SYSEXT = 'y',
+    REC_KB_URL = 'u',    /* ABI 1.2 fields, absent when NULL */
+    REC_UNINSTALL = 'h',
+    REC_DIAGNOSTIC = 'c',
+    REC_SYSEXT_TEAM = 'm',
     REC_PROBLEM = 'p',   /* one reason the file was refused */
     REC_EXIT = 'x',      /* plugin code called exit(); "loaded" or "unloaded" */
     REC_END = 'e',       /* the child finished normally */
@@ -130,6 +134,14 @@ static void run_child(const char *path, bool unsafe, int res, int out, int err)
         send_list(res, REC_INSTALL, &v->install_paths);
         send_list(res, REC_STAGED, &v->staged_paths);
         send_list(res, REC_SYSEXT, &v->sysexts);
+        if (v->kb_url != NULL)
+            send_record(res, REC_KB_URL, v->kb_url);
+        if (v->uninstall_hint != NULL)
+            send_record(res, REC_UNINSTALL, v->uninstall_hint);
+        if (v->diagnostic_command != NULL)
+            send_record(res, REC_DIAGNOSTIC, v->diagnostic_command);
+        if (v->sysext_team_id != NULL)
+            send_record(res, REC_SYSEXT_TEAM, v->sysext_team_id);
     }
     for (size_t i = 0; i < r.n_refused; i++)
         send_list(res, REC_PROBLEM, &r.refused[i].problems);
@@ -212,13 +224,16 @@ typedef struct received {
     uint32_t abi;
     kc_strv name, vendor, team, developer, reference;
     kc_strv kexts, install, staged, sysexts;
+    kc_strv kb_url, uninstall, diagnostic, sysext_team; /* ABI 1.2 */
     kc_strv problems;
 } received;
 
 static void received_free(received *r)
 {
-    kc_strv *all[] = {&r->name,  &r->vendor,  &r->team,   &r->developer, &r->reference,
-                      &r->kexts, &r->install, &r->staged, &r->sysexts,   &r->problems};
+    kc_strv *all[] = {&r->name,    &r->vendor,    &r->team,       &r->developer,
+                      &r->reference, &r->kexts,   &r->install,    &r->staged,
+                      &r->sysexts, &r->kb_url,    &r->uninstall,  &r->diagnostic,
+                      &r->sysext_team, &r->problems};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         kc_strv_free(all[i]);
 }
@@ -254,6 +269,10 @@ static int parse_report(const stream *s, received *r)
         case REC_INSTALL: into = &r->install; break;
         case REC_STAGED: into = &r->staged; break;
         case REC_SYSEXT: into = &r->sysexts; break;
+        case REC_KB_URL: into = &r->kb_url; break;
+        case REC_UNINSTALL: into = &r->uninstall; break;
+        case REC_DIAGNOSTIC: into = &r->diagnostic; break;
+        case REC_SYSEXT_TEAM: into = &r->sysext_team; break;
         case REC_PROBLEM: into = &r->problems; break;
         case REC_EXIT:
             r->exited = strcmp(text, "unloaded") == 0 ? "unloaded" : "loaded";
@@ -299,8 +318,11 @@ static int add_received(kc_registry *reg, const received *r, const char *path)
         goto done;
     memset(&d, 0, sizeof(d));
     d.abi_version = r->abi;
-    d.size = KC_PLUGIN_VERSION_MINOR(r->abi) >= 1 ? (uint32_t)sizeof(d)
-                                                  : (uint32_t)KC_PLUGIN_SIZE_1_0;
+    /* The size of the plugin's own minor version: the host reads what the
+     * plugin had, no more. */
+    d.size = KC_PLUGIN_VERSION_MINOR(r->abi) >= 2   ? (uint32_t)sizeof(d)
+             : KC_PLUGIN_VERSION_MINOR(r->abi) == 1 ? (uint32_t)KC_PLUGIN_SIZE_1_1
+                                                    : (uint32_t)KC_PLUGIN_SIZE_1_0;
     d.name = r->name.n ? r->name.v[0] : NULL;
     d.vendor = r->vendor.n ? r->vendor.v[0] : NULL;
     d.team_id = r->team.n ? r->team.v[0] : NULL;
@@ -310,6 +332,10 @@ static int add_received(kc_registry *reg, const received *r, const char *path)
     d.install_paths = install;
     d.staged_paths = staged;
     d.sysext_bundle_ids = sysexts;
+    d.kb_url = r->kb_url.n ? r->kb_url.v[0] : NULL;
+    d.uninstall_hint = r->uninstall.n ? r->uninstall.v[0] : NULL;
+    d.diagnostic_command = r->diagnostic.n ? r->diagnostic.v[0] : NULL;
+    d.sysext_team_id = r->sysext_team.n ? r->sysext_team.v[0] : NULL;
     rc = kc_registry_add(reg, &d, stem, path);
 done:
     free(stem);

@@ -162,6 +162,18 @@ static int put_next(json_t *o, const kc_finding *next)
     return rc;
 }
 
+/* The plugin's ABI 1.2 fields, null when it does not give them. */
+static int put_vendor_help(json_t *o, const kc_vendor *v)
+{
+    int rc = 0;
+
+    rc |= put(o, "kb_url", jstr(v->kb_url));
+    rc |= put(o, "uninstall_hint", jstr(v->uninstall_hint));
+    rc |= put(o, "diagnostic_command", jstr(v->diagnostic_command));
+    rc |= put(o, "sysext_team_id", jstr(v->sysext_team_id));
+    return rc;
+}
+
 static json_t *vendor_json(const kc_result *res, const kc_vendor_result *r, bool verbose)
 {
     const kc_vendor *v = r->ev->vendor;
@@ -179,6 +191,7 @@ static json_t *vendor_json(const kc_result *res, const kc_vendor_result *r, bool
     rc |= put(o, "team_id", jstr(v->team_id));
     rc |= put(o, "developer_name", jstr(v->developer_name));
     rc |= put(o, "reference", jstr(v->reference));
+    rc |= put_vendor_help(o, v);
     rc |= put(o, "installed", json_boolean(r->installed));
     rc |= put(o, "paths", paths = json_array());
     for (size_t i = 0; paths && i < r->ev->n_paths; i++) {
@@ -347,6 +360,7 @@ static json_t *plugin_json(const kc_vendor *v, bool details)
     rc |= put(p, "staged_paths", strv_json(&v->staged_paths));
     rc |= put(p, "sysext_bundle_ids", strv_json(&v->sysexts));
     rc |= put(p, "reference", jstr(v->reference));
+    rc |= put_vendor_help(p, v);
     return finish(p, rc);
 }
 

@@ -153,6 +153,16 @@ static void put_next(painter *p, const kc_finding *next)
     put_fmt(p, "\n");
 }
 
+/* "LABEL value\n", or nothing when value is NULL. */
+static void put_labelled(painter *p, const char *label, const char *value)
+{
+    if (value == NULL)
+        return;
+    put_fmt(p, "%s", label);
+    put_text(p, value);
+    put_fmt(p, "\n");
+}
+
 static void put_vendor(painter *p, const kc_result *res, const kc_vendor_result *r)
 {
     const kc_vendor *v = r->ev->vendor;
@@ -161,10 +171,17 @@ static void put_vendor(painter *p, const kc_result *res, const kc_vendor_result 
     put_text(p, v->vendor);
     put_fmt(p, "\n          plugin ");
     put_text(p, v->name);
-    put_fmt(p, ", team %s\n          vendor's reference: ", v->team_id);
+    put_fmt(p, ", team %s", v->team_id);
+    if (v->sysext_team_id != NULL)
+        put_fmt(p, " (system extensions: team %s)", v->sysext_team_id);
+    put_fmt(p, "\n          vendor's reference: ");
     put_text(p, v->reference);
     put_fmt(p, "\n");
     put_next(p, r->next);
+    /* The plugin's own help for admins (ABI 1.2), beside the next step. */
+    put_labelled(p, "  Vendor's article: ", v->kb_url);
+    put_labelled(p, "  Before uninstalling: ", v->uninstall_hint);
+    put_labelled(p, "  Vendor diagnostics: ", v->diagnostic_command);
     put_fmt(p, "  Kexts:\n");
     for (size_t i = 0; i < r->n_kexts; i++) {
         const kc_kext_state *k = &r->kexts[i];
@@ -394,6 +411,11 @@ int kc_report_plugins_text(FILE *out, const kc_registry *reg)
         put_fmt(&p, "\n      source: ");
         put_text(&p, v->reference);
         put_fmt(&p, "\n");
+        if (v->sysext_team_id != NULL)
+            put_fmt(&p, "      system extensions signed by team %s\n", v->sysext_team_id);
+        put_labelled(&p, "      vendor's article: ", v->kb_url);
+        put_labelled(&p, "      before uninstalling: ", v->uninstall_hint);
+        put_labelled(&p, "      vendor diagnostics: ", v->diagnostic_command);
     }
     put_fmt(&p, "Refused plugins: %zu\n", reg->n_refused);
     for (size_t i = 0; i < reg->n_refused; i++) {

@@ -88,25 +88,126 @@ static int check_name(const char *s, const char *expected, char *why, size_t why
     return 0;
 }
 
-static int check_team(const char *s, char *why, size_t whylen)
+static int check_team(const char *field, const char *s, char *why, size_t whylen)
 {
     size_t n;
 
     if (s == NULL) {
-        WHY("team_id is NULL");
+        WHY("%s is NULL", field);
         return -1;
     }
     n = bounded_len(s, 10);
     if (n != 10) {
-        WHY("team_id must be exactly 10 characters of A-Z and 0-9");
+        WHY("%s must be exactly 10 characters of A-Z and 0-9", field);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-            WHY("team_id \"%s\" must be 10 characters of A-Z and 0-9", s);
+            WHY("%s \"%s\" must be 10 characters of A-Z and 0-9", field, s);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* kb_url (rule 10b): https://HOST[:PORT][/path...], printable ASCII without
+ * the characters a URL may not hold unescaped. */
+static int check_url(const char *s, char *why, size_t whylen)
+{
+    static const char scheme[] = "https://";
+    size_t n, i;
+
+    if (s == NULL)
+        return 0;
+    n = bounded_len(s, KC_PLUGIN_URL_MAX);
+    if (n == 0) {
+        WHY("kb_url is empty");
+        return -1;
+    }
+    if (n > KC_PLUGIN_URL_MAX) {
+        WHY("kb_url is longer than %d bytes", KC_PLUGIN_URL_MAX);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
+            if (c < 0x20 || c == 0x7f)
+                WHY("kb_url contains a control character");
+            else if (c >= 0x80)
+                WHY("kb_url holds a byte outside printable ASCII (percent-encode it)");
+            else
+                WHY("kb_url \"%s\" holds the character '%c', which a URL may not hold "
+                    "unescaped", s, c);
+            return -1;
+        }
+    }
+    if (strncmp(s, scheme, sizeof(scheme) - 1) != 0) {
+        WHY("kb_url \"%s\" does not start with https://", s);
+        return -1;
+    }
+    for (i = sizeof(scheme) - 1; i < n && s[i] != '/' && s[i] != '?' && s[i] != '#' &&
+                                 s[i] != ':';
+         i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.')) {
+            WHY("kb_url \"%s\": the host may hold only A-Z, a-z, 0-9, '-' and '.'%s", s,
+                c == '@' ? " (no \"user@\" part)" : "");
+            return -1;
+        }
+    }
+    /* Labels of 1 or more characters, none starting or ending with '-'. */
+    for (size_t h = sizeof(scheme) - 1, label = 0; h <= i; h++) {
+        char c = h < i ? s[h] : '.';
+        if (c == '.') {
+            if (label == 0 || s[h - 1] == '-') {
+                WHY("kb_url \"%s\" has no valid host name", s);
+                return -1;
+            }
+            label = 0;
+        } else if (c == '-' && label == 0) {
+            WHY("kb_url \"%s\" has no valid host name", s);
+            return -1;
+        } else {
+            label++;
+        }
+    }
+    if (i < n && s[i] == ':') {
+        size_t digits = 0;
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+        if (digits == 0 || digits > 5 || (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#')) {
+            WHY("kb_url \"%s\": the port must be 1 to 5 digits", s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* diagnostic_command (rule 10d): text for admins to type, never run. */
+static int check_command(const char *s, char *why, size_t whylen)
+{
+    size_t n;
+
+    if (s == NULL)
+        return 0;
+    n = bounded_len(s, KC_PLUGIN_COMMAND_MAX);
+    if (n == 0) {
+        WHY("diagnostic_command is empty");
+        return -1;
+    }
+    if (n > KC_PLUGIN_COMMAND_MAX) {
+        WHY("diagnostic_command is longer than %d bytes", KC_PLUGIN_COMMAND_MAX);
+        return -1;
+    }
+    if (has_control(s)) {
+        WHY("diagnostic_command contains a control character");
+        return -1;
+    }
+    if (!kc_utf8_valid(s)) {
+        WHY("diagnostic_command is not valid UTF-8");
+        return -1;
     }
     return 0;
 }
@@ -232,12 +333,21 @@ void kc_vendor_free(kc_vendor *v)
     free(v->team_id);
     free(v->developer_name);
     free(v->reference);
+    free(v->kb_url);
+    free(v->uninstall_hint);
+    free(v->diagnostic_command);
+    free(v->sysext_team_id);
     free(v->source);
     kc_strv_free(&v->kexts);
     kc_strv_free(&v->install_paths);
     kc_strv_free(&v->staged_paths);
     kc_strv_free(&v->sysexts);
     memset(v, 0, sizeof(*v));
+}
+
+const char *kc_vendor_sysext_team(const kc_vendor *v)
+{
+    return v->sysext_team_id != NULL ? v->sysext_team_id : v->team_id;
 }
 
 /* Runs one field check and records its complaint. */
@@ -255,6 +365,7 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
     const size_t whylen = sizeof(why);
     kc_vendor v;
     uint32_t major, minor;
+    size_t need;
 
     memset(&v, 0, sizeof(v));
     if (desc == NULL) {
@@ -274,17 +385,17 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
             major, minor, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
         goto stop;
     }
-    if (desc->size < KC_PLUGIN_SIZE_1_0 || (minor >= 1 && desc->size < KC_PLUGIN_SIZE_1_1)) {
+    need = minor >= 2 ? KC_PLUGIN_SIZE_1_2 : minor == 1 ? KC_PLUGIN_SIZE_1_1 : KC_PLUGIN_SIZE_1_0;
+    if (desc->size < need) {
         WHY("descriptor size %u is smaller than the %zu bytes of ABI %u.%u (set .size = "
             "sizeof(struct kc_plugin))",
-            desc->size, (size_t)(minor >= 1 ? KC_PLUGIN_SIZE_1_1 : KC_PLUGIN_SIZE_1_0),
-            major, minor);
+            desc->size, need, major, minor);
         goto stop;
     }
     /* The fields can be read: report every problem, not just the first. */
     CHECK(check_name(desc->name, expected_name, why, whylen));
     CHECK(check_text("vendor", desc->vendor, true, why, whylen));
-    CHECK(check_team(desc->team_id, why, whylen));
+    CHECK(check_team("team_id", desc->team_id, why, whylen));
     CHECK(check_text("developer_name", desc->developer_name, false, why, whylen));
     CHECK(check_text("reference", desc->reference, true, why, whylen));
     CHECK(check_array("kext_bundle_ids", desc->kext_bundle_ids, true, 0, &v.kexts, why,
@@ -306,6 +417,22 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
                 break;
             }
     }
+    /* ABI 1.2 fields: the same rule. */
+    if (minor >= 2) {
+        CHECK(check_url(desc->kb_url, why, whylen));
+        CHECK(check_text("uninstall_hint", desc->uninstall_hint, false, why, whylen));
+        CHECK(check_command(desc->diagnostic_command, why, whylen));
+        if (desc->sysext_team_id != NULL) {
+            CHECK(check_team("sysext_team_id", desc->sysext_team_id, why, whylen));
+            /* The array itself, not what was kept of it: a broken entry
+             * is reported once, above. */
+            if (desc->sysext_bundle_ids == NULL || desc->sysext_bundle_ids[0] == NULL) {
+                WHY("sysext_team_id is set but sysext_bundle_ids is empty");
+                if (kc_strv_push(problems, why) != 0)
+                    goto oom;
+            }
+        }
+    }
     if (problems->n > 0) {
         kc_vendor_free(&v);
         return -1;
@@ -319,6 +446,17 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
     if (v.name == NULL || v.vendor == NULL || v.team_id == NULL || v.reference == NULL ||
         (desc->developer_name != NULL && v.developer_name == NULL))
         goto oom;
+    if (minor >= 2) {
+        v.kb_url = kc_strdup(desc->kb_url);
+        v.uninstall_hint = kc_strdup(desc->uninstall_hint);
+        v.diagnostic_command = kc_strdup(desc->diagnostic_command);
+        v.sysext_team_id = kc_strdup(desc->sysext_team_id);
+        if ((desc->kb_url != NULL && v.kb_url == NULL) ||
+            (desc->uninstall_hint != NULL && v.uninstall_hint == NULL) ||
+            (desc->diagnostic_command != NULL && v.diagnostic_command == NULL) ||
+            (desc->sysext_team_id != NULL && v.sysext_team_id == NULL))
+            goto oom;
+    }
     if (out != NULL)
         *out = v;
     else

@@ -22,7 +22,7 @@ run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
 st=$(run --help); check help 0 "$st"; has help "$work/out" "Usage: kextcheck"
 has help-exit "$work/out" " 64  bad command line"
 has help-output-error "$work/out" "exits 3 when its output"
-st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.1"
+st=$(run --version); check version 0 "$st"; has version "$work/out" "plugin ABI 1.2"
 
 # Usage errors: exit 64 and "kextcheck: what: why" on stderr.
 st=$(run --frobnicate); check unknown-option 64 "$st"
@@ -108,8 +108,8 @@ for reason in \
     "not-elf.so: cannot be loaded as a shared object" \
     "no-entry.so: no entry function kextcheck_plugin_no_entry" \
     "declines.so: the entry function returned NULL" \
-    "wrong-major.so: plugin ABI 2.0 has major version 2; this kextcheck speaks 1.1" \
-    "newer-minor.so: plugin ABI 1.7 is newer than this kextcheck's 1.1" \
+    "wrong-major.so: plugin ABI 2.0 has major version 2; this kextcheck speaks 1.2" \
+    "newer-minor.so: plugin ABI 1.7 is newer than this kextcheck's 1.2" \
     "small-size.so: descriptor size 8 is smaller than" \
     "null-name.so: name is NULL" \
     "bad-team.so: team_id must be exactly 10 characters of A-Z and 0-9" \
@@ -121,6 +121,13 @@ for reason in \
     "empty-kexts.so: kext_bundle_ids is empty" \
     "sysext-clash.so: sysext_bundle_ids[0]: \"com.example.kext.test\" is also a kext bundle ID" \
     "short-1-1.so: descriptor size " \
+    "short-1-2.so: descriptor size " \
+    "bad-kb-url.so: kb_url \"http://support.example.com/kb/1\" does not start with https://" \
+    "bad-kb-url-user.so: kb_url \"https://support.example.com@attacker.example/kb\": the host may hold only A-Z, a-z, 0-9, '-' and '.' (no \"user@\" part)" \
+    "bad-uninstall-hint.so: uninstall_hint contains a control character" \
+    "bad-diagnostic.so: diagnostic_command contains a control character" \
+    "bad-sysext-team.so: sysext_team_id \"testaaaa20\" must be 10 characters of A-Z and 0-9" \
+    "sysext-team-alone.so: sysext_team_id is set but sysext_bundle_ids is empty" \
     "many-problems.so: vendor is empty; team_id must be exactly 10 characters of A-Z and 0-9; install_paths[0]" \
     "zz-dup-team.so: team ID E8P47U2H32 is already claimed by plugin \"trendmicro\"" \
     "dup/trendmicro.so: plugin \"trendmicro\" is already loaded from" \
@@ -189,10 +196,11 @@ printf '[plugins]\ndir = %s\nenable = sophos, gone\ndisable = gone\n' "$work/onl
     >"$work/enable-disabled.ini"
 st=$(run plugins --config "$work/enable-disabled.ini"); check enable-and-disable 0 "$st"
 
-# ABI compatibility: a plugin built against 1.0 loads in this 1.1 host.
+# ABI compatibility: plugins built against 1.0 and 1.1 load in this 1.2 host.
 st=$(run plugins --no-config -P "$compat"); check abi-compat 0 "$st"
 has abi-1-0 "$work/out" "team LEGACY0001, 1 kext, 0 system extensions, ABI 1.0"
 has abi-1-1 "$work/out" "team MODERN0001, 1 kext, 1 system extension, ABI 1.1"
+has abi-1-2 "$work/out" "team CURRENT001, 1 kext, 1 system extension, ABI 1.2"
 
 # plugins validate: every problem of a file listed; exit 1; a good file exits 0.
 st=$(run plugins validate "$plugins/trendmicro.so"); check validate-good 0 "$st"

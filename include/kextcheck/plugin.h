@@ -7,10 +7,16 @@
  * them, their bundle identifiers and where they are installed and staged.
  * It contains data only; the host does every check.
  *
- * ABI version: 1.1 (see KC_PLUGIN_ABI_MAJOR / KC_PLUGIN_ABI_MINOR).
+ * ABI version: 1.2 (see KC_PLUGIN_ABI_MAJOR / KC_PLUGIN_ABI_MINOR).
  *   1.0  the first version.
  *   1.1  adds sysext_bundle_ids (system extensions, macOS 11 and later).
  *        Plugins built against 1.0 keep loading unchanged.
+ *   1.2  adds the vendor's own help for admins: kb_url (the vendor's
+ *        article), uninstall_hint (what removal needs, such as a tamper
+ *        protection token), diagnostic_command (the vendor's status
+ *        command, shown and never run), and sysext_team_id (the team that
+ *        signs the system extensions, when it is not the kexts' team).
+ *        Plugins built against 1.0 and 1.1 keep loading unchanged.
  *
  * How a plugin is written
  * -----------------------
@@ -33,6 +39,8 @@
  *         .install_paths = installed,
  *         .staged_paths = staged,
  *         .reference = "Example KB 1234: approving the Guard kext",
+ *         .kb_url = "https://support.example.com/kb/1234",
+ *         .diagnostic_command = "sudo /usr/local/bin/guardctl status",
  *     };
  *
  *     KC_PLUGIN_DEFINE(example, example)
@@ -97,6 +105,32 @@
  *     none may repeat a kext bundle ID.  Read only from plugins whose
  *     abi_version is 1.1 or later and whose size covers the field.
  *
+ * 10b. kb_url (since 1.2): optional; the vendor's own article for kext or
+ *     approval trouble, shown to admins beside the next step.  "https://"
+ *     then a host of A-Z, a-z, 0-9, '-' and '.' (an optional ":PORT"; no
+ *     "user@" part), then an optional path; at most KC_PLUGIN_URL_MAX bytes
+ *     of printable ASCII without spaces or any of " < > \ ^ ` { | }.
+ *
+ * 10c. uninstall_hint (since 1.2): optional; what removing the product
+ *     needs before anything else, for example "a maintenance token from
+ *     the console".  Plain text: 1 to KC_PLUGIN_TEXT_MAX bytes of UTF-8,
+ *     no control characters (no newlines).
+ *
+ * 10d. diagnostic_command (since 1.2): optional; the vendor's own status
+ *     command (for example "sudo sentinelctl status").  kextcheck shows it
+ *     as text and never runs it.  1 to KC_PLUGIN_COMMAND_MAX bytes of UTF-8,
+ *     no control characters.
+ *
+ * 10e. sysext_team_id (since 1.2): optional; the Team ID that signs the
+ *     system extensions when it is not team_id.  Same form as team_id, and
+ *     only with a non-empty sysext_bundle_ids.  The host then matches the
+ *     system extensions in /Library/SystemExtensions/db.plist on this team
+ *     (NULL: on team_id).  It may equal another plugin's team: system
+ *     extensions are matched on team and identifier together.
+ *
+ *     The 1.2 fields are read only from plugins whose abi_version is 1.2
+ *     or later and whose size covers them.
+ *
  * 11. Arrays are NULL-terminated and hold at most KC_PLUGIN_ARRAY_MAX
  *     entries; an array without a terminator in that range is refused.
  *
@@ -146,7 +180,7 @@ extern "C" {
 /** Major version: changes only when the descriptor's layout breaks. */
 #define KC_PLUGIN_ABI_MAJOR 1
 /** Minor version: grows when fields are appended to struct kc_plugin. */
-#define KC_PLUGIN_ABI_MINOR 1
+#define KC_PLUGIN_ABI_MINOR 2
 
 /** Packs a major and minor version into one 32-bit value. */
 #define KC_PLUGIN_MKVERSION(major, minor) \
@@ -164,6 +198,8 @@ extern "C" {
 #define KC_PLUGIN_ID_MAX 255
 #define KC_PLUGIN_PATH_MAX 1024
 #define KC_PLUGIN_ARRAY_MAX 32
+#define KC_PLUGIN_URL_MAX 512
+#define KC_PLUGIN_COMMAND_MAX 256
 
 /** The prefix of every entry function's name. */
 #define KC_PLUGIN_ENTRY_PREFIX "kextcheck_plugin_"
@@ -183,6 +219,11 @@ struct kc_plugin {
     const char *reference;                /* where the data comes from */
     /* --- ABI 1.1 --- */
     const char *const *sysext_bundle_ids; /* optional, NULL-terminated */
+    /* --- ABI 1.2 --- */
+    const char *kb_url;                   /* optional, https:// vendor article */
+    const char *uninstall_hint;           /* optional, plain text */
+    const char *diagnostic_command;       /* optional, shown, never run */
+    const char *sysext_team_id;           /* optional, when not team_id */
     /* Fields added in later minor versions go below this line. */
 };
 
@@ -192,6 +233,9 @@ struct kc_plugin {
 /** Bytes a descriptor of ABI 1.1 must at least have. */
 #define KC_PLUGIN_SIZE_1_1 \
     (offsetof(struct kc_plugin, sysext_bundle_ids) + sizeof(const char *const *))
+/** Bytes a descriptor of ABI 1.2 must at least have. */
+#define KC_PLUGIN_SIZE_1_2 \
+    (offsetof(struct kc_plugin, sysext_team_id) + sizeof(const char *))
 
 /** The type of a plugin's entry function. */
 typedef const struct kc_plugin *(*kc_plugin_entry_fn)(uint32_t host_abi_version);

@@ -1,13 +1,25 @@
 /*
  * Bitdefender Antivirus for Mac / Bitdefender Endpoint Security Tools
  * (the kext-based versions).
- * Data (reference/vendors.md, Bitdefender row):
- *   team ID GUNFMW623Y and the five kext IDs: kandji-inc/support profiles
- *   (one source only; listed, not marked unverified);
- *   install folder /Library/Bitdefender/AVP: vendors.md; staged path
- *   follows the rule "/Library/StagedExtensions" + original path.
- * Left out: developer name (unverified); the system extension (not part
- * of ABI 1.0).
+ * Every value and where it is written (see docs/catalog.md):
+ *   team GUNFMW623Y: kandji-inc/support bitdefender_with_kext_settings
+ *     .mobileconfig (AllowedTeamIdentifiers); also a public GravityZone
+ *     package builder's README (find_string id 2024613604).
+ *   the five kext IDs: that README's "Kernel Extensions" list under Team ID
+ *     GUNFMW623Y (find_string id 2024613604).  The Kandji profile, credited
+ *     before, approves the team only and names no kext.
+ *   install folder /Library/Bitdefender/AVP: the product's folder in public
+ *     admin scripts (a codesign check of /Library/Bitdefender/AVP/BDLDaemon
+ *     for GUNFMW623Y, find_string id 2471331743; its UninstallTool,
+ *     find_string id 21442031647).  No source lists the kext files in it:
+ *     kextcheck searches the folder for .kext bundles.  Staged path:
+ *     /Library/StagedExtensions + the folder.
+ *   system extension com.bitdefender.cst.net.dci.dci-network-extension:
+ *     the Kandji profile's AllowedSystemExtensions for GUNFMW623Y.
+ *   uninstall_hint: the uninstall script that passes the uninstall password
+ *     to /Library/Bitdefender/AVP/product/bin/UninstallTool --password=
+ *     (find_string id 21442031647).
+ * Left out: developer name, kb_url, diagnostic_command (no public source).
  */
 #include <kextcheck/plugin.h>
 
@@ -30,7 +42,6 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
-/* System extensions (ABI 1.1), source: kandji-inc/support. */
 static const char *const sysexts[] = {
     "com.bitdefender.cst.net.dci.dci-network-extension",
     NULL,
@@ -45,9 +56,14 @@ static const struct kc_plugin bitdefender = {
     .kext_bundle_ids = kexts,
     .install_paths = install_paths,
     .staged_paths = staged_paths,
-    .reference = "kandji-inc/support custom-apps and kext profiles (the "
-                 "single source for the kext IDs)",
+    .reference = "kandji-inc/support bitdefender_with_kext_settings.mobileconfig "
+                 "(team, system extension); a public GravityZone package "
+                 "builder's README (the five kext IDs); public admin scripts "
+                 "(the /Library/Bitdefender/AVP product folder, UninstallTool)",
     .sysext_bundle_ids = sysexts,
+    .uninstall_hint = "If an uninstall password is set, the uninstaller needs "
+                      "it: sudo /Library/Bitdefender/AVP/product/"
+                      "bin/UninstallTool --password=PASSWORD",
 };
 
 KC_PLUGIN_DEFINE(bitdefender, bitdefender)

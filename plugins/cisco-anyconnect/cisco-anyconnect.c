@@ -1,13 +1,20 @@
 /*
  * Cisco AnyConnect Secure Mobility Client (the kext-based versions).
- * Data (reference/vendors.md, Cisco AnyConnect row):
- *   team ID DE8Y96K9QP, kext com.cisco.kext.acsock and its install path:
- *   uber/client-platform-engineering, as summarised in vendors.md (the
- *   staged copy of acsock.kext is also listed among the real staged paths
- *   in macos-kext-facts.md); staged path follows the rule
- *   "/Library/StagedExtensions" + original path.
- * Left out: developer name (unverified); the system extension (not part
- * of ABI 1.0).
+ * Every value and where it is written (see docs/catalog.md):
+ *   team DE8Y96K9QP: a public admin menu script's list of vendor Team IDs
+ *     ("Cisco - DE8Y96K9QP", find_string id 34566175196); the system
+ *     extension's team in a `systemextensionsctl` reading ("team=DE8Y96K9QP",
+ *     find_string id 68613828292).
+ *   kext com.cisco.kext.acsock and both install paths: Phil Walker's
+ *     AnyConnect preinstall script (2020, find_string id 28771855914):
+ *     "/Library/Extensions/acsock.kext" (legacyKext: AnyConnect before
+ *     4.9.03047) and ".../Cisco/AnyConnect Secure Mobility Client/acsock.kext"
+ *     (4.9.03047 and later).  Staged paths: /Library/StagedExtensions + the
+ *     install path.
+ *   system extension com.cisco.anyconnect.macos.acsockext: the same
+ *     systemextensionsctl reading (find_string id 68613828292).
+ * Left out: developer name, kb_url, uninstall_hint, diagnostic_command (no
+ * public source).
  */
 #include <kextcheck/plugin.h>
 
@@ -18,16 +25,17 @@ static const char *const kexts[] = {
 
 static const char *const install_paths[] = {
     "/Library/Application Support/Cisco/AnyConnect Secure Mobility Client/acsock.kext",
+    "/Library/Extensions/acsock.kext",
     NULL,
 };
 
 static const char *const staged_paths[] = {
     "/Library/StagedExtensions/Library/Application Support/Cisco/"
     "AnyConnect Secure Mobility Client/acsock.kext",
+    "/Library/StagedExtensions/Library/Extensions/acsock.kext",
     NULL,
 };
 
-/* System extensions (ABI 1.1), source: uber/client-platform-engineering. */
 static const char *const sysexts[] = {
     "com.cisco.anyconnect.macos.acsockext",
     NULL,
@@ -42,7 +50,10 @@ static const struct kc_plugin cisco_anyconnect = {
     .kext_bundle_ids = kexts,
     .install_paths = install_paths,
     .staged_paths = staged_paths,
-    .reference = "uber/client-platform-engineering (AnyConnect acsock kext)",
+    .reference = "AnyConnect preinstall script by Phil Walker, 2020 (kext ID; "
+                 "acsock.kext in /Library/Extensions before 4.9.03047, in "
+                 "Application Support/Cisco after); public systemextensionsctl "
+                 "reading (acsockext, team DE8Y96K9QP)",
     .sysext_bundle_ids = sysexts,
 };
 

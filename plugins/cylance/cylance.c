@@ -1,11 +1,17 @@
 /*
  * CylancePROTECT for Mac (the kext-based versions).
- * Data (reference/vendors.md, Cylance row):
- *   team ID 6ENJ69K633, kext com.Cylance.CyProtectDrvOSX and its install
- *   path: two independent admin scripts, as summarised in vendors.md.
- *   The kext lives in /System/Library/Extensions, which SIP protects and
- *   macOS never stages, so there is no staged path.
- * Left out: developer name (unverified). No system extension is known.
+ * Every value and where it is written (see docs/catalog.md):
+ *   team 6ENJ69K633 and install path /System/Library/Extensions/
+ *     CyProtectDrvOSX.kext: a public admin script that runs `spctl
+ *     kext-consent add 6ENJ69K633` and `kextload` on that path (find_string
+ *     id 11645910075); the team also in a public install script's header
+ *     (find_string id 14981126938).
+ *   kext com.Cylance.CyProtectDrvOSX: a public `kextstat` listing
+ *     (find_string id 25491078196).
+ *   The kext lives in /System/Library/Extensions, which macOS never stages,
+ *   so there is no staged path.
+ * Left out: developer name, kb_url, uninstall_hint, diagnostic_command.  No
+ * system extension is known.
  */
 #include <kextcheck/plugin.h>
 
@@ -27,8 +33,8 @@ static const struct kc_plugin cylance = {
     .team_id = "6ENJ69K633",
     .kext_bundle_ids = kexts,
     .install_paths = install_paths,
-    .reference = "two independent public admin scripts for CylancePROTECT "
-                 "(kext ID and install path)",
+    .reference = "public CylancePROTECT admin and install scripts (team, kext "
+                 "path); a public kextstat listing (kext ID)",
 };
 
 KC_PLUGIN_DEFINE(cylance, cylance)

@@ -1,12 +1,25 @@
 /*
- * Symantec Endpoint Protection for Mac (the kext-based versions).
- * Data (reference/vendors.md, Symantec row):
- *   team ID 9PTGMPNXZ2, developer name "Symantec" and the four kext IDs:
- *   the real kext_policy dump shown in ChiChou's talk;
- *   install paths: Broadcom's RemoveSymantecMacFiles.command (seven kexts in
- *   /Library/Extensions; some have no bundle ID known here); staged paths
- *   follow the rule "/Library/StagedExtensions" + original path.
- * Left out: the system extension (not part of ABI 1.0).
+ * Symantec Endpoint Protection for Mac (kext-based versions, and the system
+ * extension of the current ones).
+ * Every value and where it is written (see docs/catalog.md):
+ *   team 9PTGMPNXZ2, developer name "Symantec" and the four kext IDs: the
+ *     kext_policy rows shown in ChiChou's HITB 2019 talk (find_string id
+ *     43897573809; tests/realworld db/chichou_hitb2019_kext_policy.psv).
+ *   install paths: Broadcom's RemoveSymantecMacFiles.command, which removes
+ *     the seven kexts in /Library/Extensions (find_string ids 9799238764,
+ *     9205566754; SymIPS, SymInternetSecurity and SymXIPS also in
+ *     find_string id 33783377146).  Some have no bundle ID known here.
+ *     Staged paths: /Library/StagedExtensions + each install path.
+ *   system extension com.symantec.mes.systemextension under 9PTGMPNXZ2:
+ *     `systemextensionsctl uninstall 9PTGMPNXZ2 com.symantec.mes.systemextension`
+ *     in public removal notes (find_string id 7848863498).
+ *   kb_url: Broadcom, "Pre-approving the macOS permissions required by
+ *     Endpoint Protection / Endpoint Security" (article 176222: kernel and
+ *     system extensions to approve).
+ * Left out: com.broadcom.mes.systemextension, the later Broadcom build's
+ * system extension (seen by name only; its team is not known, and a plugin
+ * matches its system extensions on one team); uninstall_hint,
+ * diagnostic_command.
  */
 #include <kextcheck/plugin.h>
 
@@ -40,7 +53,6 @@ static const char *const staged_paths[] = {
     NULL,
 };
 
-/* System extensions (ABI 1.1), source: vendors.md (no second source). */
 static const char *const sysexts[] = {
     "com.symantec.mes.systemextension",
     NULL,
@@ -56,10 +68,13 @@ static const struct kc_plugin symantec = {
     .kext_bundle_ids = kexts,
     .install_paths = install_paths,
     .staged_paths = staged_paths,
-    .reference = "kext_policy dump shown in ChiChou's talk (team, developer "
-                 "name, kext IDs); Broadcom RemoveSymantecMacFiles.command "
-                 "(install paths)",
+    .reference = "kext_policy rows shown in ChiChou's HITB 2019 talk (team, "
+                 "developer name, kext IDs); Broadcom RemoveSymantecMacFiles.command "
+                 "(install paths); public removal notes (system extension); "
+                 "Broadcom article 176222",
     .sysext_bundle_ids = sysexts,
+    .kb_url = "https://knowledge.broadcom.com/external/article/176222/"
+              "preapproving-the-macos-permissions-requi.html",
 };
 
 KC_PLUGIN_DEFINE(symantec, symantec)

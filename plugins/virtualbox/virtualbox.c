@@ -1,14 +1,18 @@
 /*
  * Oracle VirtualBox (host kexts).
- * Data (reference/vendors.md, VirtualBox row):
- *   team ID VB5E2TV963 and developer name "Oracle America, Inc.": the real
- *   kext_policy dump shown in ChiChou's talk;
- *   kexts VBoxDrv, VBoxUSB, VBoxNetFlt, VBoxNetAdp and the install folder:
- *   Kandji profiles and Installomator labels, as summarised in vendors.md
- *   (trailing slash dropped; the staged VBoxDrv.kext under this folder is
- *   also listed among the real staged paths in macos-kext-facts.md); staged
- *   path follows the rule "/Library/StagedExtensions" + original path.
- * Nothing left out: VirtualBox has no system extension.
+ * Every value and where it is written (see docs/catalog.md):
+ *   team VB5E2TV963, developer name "Oracle America, Inc." and
+ *     org.virtualbox.kext.VBoxDrv: the kext_policy rows shown in ChiChou's
+ *     HITB 2019 talk (find_string id 43897573809; tests/realworld
+ *     db/chichou_hitb2019_kext_policy.psv); the team also in Installomator's
+ *     virtualbox label (expectedTeamID).
+ *   the four kext IDs: kandji-inc/support "Kext Profiles/VirtualBox
+ *     .mobileconfig" (AllowedKernelExtensions for VB5E2TV963).
+ *   install folder /Library/Application Support/VirtualBox: a public note
+ *     listing VBoxDrv, VBoxUSB, VBoxNetFlt and VBoxNetAdp .kext there
+ *     (find_string id 3966283593).  Staged path: /Library/StagedExtensions
+ *     + the folder.
+ * VirtualBox has no system extension.
  */
 #include <kextcheck/plugin.h>
 
@@ -40,9 +44,9 @@ static const struct kc_plugin virtualbox = {
     .kext_bundle_ids = kexts,
     .install_paths = install_paths,
     .staged_paths = staged_paths,
-    .reference = "kext_policy dump shown in ChiChou's talk (team, developer "
-                 "name); kandji-inc/support custom-apps and kext profiles; "
-                 "Installomator labels",
+    .reference = "kext_policy rows shown in ChiChou's HITB 2019 talk (team, "
+                 "developer name); kandji-inc/support VirtualBox kext profile "
+                 "(kext IDs); a public kext listing (install folder)",
 };
 
 KC_PLUGIN_DEFINE(virtualbox, virtualbox)

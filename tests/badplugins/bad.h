@@ -23,6 +23,25 @@ __attribute__((unused)) static const char *const good_staged[] = {
     };                                                                                 \
     KC_PLUGIN_DEFINE(ident, desc)
 
+/* An ABI 1.2 plugin whose 1.2 fields are given (NULL for none). */
+__attribute__((unused)) static const char *const good_sysexts[] = {"com.example.sysext.test", NULL};
+#define BAD_DESC_1_2(ident, nm, team, url, hint, cmd, sysext_team, sysexts)             \
+    static const struct kc_plugin desc = {                                             \
+        .abi_version = KC_PLUGIN_ABI_VERSION,                                          \
+        .size = sizeof(struct kc_plugin),                                              \
+        .name = (nm),                                                                  \
+        .vendor = "Broken test plugin",                                                \
+        .team_id = (team),                                                             \
+        .kext_bundle_ids = good_kexts,                                                 \
+        .reference = "kextcheck test suite",                                           \
+        .sysext_bundle_ids = (sysexts),                                                \
+        .kb_url = (url),                                                               \
+        .uninstall_hint = (hint),                                                      \
+        .diagnostic_command = (cmd),                                                   \
+        .sysext_team_id = (sysext_team),                                               \
+    };                                                                                 \
+    KC_PLUGIN_DEFINE(ident, desc)
+
 #define GOOD_ABI KC_PLUGIN_ABI_VERSION
 #define GOOD_SIZE sizeof(struct kc_plugin)
 #endif

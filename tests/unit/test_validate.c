@@ -742,6 +742,251 @@ static void registry_duplicates(void **state)
     assert_int_equal(reg.n_refused, 0);
 }
 
+/* ---- ABI 1.2: kb_url, uninstall_hint, diagnostic_command, sysext_team_id -- */
+
+static const char *const good_sysexts[] = {"com.example.guard.sysext", NULL};
+
+static struct kc_plugin desc_1_2(void)
+{
+    struct kc_plugin d = good_desc();
+
+    d.sysext_bundle_ids = good_sysexts;
+    d.kb_url = "https://support.example.com/kb/1234";
+    d.uninstall_hint = "Turn off tamper protection first: a maintenance token is needed";
+    d.diagnostic_command = "sudo /usr/local/bin/guardctl status";
+    d.sysext_team_id = "SYSTEM0001";
+    return d;
+}
+
+static void v12_fields_copied(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+    kc_vendor v;
+    char why[1024] = "";
+
+    (void)state;
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(kc_plugin_validate(&d, "example", &v, why, sizeof(why)), 0);
+    assert_string_equal(v.kb_url, d.kb_url);
+    assert_ptr_not_equal(v.kb_url, d.kb_url);
+    assert_string_equal(v.uninstall_hint, d.uninstall_hint);
+    assert_string_equal(v.diagnostic_command, d.diagnostic_command);
+    assert_string_equal(v.sysext_team_id, "SYSTEM0001");
+    assert_string_equal(kc_vendor_sysext_team(&v), "SYSTEM0001");
+    kc_vendor_free(&v);
+    /* All four are optional. */
+    d.kb_url = d.uninstall_hint = d.diagnostic_command = d.sysext_team_id = NULL;
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(kc_plugin_validate(&d, "example", &v, why, sizeof(why)), 0);
+    assert_null(v.kb_url);
+    assert_null(v.uninstall_hint);
+    assert_null(v.diagnostic_command);
+    assert_null(v.sysext_team_id);
+    assert_string_equal(kc_vendor_sysext_team(&v), "ABCDE12345");
+    kc_vendor_free(&v);
+}
+
+/* A 1.1 (or 1.0) plugin's descriptor ends before the 1.2 fields: the host
+ * never reads them (ASan would see a read past this exact-size copy), and
+ * what lies there in a bigger struct is ignored, however wrong. */
+static void v12_fields_not_read_below_1_2(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+    const size_t sizes[] = {KC_PLUGIN_SIZE_1_1, KC_PLUGIN_SIZE_1_0};
+    kc_vendor v;
+    char why[1024] = "";
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        void *exact = malloc(sizes[i]);
+        assert_non_null(exact);
+        d.abi_version = KC_PLUGIN_MKVERSION(1, i == 0 ? 1 : 0);
+        d.size = (uint32_t)sizes[i];
+        memcpy(exact, &d, sizes[i]);
+        memset(&v, 0, sizeof(v));
+        assert_int_equal(kc_plugin_validate(exact, "example", &v, why, sizeof(why)), 0);
+        assert_null(v.kb_url);
+        assert_null(v.sysext_team_id);
+        kc_vendor_free(&v);
+        free(exact);
+    }
+    /* A full struct that says 1.1: its 1.2 fields are not looked at. */
+    d = desc_1_2();
+    d.abi_version = KC_PLUGIN_MKVERSION(1, 1);
+    d.kb_url = "ftp://not a url";
+    d.diagnostic_command = "rm -rf /\n";
+    d.sysext_team_id = "lowercase!";
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(kc_plugin_validate(&d, "example", &v, why, sizeof(why)), 0);
+    assert_null(v.kb_url);
+    assert_null(v.diagnostic_command);
+    assert_null(v.sysext_team_id);
+    assert_int_equal(v.sysexts.n, 1);
+    kc_vendor_free(&v);
+}
+
+static void v12_size_must_cover_fields(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+
+    (void)state;
+    d.size = (uint32_t)KC_PLUGIN_SIZE_1_1;
+    REFUSED(&d, "example", "size", "smaller", "ABI 1.2");
+    d.size = (uint32_t)KC_PLUGIN_SIZE_1_2 - 1;
+    REFUSED(&d, "example", "size", "smaller");
+    d.size = (uint32_t)KC_PLUGIN_SIZE_1_2;
+    expect_ok(&d, "example");
+}
+
+static void expect_url(const char *url, const char *word)
+{
+    struct kc_plugin d = desc_1_2();
+
+    d.kb_url = url;
+    if (word == NULL)
+        expect_ok(&d, "example");
+    else
+        REFUSED(&d, "example", "kb_url", word);
+}
+
+static void kb_url_rules(void **state)
+{
+    char *longest, *too_long;
+
+    (void)state;
+    expect_url("https://a.example", NULL);
+    expect_url("https://support.example.com/kb/1234?lang=en&x=1#kext", NULL);
+    expect_url("https://docs.example.com:8443/en/Product-(US)/GUID-50A8.html", NULL);
+    expect_url("https://success.example.com/jp/solution/1120622", NULL);
+    expect_url("HTTPS://EXAMPLE.COM/", "does not start with https://");
+    expect_url("http://example.com/kb", "does not start with https://");
+    expect_url("javascript:alert(1)", "does not start with https://");
+    expect_url("", "empty");
+    expect_url("https://", "no valid host");
+    expect_url("https:///kb", "no valid host");
+    expect_url("https://.example.com/", "no valid host");
+    expect_url("https://a..example.com/", "no valid host");
+    expect_url("https://-a.example.com/", "no valid host");
+    expect_url("https://a-.example.com/", "no valid host");
+    expect_url("https://example.com./", "no valid host");
+    expect_url("https://vendor.example@attacker.example/kb", "user@");
+    expect_url("https://exa_mple.com/", "host may hold only");
+    expect_url("https://example.com:/kb", "port");
+    expect_url("https://example.com:123456/kb", "port");
+    expect_url("https://example.com:80x/kb", "port");
+    expect_url("https://example.com/a b", "' '");
+    expect_url("https://example.com/<script>", "'<'");
+    expect_url("https://example.com/\"", "'\"'");
+    expect_url("https://example.com/a\\b", "'\\'");
+    expect_url("https://example.com/{x}", "'{'");
+    expect_url("https://example.com/\t", "control character");
+    expect_url("https://example.com/\x7f", "control character");
+    expect_url("https://example.com/caf\xc3\xa9", "printable ASCII");
+    longest = repeat('a', KC_PLUGIN_URL_MAX);
+    memcpy(longest, "https://example.com/", 20);
+    expect_url(longest, NULL);
+    too_long = repeat('a', KC_PLUGIN_URL_MAX + 1);
+    memcpy(too_long, "https://example.com/", 20);
+    expect_url(too_long, "longer than 512");
+    free(longest);
+    free(too_long);
+}
+
+static void uninstall_hint_rules(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+    char *too_long = repeat('h', KC_PLUGIN_TEXT_MAX + 1);
+
+    (void)state;
+    d.uninstall_hint = "Désactivez d'abord la protection: un jeton est nécessaire";
+    expect_ok(&d, "example");
+    d.uninstall_hint = "";
+    REFUSED(&d, "example", "uninstall_hint is empty");
+    d.uninstall_hint = "first line\nsecond line";
+    REFUSED(&d, "example", "uninstall_hint", "control character");
+    d.uninstall_hint = "red \xc2\x9b" "31m";
+    REFUSED(&d, "example", "uninstall_hint", "control character");
+    d.uninstall_hint = "bad \xff byte";
+    REFUSED(&d, "example", "uninstall_hint", "UTF-8");
+    d.uninstall_hint = too_long;
+    REFUSED(&d, "example", "uninstall_hint", "longer than 512");
+    free(too_long);
+}
+
+static void diagnostic_command_rules(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+    char *longest = repeat('c', KC_PLUGIN_COMMAND_MAX);
+    char *too_long = repeat('c', KC_PLUGIN_COMMAND_MAX + 1);
+
+    (void)state;
+    d.diagnostic_command = "sudo /Applications/Falcon.app/Contents/Resources/falconctl stats";
+    expect_ok(&d, "example");
+    d.diagnostic_command = longest;
+    expect_ok(&d, "example");
+    d.diagnostic_command = too_long;
+    REFUSED(&d, "example", "diagnostic_command", "longer than 256");
+    d.diagnostic_command = "";
+    REFUSED(&d, "example", "diagnostic_command is empty");
+    d.diagnostic_command = "mdatp health\nrm -rf /";
+    REFUSED(&d, "example", "diagnostic_command", "control character");
+    d.diagnostic_command = "mdatp health\033[2K";
+    REFUSED(&d, "example", "diagnostic_command", "control character");
+    d.diagnostic_command = "mdatp \xc3\x28health";
+    REFUSED(&d, "example", "diagnostic_command", "UTF-8");
+    free(longest);
+    free(too_long);
+}
+
+static void sysext_team_rules(void **state)
+{
+    static const char *const none[] = {NULL};
+    static const char *const broken[] = {"not an id", NULL};
+    struct kc_plugin d = desc_1_2();
+    kc_strv problems = {0};
+
+    (void)state;
+    d.sysext_team_id = "ABCDE12345"; /* the kexts' own team: allowed, changes nothing */
+    expect_ok(&d, "example");
+    d.sysext_team_id = "system0001";
+    REFUSED(&d, "example", "sysext_team_id \"system0001\" must be 10 characters");
+    d.sysext_team_id = "SYSTEM001";
+    REFUSED(&d, "example", "sysext_team_id must be exactly 10 characters");
+    d.sysext_team_id = "";
+    REFUSED(&d, "example", "sysext_team_id must be exactly 10 characters");
+    d.sysext_team_id = "SYSTEM0001";
+    d.sysext_bundle_ids = NULL;
+    REFUSED(&d, "example", "sysext_team_id is set but sysext_bundle_ids is empty");
+    d.sysext_bundle_ids = none;
+    REFUSED(&d, "example", "sysext_team_id is set but sysext_bundle_ids is empty");
+    /* A broken system extension ID is one problem, not also "empty". */
+    d.sysext_bundle_ids = broken;
+    assert_int_equal(kc_plugin_problems(&d, "example", NULL, &problems), -1);
+    assert_int_equal(problems.n, 1);
+    assert_non_null(strstr(problems.v[0], "sysext_bundle_ids[0]"));
+    kc_strv_free(&problems);
+}
+
+/* Every broken 1.2 field is listed, not just the first. */
+static void v12_all_problems_listed(void **state)
+{
+    struct kc_plugin d = desc_1_2();
+    kc_strv problems = {0};
+
+    (void)state;
+    d.kb_url = "http://example.com";
+    d.uninstall_hint = "";
+    d.diagnostic_command = "a\nb";
+    d.sysext_team_id = "bad";
+    assert_int_equal(kc_plugin_problems(&d, "example", NULL, &problems), -1);
+    assert_int_equal(problems.n, 4);
+    assert_non_null(strstr(problems.v[0], "kb_url"));
+    assert_non_null(strstr(problems.v[1], "uninstall_hint"));
+    assert_non_null(strstr(problems.v[2], "diagnostic_command"));
+    assert_non_null(strstr(problems.v[3], "sysext_team_id"));
+    kc_strv_free(&problems);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -771,6 +1016,14 @@ int main(void)
         cmocka_unit_test(staged_path_rules),
         cmocka_unit_test(all_problems_listed),
         cmocka_unit_test(registry_duplicates),
+        cmocka_unit_test(v12_fields_copied),
+        cmocka_unit_test(v12_fields_not_read_below_1_2),
+        cmocka_unit_test(v12_size_must_cover_fields),
+        cmocka_unit_test(kb_url_rules),
+        cmocka_unit_test(uninstall_hint_rules),
+        cmocka_unit_test(diagnostic_command_rules),
+        cmocka_unit_test(sysext_team_rules),
+        cmocka_unit_test(v12_all_problems_listed),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
