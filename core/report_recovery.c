@@ -102,9 +102,9 @@ static void header(sw *w, const kc_result *r, const kc_print_opts *o, bool stagi
     comment(w, "The Mac's files in Recovery: ", rec->volume);
     if (rec->name_assumed)
         put(w, "#   (the startup disk's name is assumed to be \"Macintosh HD\"%s: check it "
-               "under /Volumes and edit VOL%s below)\n",
+               "under /Volumes%s)\n",
             rec->version_assumed ? ", and macOS 10.15 or later" : "",
-            staging ? " and BACKUP" : "");
+            staging ? " and edit VOL and BACKUP below" : "");
     put(w, "#\n# How to run it:\n");
     comment(w, "  ", rec->start);
     comment(w, "  ", rec->mount);
@@ -113,9 +113,8 @@ static void header(sw *w, const kc_result *r, const kc_print_opts *o, bool stagi
            "nothing\n"
            "#     sh kextcheck-recovery.sh --apply   runs the commands\n\n");
     put(w, "set -e\n\n");
-    put(w, "VOL=%s\n", vol);
     if (staging)
-        put(w, "BACKUP=%s\n", bak);
+        put(w, "VOL=%s\nBACKUP=%s\n", vol, bak);
     put(w, "\napply=no\n"
            "if [ $# -eq 1 ] && [ \"$1\" = --apply ]; then\n"
            "    apply=yes\n"
@@ -125,10 +124,13 @@ static void header(sw *w, const kc_result *r, const kc_print_opts *o, bool stagi
            "fi\n\n"
            "# Shows a command; runs it only with --apply.\n"
            "run() {\n"
-           "    if [ \"$apply\" = yes ]; then printf '+'; else printf 'would run:'; fi\n"
+           "    cmd=$1\n"
+           "    shift\n"
+           "    if [ \"$apply\" = yes ]; then printf '+ %%s' \"$cmd\"; else printf 'would run: %%s' "
+           "\"$cmd\"; fi\n"
            "    for arg in \"$@\"; do printf \" '%%s'\" \"$arg\"; done\n"
            "    printf '\\n'\n"
-           "    if [ \"$apply\" = yes ]; then \"$@\"; fi\n"
+           "    if [ \"$apply\" = yes ]; then \"$cmd\" \"$@\"; fi\n"
            "}\n\n");
     if (staging)
         put(w, "if [ ! -d \"$VOL\" ]; then\n"
