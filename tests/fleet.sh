@@ -435,6 +435,19 @@ has launchd-interval "$work/launchd.txt" "StartInterval=3600"
 has launchd-load "$work/launchd.txt" "RunAtLoad=true"
 has launchd-output "$work/launchd.txt" "--output /var/db/kextcheck/kextcheck.sqlite"
 has launchd-atc-path "$conf/osquery/kextcheck-atc.json" '"path": "/var/db/kextcheck/kextcheck.sqlite"'
+# The job's command, with /var/db and kextcheck swapped for stand-ins: it
+# makes the folder, writes the file, and counts exits 0-2 as success.
+job=$(sed -n 's|^ProgramArguments=/bin/sh -c ||p' "$work/launchd.txt" |
+    sed -e "s|/var/db/kextcheck|$work/vardb/kextcheck|g" -e "s|/usr/local/bin/kextcheck|$work/kc-stand-in|")
+mkdir -p "$work/vardb" && chmod 755 "$work/vardb"
+sh -c "$job"
+check launchd-job-exit 0 "$?"
+check launchd-job-file "-rw-r--r--" "$(mode_of "$work/vardb/kextcheck/kextcheck.sqlite")"
+"$atccheck" "$conf/osquery/kextcheck-atc.json" "$work/vardb/kextcheck/kextcheck.sqlite" >/dev/null
+check launchd-job-atc 0 "$?"
+job=$(printf '%s' "$job" | sed "s|$work/kc-stand-in|$work/kc-garbage|")
+sh -c "$job" >/dev/null
+check launchd-job-failure 3 "$?"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
