@@ -113,6 +113,7 @@ typedef struct ctx {
     const kc_result *result;
     const kc_host *host;
     const kc_platform *p;
+    const kc_recovery *rec;     /* where Recovery sees the Mac (kc_advise fills it) */
     const kc_vendor_result *vr; /* NULL for host findings */
     const kc_vendor *v;         /* NULL for host findings */
     kc_strv *cleared;           /* staged folders whose Recovery steps are written */
@@ -421,25 +422,7 @@ static void step_clear_staging(words *w, const ctx *c)
 
 static void step_start_recovery(words *w, const ctx *c, const char *then)
 {
-    switch (c->p->machine) {
-    case KC_MACHINE_INTEL:
-        step(w, _("Start macOS Recovery: restart the Mac holding Command-R until the Apple "
-                  "logo appears. %s"),
-             then);
-        break;
-    case KC_MACHINE_APPLE_SILICON:
-        step(w, _("Start macOS Recovery: shut the Mac down, then press and hold the power "
-                  "button until \"Loading startup options\" appears; click Options, then "
-                  "Continue. %s"),
-             then);
-        break;
-    default:
-        step(w, _("Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: shut "
-                  "down, hold the power button until \"Loading startup options\" appears, then "
-                  "click Options). %s"),
-             then);
-        break;
-    }
+    step(w, "%s %s", c->rec->start, then);
 }
 
 /* Back up and delete a staged folder from macOS Recovery: the exact
@@ -448,30 +431,21 @@ static void step_start_recovery(words *w, const ctx *c, const char *then)
  * /Library/StagedExtensions, where macOS may prune it. */
 static void steps_recovery(words *w, const ctx *c, const char *folder)
 {
-    const kc_platform *p = c->p;
-    const char *name = c->host->recovery.volume ? c->host->recovery.volume : "Macintosh HD";
-    bool data = !p->os_known || p->os_major > 10 || p->os_minor >= 15;
-    char *vol = kc_asprintf(data ? "/Volumes/%s - Data" : "/Volumes/%s", name);
-    char *src = vol ? kc_asprintf("%s%s", vol, folder) : NULL;
-    char *bakdir = vol ? kc_asprintf("%s/Users/Shared/kextcheck-backup", vol) : NULL;
-    char *qsrc = src ? kc_shell_quote(src) : NULL, *qbak = bakdir ? kc_shell_quote(bakdir) : NULL;
+    const kc_recovery *rec = c->rec;
+    char *src = kc_asprintf("%s%s", rec->volume, folder);
+    char *qsrc = src ? kc_shell_quote(src) : NULL, *qbak = kc_shell_quote(rec->backup);
 
     if (qsrc == NULL || qbak == NULL) {
         w->err = -1;
         goto done;
     }
-    step_start_recovery(w, c,
-                        data ? _("Open Disk Utility, select the Data volume of the startup disk "
-                                 "and click Mount (with FileVault on, enter the password to "
-                                 "unlock it), quit Disk Utility, then choose Utilities > "
-                                 "Terminal.")
-                             : _("Open Disk Utility, mount the startup disk, quit Disk "
-                                 "Utility, then choose Utilities > Terminal."));
-    if (c->host->recovery.volume == NULL)
+    step_start_recovery(w, c, rec->mount);
+    if (rec->name_assumed)
         step(w, _("The commands below assume the startup disk is named \"Macintosh HD\"%s: use "
                   "the name it has under /Volumes."),
-             p->os_known ? "" : _(" and macOS 10.15 or later (before 10.15 drop \" - Data\")"));
-    else if (!p->os_known)
+             rec->version_assumed ? _(" and macOS 10.15 or later (before 10.15 drop \" - Data\")")
+                                  : "");
+    else if (rec->version_assumed)
         step(w, _("The commands below assume macOS 10.15 or later (before 10.15 drop \" - "
                   "Data\")."));
     step(w, _("Back up the staged folder outside /Library/StagedExtensions, where macOS may "
@@ -480,9 +454,7 @@ static void steps_recovery(words *w, const ctx *c, const char *folder)
     step(w, _("Delete it: rm -rf %s"), qsrc);
     step(w, _("Restart the Mac and install %s again."), c->v->vendor);
 done:
-    free(vol);
     free(src);
-    free(bakdir);
     free(qsrc);
     free(qbak);
 }
@@ -491,6 +463,7 @@ done:
  * needs the same folder cleared refers to the first. */
 static void steps_recovery_once(words *w, const ctx *c, const char *folder, const char *intro)
 {
+    w->f->staged_folder = folder;
     for (size_t i = 0; i < c->cleared->n; i++)
         if (strcmp(c->cleared->v[i], folder) == 0) {
             step(w, _("If that does not help, delete the staged folder %s from macOS Recovery "
@@ -1341,17 +1314,63 @@ static int word_vendor_finding(const ctx *c, kc_finding *f)
     return w.err;
 }
 
+/* The one place that says where a Recovery shell finds this Mac's files and
+ * how to get there; the steps below and the printers read r->recovery. */
+static void recovery_of(const kc_host *h, const kc_platform *p, kc_recovery *rec)
+{
+    const char *name = h->recovery.volume;
+
+    memset(rec, 0, sizeof(*rec));
+    rec->version_assumed = !p->os_known;
+    rec->data_volume = !p->os_known || p->os_major > 10 || p->os_minor >= 15;
+    /* A name that does not fit (a volume name is at most 255 bytes) is not
+     * guessed at: the usual name is assumed and the steps say so. */
+    if (name == NULL ||
+        kc_snprintf(rec->volume, sizeof(rec->volume),
+                    rec->data_volume ? "/Volumes/%s - Data" : "/Volumes/%s", name) != 0) {
+        name = "Macintosh HD";
+        rec->name_assumed = true;
+        kc_snprintf(rec->volume, sizeof(rec->volume),
+                    rec->data_volume ? "/Volumes/%s - Data" : "/Volumes/%s", name);
+    }
+    kc_snprintf(rec->backup, sizeof(rec->backup), "%s/Users/Shared/kextcheck-backup",
+                rec->volume);
+    switch (p->machine) {
+    case KC_MACHINE_INTEL:
+        rec->start = _("Start macOS Recovery: restart the Mac holding Command-R until the Apple "
+                       "logo appears.");
+        break;
+    case KC_MACHINE_APPLE_SILICON:
+        rec->start = _("Start macOS Recovery: shut the Mac down, then press and hold the power "
+                       "button until \"Loading startup options\" appears; click Options, then "
+                       "Continue.");
+        break;
+    default:
+        rec->start = _("Start macOS Recovery (Intel: restart holding Command-R; Apple silicon: "
+                       "shut down, hold the power button until \"Loading startup options\" "
+                       "appears, then click Options).");
+        break;
+    }
+    rec->mount = rec->data_volume
+                     ? _("Open Disk Utility, select the Data volume of the startup disk and "
+                         "click Mount (with FileVault on, enter the password to unlock it), quit "
+                         "Disk Utility, then choose Utilities > Terminal.")
+                     : _("Open Disk Utility, mount the startup disk, quit Disk Utility, then "
+                         "choose Utilities > Terminal.");
+}
+
 int kc_advise(kc_result *r)
 {
     const kc_host *h = &r->model->host;
     int rc = 0;
 
+    recovery_of(h, &r->platform, &r->recovery);
     for (size_t i = 0; i < r->n_host_findings && rc == 0; i++)
         rc = word_host(r, h, &r->platform, &r->host_findings[i]);
     for (size_t i = 0; i < r->n_vendors && rc == 0; i++) {
         kc_vendor_result *vr = &r->vendors[i];
         kc_strv cleared = {NULL, 0, 0};
-        ctx c = {r, h, &r->platform, vr, vr->ev->vendor, &cleared};
+        ctx c = {r, h, &r->platform, &r->recovery, vr, vr->ev->vendor, &cleared};
         for (size_t j = 0; j < vr->n_findings && rc == 0; j++)
             rc = word_vendor_finding(&c, &vr->findings[j]);
         kc_strv_free(&cleared);

@@ -1,6 +1,8 @@
 /* kextcheck's command line, configuration and the run itself (kc_cli_main). */
 #include "kc.h"
 #include "model.h"
+#include "outfile.h"
+#include "profile.h"
 #include "report.h"
 #include "snapshot.h"
 
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __APPLE__
 #include <mach-o/dyld.h>
@@ -31,6 +34,13 @@ typedef struct options {
     kc_strv vendors;
     kc_strv plugin_dirs;
     kc_strv args; /* the command and its operands */
+    const char *output;   /* -o, --output FILE: written under a temporary name, renamed */
+    bool quiet;           /* -q, --quiet: the exit status only */
+    const char *field;    /* --field NAME: one value alone */
+    bool format_given;
+    bool missing_only;    /* profile: only vendors whose approval is missing */
+    bool profile_opts;    /* a profile-only option was given */
+    kc_mobileconfig_opts profile;
 } options;
 
 static void usage(FILE *out)
@@ -42,6 +52,11 @@ static void usage(FILE *out)
             "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
             "       kextcheck snapshot DESCRIPTION DIR     build a Mac root in DIR from an INI\n"
             "                                              description (docs/snapshot-format.md)\n"
+            "       kextcheck profile [VENDOR]... [OPTION]...\n"
+            "                                              a .mobileconfig approving the vendors'\n"
+            "                                              kexts and system extensions (MDM)\n"
+            "       kextcheck recovery-script [OPTION]...  a sh script of the commands the\n"
+            "                                              findings call for in macOS Recovery\n"
             "Diagnose why a security product's kernel extension does not load on a Mac:\n"
             "approval database, installed and staged copies, for every vendor plugin.\n"
             "\n"
@@ -54,7 +69,15 @@ static void usage(FILE *out)
             "      --consent-status FILE, --consent-list FILE, --sip-status FILE,\n"
             "      --loaded FILE, --arch-file FILE (uname -m), --boot-policy FILE (bputil -d)\n"
             "                         read that command's captured output from FILE\n"
-            "  -f, --format FORMAT    text (default) or json\n"
+            "  -f, --format FORMAT    text (default), json, jamf (one <result> line for a\n"
+            "                         Jamf extension attribute) or sqlite (a database for\n"
+            "                         osquery's ATC; needs --output)\n"
+            "  -o, --output FILE      write the report (profile, script) to FILE: under a\n"
+            "                         temporary name in its folder, then renamed over it\n"
+            "  -q, --quiet            print nothing: the exit status only\n"
+            "      --field NAME       print one value alone: status, exit_code, vendor,\n"
+            "                         next_step, next_step_code or next_step_rung (with one\n"
+            "                         --vendor, that vendor's)\n"
             "  -v, --verbose          describe vendors that are not installed too\n"
             "  -V, --vendor NAME      check only this plugin (repeatable)\n"
             "  -c, --config FILE      configuration file (default " KC_SYSCONF_FILE ",\n"
@@ -70,7 +93,13 @@ static void usage(FILE *out)
             "                         always or never\n"
             "  -h, --help             show this help and exit\n"
             "      --version          show the version and plugin ABI and exit\n"
-            "\n"
+            "'profile' options: --missing-only (only vendors whose approval this Mac or\n"
+            "  snapshot misses), --by-bundle-id (AllowedKernelExtensions instead of\n"
+            "  AllowedTeamIdentifiers), --allow-user-overrides, --allow-non-admin-approvals\n"
+            "'recovery-script' prints a dry run by default; the script runs its commands\n"
+            "  only when given --apply.\n"
+            "\n");
+    fprintf(out,
             "Exit status:\n"
             "  0  every installed vendor is fine (or none is installed)\n"
             "  1  a warning: something needs attention\n"
@@ -85,6 +114,10 @@ static void usage(FILE *out)
             "snapshot is incomplete or its database could not be copied consistently.\n"
             "'snapshot' exits 0, 64 for a bad description or when DIR is not new, or not\n"
             "an empty folder of the running user's, and 3 when DIR could not be written.\n"
+            "'profile' and 'recovery-script' exit 0 when written (profile: also when no\n"
+            "approval is missing, with nothing written), 64 for an unknown VENDOR.\n"
+            "--output exits 64 when FILE's folder can be changed by other users (unless\n"
+            "sticky) or FILE is not a regular file.\n"
             "Every command, --help and --version included, exits 3 when its output\n"
             "cannot be written (a full disk, say).\n");
 }
@@ -109,6 +142,11 @@ enum {
     OPT_LOADED,
     OPT_ARCH,
     OPT_BOOT_POLICY,
+    OPT_FIELD,
+    OPT_MISSING_ONLY,
+    OPT_BY_BUNDLE_ID,
+    OPT_USER_OVERRIDES,
+    OPT_NON_ADMIN,
 };
 
 static int parse_args(int argc, char **argv, options *o)
@@ -131,6 +169,13 @@ static int parse_args(int argc, char **argv, options *o)
         {"loaded", required_argument, NULL, OPT_LOADED},
         {"arch-file", required_argument, NULL, OPT_ARCH},
         {"boot-policy", required_argument, NULL, OPT_BOOT_POLICY},
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"field", required_argument, NULL, OPT_FIELD},
+        {"missing-only", no_argument, NULL, OPT_MISSING_ONLY},
+        {"by-bundle-id", no_argument, NULL, OPT_BY_BUNDLE_ID},
+        {"allow-user-overrides", no_argument, NULL, OPT_USER_OVERRIDES},
+        {"allow-non-admin-approvals", no_argument, NULL, OPT_NON_ADMIN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -138,7 +183,7 @@ static int parse_args(int argc, char **argv, options *o)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":r:f:V:c:P:hv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:f:V:c:P:o:qhv", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
             o->root = optarg;
@@ -154,6 +199,34 @@ static int parse_args(int argc, char **argv, options *o)
                 kc_snprintf(why, sizeof(why), "must be one of: %s", names);
                 return bad_usage("--format", why);
             }
+            o->format_given = true;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case OPT_FIELD:
+            if (!kc_field_known(optarg)) {
+                char why[300];
+                kc_snprintf(why, sizeof(why), "unknown field \"%s\" (fields: %s)", optarg,
+                            kc_field_names());
+                return bad_usage("--field", why);
+            }
+            o->field = optarg;
+            break;
+        case OPT_MISSING_ONLY:
+            o->missing_only = o->profile_opts = true;
+            break;
+        case OPT_BY_BUNDLE_ID:
+            o->profile.by_bundle_id = o->profile_opts = true;
+            break;
+        case OPT_USER_OVERRIDES:
+            o->profile.allow_user_overrides = o->profile_opts = true;
+            break;
+        case OPT_NON_ADMIN:
+            o->profile.allow_non_admin = o->profile_opts = true;
             break;
         case 'v':
             o->verbose = true;
@@ -387,66 +460,287 @@ static int cmd_collect(session *s)
     return rc;
 }
 
-/* The check: read, judge, advise, print (docs/architecture.md). */
-static int cmd_check(session *s)
+/* One check's data: the root, the model and the worded result. */
+typedef struct check {
+    kc_rootfs fs;
+    bool fs_open;
+    const kc_vendor **chosen;
+    size_t n_chosen;
+    kc_model model;
+    kc_result result;
+} check;
+
+static void check_free(check *c)
+{
+    kc_result_free(&c->result);
+    kc_model_free(&c->model);
+    free(c->chosen);
+    if (c->fs_open)
+        kc_rootfs_close(&c->fs);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Loads the plugins; every --vendor (and each of names, when not NULL)
+ * must name one.  0, an exit code, or -1 on out-of-memory. */
+static int load_named(session *s, const kc_strv *names)
+{
+    const kc_strv *lists[2] = {&s->o.vendors, names};
+
+    if (load_plugins(s) != 0)
+        return -1;
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; lists[l] != NULL && i < lists[l]->n; i++) {
+            bool found = false;
+            for (size_t j = 0; j < s->reg.n_vendors && !found; j++)
+                found = strcmp(s->reg.vendors[j].name, lists[l]->v[i]) == 0;
+            if (!found) {
+                kc_err(lists[l]->v[i], "no plugin of that name was loaded (see 'kextcheck "
+                                       "plugins')");
+                return KC_EXIT_USAGE;
+            }
+        }
+    if (!s->o.quiet) {
+        for (size_t i = 0; i < s->reg.n_refused; i++)
+            kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
+        if (s->reg.n_vendors == 0)
+            kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
+    }
+    return 0;
+}
+
+/* The check: read, judge, advise (docs/architecture.md).  0, an exit code
+ * (64), or -1 on out-of-memory. */
+static int check_run(session *s, check *c)
 {
     const options *o = &s->o;
     const char *root = root_of(s), *db_file = o->policy_db ? o->policy_db : s->cfg.policy_db;
-    const kc_vendor **chosen = NULL;
-    size_t n_chosen = 0;
-    kc_rootfs fs;
     kc_gather g;
-    kc_model model;
-    kc_result result;
-    kc_print_opts popts = {want_color(o->color), o->verbose};
     int rc;
 
-    memset(&model, 0, sizeof(model));
-    memset(&result, 0, sizeof(result));
-    rc = open_root(root, &fs);
+    memset(c, 0, sizeof(*c));
+    rc = open_root(root, &c->fs);
     if (rc != 0)
         return rc;
-    rc = -1;
-    if (load_plugins(s) != 0)
-        goto done;
-    for (size_t i = 0; i < o->vendors.n; i++) {
-        bool found = false;
-        for (size_t j = 0; j < s->reg.n_vendors && !found; j++)
-            found = strcmp(s->reg.vendors[j].name, o->vendors.v[i]) == 0;
-        if (!found) {
-            kc_err(o->vendors.v[i], "no plugin of that name was loaded (see 'kextcheck "
-                                    "plugins')");
-            rc = KC_EXIT_USAGE;
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < s->reg.n_refused; i++)
-        kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
-    if (s->reg.n_vendors == 0)
-        kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
-    chosen = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*chosen));
-    if (chosen == NULL)
-        goto done;
+    c->fs_open = true;
+    rc = load_named(s, NULL);
+    if (rc != 0)
+        return rc;
+    c->chosen = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*c->chosen));
+    if (c->chosen == NULL)
+        return -1;
     for (size_t i = 0; i < s->reg.n_vendors; i++)
         if (!o->vendors.n || kc_strv_contains(&o->vendors, s->reg.vendors[i].name))
-            chosen[n_chosen++] = &s->reg.vendors[i];
+            c->chosen[c->n_chosen++] = &s->reg.vendors[i];
+    gather_setup(s, &c->fs, &g);
+    if (kc_read(&g, db_file, c->chosen, c->n_chosen, &c->model) != 0)
+        return -1;
+    c->model.refused = s->reg.refused;
+    c->model.n_refused = s->reg.n_refused;
+    if (kc_judge(&c->model, &c->result) != 0 || kc_advise(&c->result) != 0)
+        return -1;
+    return 0;
+}
 
-    gather_setup(s, &fs, &g);
-    if (kc_read(&g, db_file, chosen, n_chosen, &model) != 0)
-        goto done;
-    model.refused = s->reg.refused;
-    model.n_refused = s->reg.n_refused;
-    if (kc_judge(&model, &result) != 0 || kc_advise(&result) != 0)
-        goto done;
-    rc = finish_output((o->printer ? o->printer : kc_printer_find("text"))->print(stdout, &result,
-                                                                                  &popts),
-                       result.exit_code);
-done:
-    kc_result_free(&result);
-    kc_model_free(&model);
-    free(chosen);
-    kc_rootfs_close(&fs);
+/* What a command writes: a printer of a result, or ready bytes. */
+typedef struct output {
+    kc_print_fn print;
+    const kc_result *result;
+    const kc_print_opts *popts;
+    const char *bytes;
+    size_t len;
+} output;
+
+static int output_write(FILE *f, const output *w)
+{
+    if (w->print != NULL)
+        return w->print(f, w->result, w->popts);
+    return fwrite(w->bytes, 1, w->len, f) == w->len ? 0 : -1;
+}
+
+/* Writes to --output FILE (temporary name, then renamed) or stdout, or
+ * nothing with --quiet; then returns rc, or 3 when the output could not
+ * be written. */
+static int emit(const session *s, const output *w, int rc)
+{
+    kc_outfile of;
+    int r;
+
+    if (s->o.quiet)
+        return rc;
+    if (s->o.output == NULL)
+        return finish_output(output_write(stdout, w), rc);
+    r = kc_outfile_open(&of, s->o.output);
+    if (r != 0)
+        return r;
+    if (output_write(of.fp, w) != 0) {
+        kc_err(s->o.output, "%s", errno ? strerror(errno) : "cannot be written");
+        r = KC_EXIT_UNKNOWN;
+    } else {
+        r = kc_outfile_commit(&of);
+    }
+    kc_outfile_close(&of);
+    return r != 0 ? r : rc;
+}
+
+/* When the check ran: SOURCE_DATE_EPOCH (reproducible output), or now. */
+static long long generated_at(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long t;
+
+    if (e != NULL && e[0] >= '0' && e[0] <= '9') {
+        errno = 0;
+        t = strtoll(e, &end, 10);
+        if (errno == 0 && *end == '\0')
+            return t;
+    }
+    return (long long)time(NULL);
+}
+
+static void print_opts(const session *s, kc_print_opts *p, char *host, size_t hostlen)
+{
+    memset(p, 0, sizeof(*p));
+    p->color = s->o.output == NULL && want_color(s->o.color);
+    p->verbose = s->o.verbose;
+    p->generated_at = generated_at();
+    p->field = s->o.field;
+    p->one_vendor = s->o.vendors.n == 1;
+    if (gethostname(host, hostlen) == 0) {
+        host[hostlen - 1] = '\0';
+        p->hostname = host;
+    }
+}
+
+static int cmd_check(session *s)
+{
+    const kc_printer *pr = s->o.printer ? s->o.printer : kc_printer_find("text");
+    kc_print_opts popts;
+    char host[256];
+    output w;
+    check c;
+    int rc = check_run(s, &c);
+
+    if (rc == 0) {
+        print_opts(s, &popts, host, sizeof(host));
+        w = (output){s->o.field ? kc_report_field : pr->print, &c.result, &popts, NULL, 0};
+        rc = emit(s, &w, c.result.exit_code);
+    }
+    check_free(&c);
     return rc;
+}
+
+static int cmd_recovery(session *s)
+{
+    kc_print_opts popts;
+    char host[256];
+    output w;
+    check c;
+    int rc = check_run(s, &c);
+
+    if (rc == 0) {
+        print_opts(s, &popts, host, sizeof(host));
+        w = (output){kc_report_recovery, &c.result, &popts, NULL, 0};
+        rc = emit(s, &w, KC_EXIT_OK);
+    }
+    check_free(&c);
+    return rc;
+}
+
+/* `kextcheck profile [VENDOR]...`: every named plugin (all without a
+ * name), or with --missing-only those of them whose check found an
+ * approval missing. */
+static int cmd_profile(session *s)
+{
+    kc_strv names = {NULL, 0, 0};
+    const kc_vendor **picked = NULL;
+    size_t n = 0;
+    char *xml = NULL;
+    size_t len = 0;
+    check c;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    for (size_t i = 1; i < s->o.args.n; i++)
+        if (kc_strv_push(&names, s->o.args.v[i]) != 0) {
+            rc = -1;
+            goto done;
+        }
+    if (s->o.missing_only) {
+        /* The check covers the named vendors (as --vendor would). */
+        for (size_t i = 0; i < names.n; i++)
+            if (!kc_strv_contains(&s->o.vendors, names.v[i]) &&
+                kc_strv_push(&s->o.vendors, names.v[i]) != 0) {
+                rc = -1;
+                goto done;
+            }
+        rc = check_run(s, &c);
+    } else {
+        rc = load_named(s, &names);
+    }
+    if (rc != 0)
+        goto done;
+    picked = calloc(s->reg.n_vendors ? s->reg.n_vendors : 1, sizeof(*picked));
+    if (picked == NULL) {
+        rc = -1;
+        goto done;
+    }
+    if (s->o.missing_only) {
+        for (size_t i = 0; i < c.result.n_vendors; i++)
+            if (kc_vendor_missing_approval(&c.result.vendors[i]))
+                picked[n++] = c.result.vendors[i].ev->vendor;
+    } else {
+        for (size_t i = 0; i < s->reg.n_vendors; i++)
+            if (names.n == 0 || kc_strv_contains(&names, s->reg.vendors[i].name))
+                picked[n++] = &s->reg.vendors[i];
+    }
+    s->o.profile.all = names.n == 0 && !s->o.missing_only;
+    rc = n ? kc_mobileconfig(picked, n, &s->o.profile, &xml, &len) : 1;
+    if (rc < 0)
+        goto done;
+    if (rc == 1) {
+        if (!s->o.quiet)
+            kc_err("profile", "%s: no profile written",
+                   s->o.missing_only ? "no approval is missing on this Mac"
+                                     : "the vendors declare no kext or system extension");
+        rc = KC_EXIT_OK;
+        goto done;
+    }
+    rc = emit(s, &(output){NULL, NULL, NULL, xml, len}, KC_EXIT_OK);
+done:
+    check_free(&c);
+    kc_strv_free(&names);
+    free(picked);
+    free(xml);
+    return rc;
+}
+
+/* Options that only some commands take, and those that exclude each other. */
+static int check_options(const options *o)
+{
+    const char *cmd = o->args.n ? o->args.v[0] : NULL;
+    bool check = cmd == NULL, profile = cmd && strcmp(cmd, "profile") == 0,
+         recovery = cmd && strcmp(cmd, "recovery-script") == 0;
+
+    if (o->profile_opts && !profile)
+        return bad_usage("--missing-only, --by-bundle-id, --allow-*",
+                         "only 'kextcheck profile' takes these options");
+    if (o->output && !check && !profile && !recovery)
+        return bad_usage("--output", "only the check, 'profile' and 'recovery-script' write "
+                                     "to a file");
+    if (o->field && !check)
+        return bad_usage("--field", "only the check takes this option");
+    if (o->quiet && (o->output || o->field))
+        return bad_usage("--quiet", o->output ? "prints nothing, and --output writes a file: "
+                                                "choose one"
+                                              : "prints nothing, and --field prints a value: "
+                                                "choose one");
+    if (o->field && o->format_given)
+        return bad_usage("--field", "prints one value alone: it takes no --format");
+    if (check && o->printer && o->printer->needs_file && o->output == NULL && !o->quiet)
+        return bad_usage("--format", "this format writes a binary file: name it with --output "
+                                     "FILE");
+    return 0;
 }
 
 int kc_cli_main(int argc, char **argv)
@@ -474,8 +768,17 @@ int kc_cli_main(int argc, char **argv)
             goto done;
         }
     }
+    rc = check_options(&s.o);
+    if (rc != 0)
+        goto done;
     if (args->n == 0) {
         rc = cmd_check(&s);
+    } else if (strcmp(args->v[0], "profile") == 0) {
+        rc = cmd_profile(&s);
+    } else if (strcmp(args->v[0], "recovery-script") == 0) {
+        rc = args->n == 1 ? cmd_recovery(&s)
+                          : bad_usage("recovery-script", "takes no operand (use --root DIR "
+                                                         "for a snapshot)");
     } else if (strcmp(args->v[0], "collect") == 0) {
         rc = cmd_collect(&s);
     } else if (strcmp(args->v[0], "snapshot") == 0) {
@@ -491,7 +794,8 @@ int kc_cli_main(int argc, char **argv)
         rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
                                                                            : args->v[0],
                        "unknown command (commands: collect DIR, plugins, plugins validate "
-                       "FILE..., snapshot DESCRIPTION DIR)");
+                       "FILE..., snapshot DESCRIPTION DIR, profile [VENDOR]..., "
+                       "recovery-script)");
     }
     if (rc < 0) {
         kc_err("memory", "out of memory");

@@ -274,6 +274,8 @@ typedef struct kc_finding {
     const kc_kext_extra *extra;     /* signature findings: the captures */
     kc_host_item item;              /* host findings: which evidence */
     /* Filled by advise. */
+    const char *staged_folder;      /* the staged folder (a declared staged path)
+                                       its steps delete from macOS Recovery, or NULL */
     char *id;                       /* host findings: "CODE" or "CODE/item" */
     char *message;
     kc_strv evidence;               /* "because ..." lines */
@@ -306,11 +308,27 @@ typedef struct kc_vendor_result {
     const kc_finding *next;         /* the next thing to do, or NULL */
 } kc_vendor_result;
 
+/* Where a macOS Recovery shell sees this Mac's files, and how to get there:
+ * filled once by advise, for its own steps and for every printer that names
+ * them (the Recovery script), so the paths are composed in one place. */
+#define KC_RECOVERY_PATH_MAX 512
+typedef struct kc_recovery {
+    char volume[KC_RECOVERY_PATH_MAX];  /* "/Volumes/Macintosh HD - Data" (10.15+),
+                                           "/Volumes/Macintosh HD" (10.13, 10.14) */
+    char backup[KC_RECOVERY_PATH_MAX];  /* volume + "/Users/Shared/kextcheck-backup" */
+    bool name_assumed;     /* the startup volume's name is not known: "Macintosh HD" */
+    bool data_volume;      /* volume is the Data volume */
+    bool version_assumed;  /* the macOS version is not known: 10.15 or later assumed */
+    const char *start;     /* "Start macOS Recovery: ..." for this machine */
+    const char *mount;     /* then mount the volume and open Terminal */
+} kc_recovery;
+
 typedef struct kc_result {
     const kc_model *model;
     kc_platform platform;
     const kc_bundle **broken_other;  /* OTHER_STAGED_KEXT_BROKEN: the bundles */
     size_t n_broken_other;
+    kc_recovery recovery;           /* filled by advise */
     kc_finding *host_findings;
     size_t n_host_findings;
     kc_vendor_result *vendors;      /* one per model vendor, same order */
