@@ -8,12 +8,17 @@
  *    KextPolicy in the schema of that macOS (WAL with -wal and -shm on 11+);
  *  - each kext bundle (Contents/Info.plist, a Mach-O header as its
  *    executable) and its staged copy under /Library/StagedExtensions;
+ *  - other vendors' kexts in /Library/Extensions and StagedExtensions,
+ *    with a missing or damaged Info.plist when asked;
  *  - the MDM kext and system-extension policies (Managed Preferences),
  *    /Library/SystemExtensions/db.plist;
  *  - the captured command outputs in .kextcheck/, in the exact format the
  *    Mac's tools print (macos-kext-facts.md sections 3-5,
- *    macos-11-plus-and-apple-silicon.md section 2, and the real captures
- *    under /work/shared/realworld/outputs).
+ *    macos-11-plus-and-apple-silicon.md sections 2 and 7, the real captures
+ *    under /work/shared/realworld/outputs and tests/fixtures/platform):
+ *    spctl, csrutil, kextstat, uname, sysctl, bputil, diskutil info /,
+ *    codesign per kext, kmutil's diagnostics; and collect's manifest.json
+ *    with the bundle owners when the description gives them.
  *
  * Made-up identifiers (UUIDs, hashes, addresses) are derived from the
  * description, so the same description always gives the same bytes.
