@@ -2378,6 +2378,8 @@ static void developer_of(const kext_sect *k, char *out, size_t len)
  * the load history's cdhash for the kext. */
 static int write_codesign(writer *w, const kc_snap *s, const kext_sect *k)
 {
+    /* The file name fits: a description line holds at most 199 bytes, so a
+     * bundle ID is far shorter than 255 - strlen("codesign-.txt"). */
     char *file = kc_kext_capture_file(KC_KCAP_CODESIGN, k->bundle_id);
     char *rel = file ? kc_asprintf("%s/%s", KC_CAPTURE_DIR, file) : NULL;
     const char *base = strrchr(k->path, '/') + 1;
