@@ -123,9 +123,8 @@ typedef struct sig_spec {
     char *team; /* SIG_OTHER_TEAM: the team that signed */
 } sig_spec;
 
-/* owner = UID:GID */
+/* owner = UID:GID (0:0 when not given) */
 typedef struct owner_spec {
-    bool set;
     unsigned long uid, gid;
 } owner_spec;
 
@@ -716,7 +715,6 @@ static int parse_owner(parse_ctx *ctx, const keydef *k, owner_spec *o, const cha
         !parse_id(colon + 1, strlen(colon + 1), &o->gid))
         return FAIL(ctx, "%s \"%s\" is not UID:GID (two numbers from 0 to 4294967295, like "
                     "0:0 or 501:20)", k->name, value);
-    o->set = true;
     return 1;
 }
 
