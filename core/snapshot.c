@@ -8,12 +8,17 @@
  *    KextPolicy in the schema of that macOS (WAL with -wal and -shm on 11+);
  *  - each kext bundle (Contents/Info.plist, a Mach-O header as its
  *    executable) and its staged copy under /Library/StagedExtensions;
+ *  - other vendors' kexts in /Library/Extensions and StagedExtensions,
+ *    with a missing or damaged Info.plist when asked;
  *  - the MDM kext and system-extension policies (Managed Preferences),
  *    /Library/SystemExtensions/db.plist;
  *  - the captured command outputs in .kextcheck/, in the exact format the
  *    Mac's tools print (macos-kext-facts.md sections 3-5,
- *    macos-11-plus-and-apple-silicon.md section 2, and the real captures
- *    under /work/shared/realworld/outputs).
+ *    macos-11-plus-and-apple-silicon.md sections 2 and 7, the real captures
+ *    under /work/shared/realworld/outputs and tests/fixtures/platform):
+ *    spctl, csrutil, kextstat, uname, sysctl, bputil, diskutil info /,
+ *    codesign per kext, kmutil's diagnostics; and collect's manifest.json
+ *    with the bundle owners when the description gives them.
  *
  * Made-up identifiers (UUIDs, hashes, addresses) are derived from the
  * description, so the same description always gives the same bytes.
@@ -31,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <jansson.h>
 #include <plist/plist.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -40,13 +46,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_KEYS 16
+#define MAX_KEYS 24
 #define TEXT_MAX 255
+#define VOLUME_NAME_MAX 127
 #define VERSION_MAX 64
 #define PATH_MAX_BYTES 1024
-#define MAX_ITEMS 10000 /* kext or sysext sections */
+#define MAX_ITEMS 10000 /* kext, other-kext or sysext sections */
 #define DB_DIR "private/var/db/SystemPolicyConfiguration"
 #define STAGED_ROOT "/Library/StagedExtensions"
+#define EXTENSIONS_ROOT "/Library/Extensions"
 
 /* ---- the description ---------------------------------------------------- */
 
@@ -66,6 +74,12 @@ static const char *const w_schema[] = {"10.13", "10.14", NULL};
 enum { SCHEMA_1013, SCHEMA_1014 };
 static const char *const w_policy[] = {"none", "allowed", "pending", "mdm", "mdm-team", NULL};
 enum { POL_NONE, POL_ALLOWED, POL_PENDING, POL_MDM, POL_MDM_TEAM };
+static const char *const w_boot_volume[] = {"internal", "external", NULL};
+enum { VOL_INTERNAL, VOL_EXTERNAL };
+/* signature: "other-team:TEAMID" is SIG_OTHER_TEAM with the team. */
+enum { SIG_TEAM, SIG_ADHOC, SIG_UNSIGNED, SIG_OTHER_TEAM, SIG_BROKEN };
+static const char *const w_info[] = {"ok", "missing", "broken", NULL};
+enum { INFO_OK, INFO_MISSING, INFO_BROKEN };
 /* macos-kext-facts.md section 7. */
 static const char *const w_state[] = {"activated_enabled",
                                       "activated_disabled",
@@ -104,6 +118,16 @@ typedef struct exec_spec {
     int slice[N_SLICES]; /* indexes into slices[] */
 } exec_spec;
 
+typedef struct sig_spec {
+    int kind;   /* -1 default (SIG_TEAM), else SIG_* */
+    char *team; /* SIG_OTHER_TEAM: the team that signed */
+} sig_spec;
+
+/* owner = UID:GID (0:0 when not given) */
+typedef struct owner_spec {
+    unsigned long uid, gid;
+} owner_spec;
+
 /* Every section starts with this: its header's line and each key's line. */
 typedef struct sect_head {
     int line;
@@ -115,6 +139,8 @@ typedef struct mac_sect {
     macos_ver macos;
     char *build;
     int arch, boot, sip, consent, captures, loaded_list, schema, wal, database;
+    int vm, boot_volume, manifest;
+    char *volume_name;
     kc_strv consent_teams;
 } mac_sect;
 
@@ -135,7 +161,21 @@ typedef struct kext_sect {
     int policy, loaded, history;
     long long flags;
     exec_spec exec;
+    sig_spec sig;
+    char *diagnostics; /* the text, escapes decoded */
+    owner_spec owner;
+    long mode;         /* -1: not given (0755) */
 } kext_sect;
+
+/* Another vendor's kext in /Library/Extensions or /Library/StagedExtensions. */
+typedef struct other_sect {
+    sect_head h;
+    char *bundle_id;
+    char *path, *version;
+    int info;
+    owner_spec owner;
+    long mode;
+} other_sect;
 
 typedef struct sysext_sect {
     sect_head h;
@@ -150,6 +190,8 @@ struct kc_snap {
     mdm_sect mdm, sysmdm;
     kext_sect *kexts;
     size_t n_kexts;
+    other_sect *others;
+    size_t n_others;
     sysext_sect *sysexts;
     size_t n_sysexts;
 };
@@ -171,6 +213,12 @@ typedef enum vkind {
     V_STAGED,     /* staged_spec */
     V_EXEC,       /* exec_spec */
     V_CATEGORIES, /* a list of categories: kc_strv */
+    V_VOLUME,     /* a volume name: char * */
+    V_SIGNATURE,  /* sig_spec */
+    V_DIAG,       /* text with \n escapes: char * (decoded) */
+    V_OWNER,      /* owner_spec */
+    V_MODE,       /* permission bits in octal: long */
+    V_OTHER_PATH, /* a path under /Library/Extensions or /Library/StagedExtensions */
 } vkind;
 
 typedef struct keydef {
@@ -195,9 +243,15 @@ static const keydef mac_keys[] = {
     KEY(mac_sect, "schema", V_CHOICE, schema, w_schema),
     KEY(mac_sect, "wal", V_CHOICE, wal, w_yesno),
     KEY(mac_sect, "database", V_CHOICE, database, w_yesno),
+    KEY(mac_sect, "vm", V_CHOICE, vm, w_yesno),
+    KEY(mac_sect, "boot_volume", V_CHOICE, boot_volume, w_boot_volume),
+    KEY(mac_sect, "volume_name", V_VOLUME, volume_name, NULL),
+    KEY(mac_sect, "manifest", V_CHOICE, manifest, w_yesno),
     {NULL, V_CHOICE, 0, NULL},
 };
-enum { MK_MACOS, MK_BUILD, MK_ARCH, MK_BOOT };
+enum { MK_MACOS, MK_BUILD, MK_ARCH, MK_BOOT, MK_SIP, MK_CONSENT, MK_CONSENT_TEAMS, MK_CAPTURES,
+       MK_LOADED_LIST, MK_SCHEMA, MK_WAL, MK_DATABASE, MK_VM, MK_BOOT_VOLUME, MK_VOLUME_NAME,
+       MK_MANIFEST };
 
 static const keydef mdm_keys[] = {
     KEY(mdm_sect, "allowed_teams", V_TEAMS, teams, NULL),
@@ -226,10 +280,24 @@ static const keydef kext_keys[] = {
     KEY(kext_sect, "loaded", V_CHOICE, loaded, w_yesno),
     KEY(kext_sect, "history", V_CHOICE, history, w_yesno),
     KEY(kext_sect, "executable", V_EXEC, exec, NULL),
+    KEY(kext_sect, "signature", V_SIGNATURE, sig, NULL),
+    KEY(kext_sect, "diagnostics", V_DIAG, diagnostics, NULL),
+    KEY(kext_sect, "owner", V_OWNER, owner, NULL),
+    KEY(kext_sect, "mode", V_MODE, mode, NULL),
     {NULL, V_CHOICE, 0, NULL},
 };
 enum { KK_TEAM, KK_DEVELOPER, KK_PATH, KK_VERSION, KK_STAGED, KK_POLICY, KK_FLAGS, KK_LOADED,
-       KK_HISTORY, KK_EXEC };
+       KK_HISTORY, KK_EXEC, KK_SIGNATURE, KK_DIAGNOSTICS, KK_OWNER, KK_MODE };
+
+static const keydef other_keys[] = {
+    KEY(other_sect, "path", V_OTHER_PATH, path, NULL),
+    KEY(other_sect, "version", V_VERSION, version, NULL),
+    KEY(other_sect, "info", V_CHOICE, info, w_info),
+    KEY(other_sect, "owner", V_OWNER, owner, NULL),
+    KEY(other_sect, "mode", V_MODE, mode, NULL),
+    {NULL, V_CHOICE, 0, NULL},
+};
+enum { OK_PATH, OK_VERSION, OK_INFO, OK_OWNER, OK_MODE };
 
 static const keydef sysext_keys[] = {
     KEY(sysext_sect, "team", V_TEAM, team, NULL),
@@ -239,7 +307,11 @@ static const keydef sysext_keys[] = {
     {NULL, V_CHOICE, 0, NULL},
 };
 
-typedef enum sect_kind { S_NONE, S_MAC, S_MDM, S_SYSMDM, S_KEXT, S_SYSEXT } sect_kind;
+typedef enum sect_kind { S_NONE, S_MAC, S_MDM, S_SYSMDM, S_KEXT, S_OTHER, S_SYSEXT } sect_kind;
+
+#define KNOWN_SECTIONS                                                                     \
+    "[mac], [mdm], [mdm-system-extensions], [kext BUNDLE-ID], [other-kext BUNDLE-ID], "  \
+    "[sysext BUNDLE-ID]"
 
 /* ---- parsing ------------------------------------------------------------- */
 
@@ -393,15 +465,15 @@ static void join_words(const char *const *words, char *buf, size_t len)
     }
 }
 
-/* A kext's absolute path on the Mac: no empty, '.' or '..' component, the
- * last one NAME.kext, not where the Mac has links or the snapshot its own
- * files. */
-static const char *path_problem(const char *s)
+/* A bundle's absolute path on the Mac: no empty, '.' or '..' component,
+ * the last one NAME.kext. */
+static const char *bundle_path_problem(const char *s)
 {
-    static const char *const refused[] = {"private", "var", "etc", "tmp", ".kextcheck", NULL};
     size_t n = strlen(s);
     const char *last;
 
+    if (has_control(s) || !kc_utf8_valid(s))
+        return "holds a control character or invalid UTF-8";
     if (n > PATH_MAX_BYTES)
         return "is longer than 1024 bytes";
     if (s[0] != '/')
@@ -412,15 +484,48 @@ static const char *path_problem(const char *s)
     last = strrchr(s, '/') + 1;
     if (strlen(last) <= 5 || strcmp(s + n - 5, ".kext") != 0)
         return "does not end with NAME.kext";
+    return NULL;
+}
+
+/* Whether path is below the folder root ("/Library/Extensions"). */
+static bool is_below(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+
+    return strncmp(path, root, n) == 0 && path[n] == '/';
+}
+
+/* A kext's path: a bundle path, not where the Mac has links or the
+ * snapshot its own files, nor a staged copy. */
+static const char *path_problem(const char *s)
+{
+    static const char *const refused[] = {"private", "var", "etc", "tmp", ".kextcheck", NULL};
+    const char *why = bundle_path_problem(s);
+
+    if (why != NULL)
+        return why;
     for (size_t i = 0; refused[i] != NULL; i++) {
         size_t k = strlen(refused[i]);
         if (strncmp(s + 1, refused[i], k) == 0 && s[1 + k] == '/')
             return "is under /private, /var, /etc, /tmp or /.kextcheck (links or the "
                    "snapshot's own files)";
     }
-    if (strncmp(s, STAGED_ROOT "/", sizeof(STAGED_ROOT)) == 0)
+    if (is_below(s, STAGED_ROOT))
         return "is under " STAGED_ROOT ": give the install path (staged = yes writes the "
                "staged copy)";
+    return NULL;
+}
+
+/* Another vendor's kext: a bundle path in one of the two folders the
+ * Auxiliary Kernel Collection is built from. */
+static const char *other_path_problem(const char *s)
+{
+    const char *why = bundle_path_problem(s);
+
+    if (why != NULL)
+        return why;
+    if (!is_below(s, EXTENSIONS_ROOT) && !is_below(s, STAGED_ROOT))
+        return "is not under " EXTENSIONS_ROOT " or " STAGED_ROOT;
     return NULL;
 }
 
@@ -528,6 +633,91 @@ static int set_string(parse_ctx *ctx, char **slot, const char *value)
     return 1;
 }
 
+/* signature = team | adhoc | unsigned | other-team:TEAMID | broken */
+static int parse_signature(parse_ctx *ctx, const keydef *k, sig_spec *sig, const char *value)
+{
+    static const char *const words[] = {"team", "adhoc", "unsigned", "", "broken", NULL};
+    static const char prefix[] = "other-team:";
+
+    if (strncmp(value, prefix, sizeof(prefix) - 1) == 0) {
+        const char *team = value + sizeof(prefix) - 1;
+        if (!is_team_id(team, strlen(team)))
+            return FAIL(ctx, "%s \"%s\": \"%s\" is not a team ID (10 characters of A-Z and "
+                        "0-9)", k->name, value, team);
+        sig->kind = SIG_OTHER_TEAM;
+        return set_string(ctx, &sig->team, team);
+    }
+    for (int i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0' && strcmp(words[i], value) == 0) {
+            sig->kind = i;
+            return 1;
+        }
+    return FAIL(ctx, "%s \"%s\" is not one of: team, adhoc, unsigned, other-team:TEAMID, "
+                "broken", k->name, value);
+}
+
+/* Text whose "\n" is a line break and "\\" a backslash; any other
+ * backslash, a control character or invalid UTF-8 is refused. */
+static int parse_diagnostics(parse_ctx *ctx, const keydef *k, char **slot, const char *value)
+{
+    size_t n = strlen(value), o = 0;
+    char *text;
+
+    if (n > TEXT_MAX || has_control(value) || !kc_utf8_valid(value))
+        return FAIL(ctx, "%s must be at most %d bytes of UTF-8 text without control "
+                    "characters (\\n starts a new line)", k->name, TEXT_MAX);
+    text = malloc(n + 1);
+    if (text == NULL)
+        return FAIL(ctx, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (value[i] != '\\') {
+            text[o++] = value[i];
+            continue;
+        }
+        if (value[i + 1] != 'n' && value[i + 1] != '\\') {
+            free(text);
+            return FAIL(ctx, "%s: \"\\%.1s\" is not an escape (\\n starts a new line, \\\\ "
+                        "is a backslash)", k->name, value + i + 1);
+        }
+        text[o++] = value[i + 1] == 'n' ? '\n' : '\\';
+        i++;
+    }
+    text[o] = '\0';
+    free(*slot);
+    *slot = text;
+    return 1;
+}
+
+/* A decimal user or group ID: 0 to 4294967295. */
+static bool parse_id(const char *s, size_t n, unsigned long *out)
+{
+    unsigned long long v = 0;
+
+    if (n == 0 || n > 10)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    if (v > 4294967295ULL)
+        return false;
+    *out = (unsigned long)v;
+    return true;
+}
+
+/* owner = UID:GID */
+static int parse_owner(parse_ctx *ctx, const keydef *k, owner_spec *o, const char *value)
+{
+    const char *colon = strchr(value, ':');
+
+    if (colon == NULL || !parse_id(value, (size_t)(colon - value), &o->uid) ||
+        !parse_id(colon + 1, strlen(colon + 1), &o->gid))
+        return FAIL(ctx, "%s \"%s\" is not UID:GID (two numbers from 0 to 4294967295, like "
+                    "0:0 or 501:20)", k->name, value);
+    return 1;
+}
+
 /* Parses value for the key k into the section at base: 1, or 0 with the
  * reason recorded. */
 static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *value)
@@ -594,16 +784,44 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
         *(long long *)slot = v;
         return 1;
     }
-    case V_PATH: {
+    case V_PATH:
+    case V_OTHER_PATH: {
         const char *why;
-        if (strcmp(value, "none") == 0)
+        if (k->kind == V_PATH && strcmp(value, "none") == 0)
             return set_string(ctx, slot, value);
-        why = has_control(value) || !kc_utf8_valid(value)
-                  ? "holds a control character or invalid UTF-8"
-                  : path_problem(value);
+        why = k->kind == V_PATH ? path_problem(value) : other_path_problem(value);
         if (why != NULL)
             return FAIL(ctx, "%s \"%s\" %s", k->name, value, why);
         return set_string(ctx, slot, value);
+    }
+    case V_VOLUME:
+        if (strlen(value) > VOLUME_NAME_MAX || has_control(value) || !kc_utf8_valid(value) ||
+            strchr(value, '/') != NULL)
+            return FAIL(ctx, "%s must be at most %d bytes of UTF-8 text without control "
+                        "characters or '/' (it names /Volumes/NAME)", k->name,
+                        VOLUME_NAME_MAX);
+        return set_string(ctx, slot, value);
+    case V_SIGNATURE:
+        return parse_signature(ctx, k, slot, value);
+    case V_DIAG:
+        return parse_diagnostics(ctx, k, slot, value);
+    case V_OWNER:
+        return parse_owner(ctx, k, slot, value);
+    case V_MODE: {
+        long v = 0;
+        size_t n = strlen(value);
+        for (size_t i = 0; i < n; i++) {
+            if (value[i] < '0' || value[i] > '7' || n > 5) {
+                v = -1;
+                break;
+            }
+            v = v * 8 + (value[i] - '0');
+        }
+        if (v < 0 || v > 07777)
+            return FAIL(ctx, "%s \"%s\" is not permission bits in octal (0 to 7777, like "
+                        "0755)", k->name, value);
+        *(long *)slot = v;
+        return 1;
     }
     case V_STAGED: {
         staged_spec *st = slot;
@@ -639,6 +857,9 @@ static const keydef *section_keys(parse_ctx *ctx, char **base)
     case S_KEXT:
         *base = (char *)&s->kexts[ctx->index];
         return kext_keys;
+    case S_OTHER:
+        *base = (char *)&s->others[ctx->index];
+        return other_keys;
     case S_SYSEXT:
         *base = (char *)&s->sysexts[ctx->index];
         return sysext_keys;
@@ -662,8 +883,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     keys = section_keys(ctx, &base);
     if (keys == NULL)
-        return FAIL(ctx, "\"%s\" is outside a section (start with [mac], [mdm], "
-                    "[mdm-system-extensions], [kext BUNDLE-ID] or [sysext BUNDLE-ID])", name);
+        return FAIL(ctx, "\"%s\" is outside a section (start with one of: " KNOWN_SECTIONS ")",
+                    name);
     if (value == NULL || value[0] == '\0')
         return FAIL(ctx, "%s has no value (in [%s])", name, ctx->name);
     for (i = 0; keys[i].name != NULL; i++)
@@ -741,26 +962,51 @@ static int begin_section(parse_ctx *ctx, const char *name)
         m->h.line = prev ? m->h.line : ctx->line;
         ctx->kind = name[3] == '\0' ? S_MDM : S_SYSMDM;
     } else if (id != NULL && ((id - name == 4 && strncmp(name, "kext", 4) == 0) ||
+                              (id - name == 10 && strncmp(name, "other-kext", 10) == 0) ||
                               (id - name == 6 && strncmp(name, "sysext", 6) == 0))) {
-        bool kext = name[0] == 'k';
+        bool kext = name[0] == 'k', other = name[0] == 'o';
+        const char *kind = kext ? "kext" : other ? "other-kext" : "sysext";
         id++;
         if (!is_bundle_id(id, strlen(id)))
             return FAIL(ctx, "[%s]: \"%s\" is not a bundle ID (reverse-DNS: labels of A-Z a-z "
-                        "0-9 - _ separated by dots, like [%s com.vendor.%s])", name, id,
-                        kext ? "kext" : "sysext", kext ? "kext.name" : "extension");
-        for (size_t i = 0; kext && i < s->n_kexts; i++)
+                        "0-9 - _ separated by dots, like [%s com.vendor.%s])", name, id, kind,
+                        kext || other ? "kext.name" : "extension");
+        /* A kext and another vendor's kext are both bundles on disk: one
+         * ID names one of them. */
+        for (size_t i = 0; (kext || other) && i < s->n_kexts; i++)
             if (strcmp(s->kexts[i].bundle_id, id) == 0)
                 prev = &s->kexts[i].h;
-        for (size_t i = 0; !kext && i < s->n_sysexts; i++)
+        for (size_t i = 0; (kext || other) && i < s->n_others; i++)
+            if (strcmp(s->others[i].bundle_id, id) == 0)
+                prev = &s->others[i].h;
+        if (prev != NULL && (kext || other)) {
+            bool prev_other = false;
+            for (size_t i = 0; i < s->n_others; i++)
+                prev_other = prev_other || prev == &s->others[i].h;
+            if (prev_other != other)
+                return FAIL(ctx, "[%s]: %s is also [%s %s] (line %d): one bundle ID, one "
+                            "section", name, id, prev_other ? "other-kext" : "kext", id,
+                            prev->line);
+        }
+        for (size_t i = 0; !kext && !other && i < s->n_sysexts; i++)
             if (strcmp(s->sysexts[i].identifier, id) == 0)
                 prev = &s->sysexts[i].h;
-        if (prev == NULL && kext) {
+        if (prev == NULL && other) {
+            other_sect *o = grow((void **)&s->others, &s->n_others, sizeof(*o));
+            if (o == NULL || (o->bundle_id = kc_strdup(id)) == NULL)
+                return FAIL(ctx, "out of memory, or more than %d other-kext sections",
+                            MAX_ITEMS);
+            head_init(&o->h, ctx->line);
+            o->info = -1;
+            o->mode = -1;
+            ctx->index = s->n_others - 1;
+        } else if (prev == NULL && kext) {
             kext_sect *k = grow((void **)&s->kexts, &s->n_kexts, sizeof(*k));
             if (k == NULL || (k->bundle_id = kc_strdup(id)) == NULL)
                 return FAIL(ctx, "out of memory, or more than %d kext sections", MAX_ITEMS);
             head_init(&k->h, ctx->line);
-            k->staged.mode = k->policy = k->loaded = k->history = -1;
-            k->flags = -1;
+            k->staged.mode = k->policy = k->loaded = k->history = k->sig.kind = -1;
+            k->flags = k->mode = -1;
             ctx->index = s->n_kexts - 1;
         } else if (prev == NULL) {
             sysext_sect *x = grow((void **)&s->sysexts, &s->n_sysexts, sizeof(*x));
@@ -770,12 +1016,12 @@ static int begin_section(parse_ctx *ctx, const char *name)
             x->state = -1;
             ctx->index = s->n_sysexts - 1;
         }
-        ctx->kind = kext ? S_KEXT : S_SYSEXT;
-    } else if (strcmp(name, "kext") == 0 || strcmp(name, "sysext") == 0) {
+        ctx->kind = kext ? S_KEXT : other ? S_OTHER : S_SYSEXT;
+    } else if (strcmp(name, "kext") == 0 || strcmp(name, "other-kext") == 0 ||
+               strcmp(name, "sysext") == 0) {
         return FAIL(ctx, "[%s] needs a bundle ID: [%s com.vendor.name]", name, name);
     } else {
-        return FAIL(ctx, "unknown section [%s] (known: [mac], [mdm], [mdm-system-extensions], "
-                    "[kext BUNDLE-ID], [sysext BUNDLE-ID])", name);
+        return FAIL(ctx, "unknown section [%s] (known: " KNOWN_SECTIONS ")", name);
     }
     if (prev != NULL)
         return FAIL(ctx, "section [%s] is given twice (first on line %d)", name, prev->line);
@@ -897,6 +1143,15 @@ static int resolve(parse_ctx *ctx)
         m->wal = m->macos.major >= 11;
     if (m->database < 0)
         m->database = 1;
+    /* The captures these keys write live in .kextcheck/. */
+    for (int key = MK_VM; !m->captures && key <= MK_MANIFEST; key++)
+        if (m->h.seen[key] != 0 && !(key == MK_MANIFEST && m->manifest == 0))
+            BAD(m->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+                mac_keys[key].name);
+    if (m->boot_volume < 0)
+        m->boot_volume = VOL_INTERNAL;
+    if (m->volume_name == NULL && (m->volume_name = kc_strdup("Macintosh HD")) == NULL)
+        BAD(m->h.line, "out of memory");
     if (s->sysmdm.present && !at_least(s, 10, 15))
         BAD(s->sysmdm.h.line, "system extensions need macOS 10.15 or later "
             "(macos is %s)", m->macos.text);
@@ -920,6 +1175,24 @@ static int resolve(parse_ctx *ctx)
         if (nowhere && k->exec.n > 0)
             BAD(key_line(&k->h, KK_EXEC),
                 "executable needs an installed kext (path is none)");
+        for (int key = KK_SIGNATURE; key <= KK_MODE; key++) {
+            if (k->h.seen[key] == 0)
+                continue;
+            if (nowhere)
+                BAD(k->h.seen[key], "%s needs an installed kext (path is none)",
+                    kext_keys[key].name);
+            if (!m->captures)
+                BAD(k->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+                    kext_keys[key].name);
+        }
+        if (k->sig.kind == SIG_OTHER_TEAM && strcmp(k->sig.team, k->team) == 0)
+            BAD(key_line(&k->h, KK_SIGNATURE), "signature other-team:%s is the kext's own "
+                "team (use signature = team)", k->sig.team);
+        if (k->diagnostics != NULL && m->macos.major < 11)
+            BAD(key_line(&k->h, KK_DIAGNOSTICS), "diagnostics needs macOS 11 or later "
+                "(kmutil print-diagnostics; macos is %s)", m->macos.text);
+        if (k->sig.kind < 0)
+            k->sig.kind = SIG_TEAM;
         for (size_t j = 0; !nowhere && j < i; j++)
             if (strcmp(s->kexts[j].path, k->path) == 0)
                 BAD(key_line(&k->h, KK_PATH), "path %s is also the path of "
@@ -940,6 +1213,51 @@ static int resolve(parse_ctx *ctx)
                              (k->policy == POL_ALLOWED || k->policy == POL_MDM ||
                               k->policy == POL_MDM_TEAM);
     }
+    for (size_t i = 0; i < s->n_others; i++) {
+        other_sect *o = &s->others[i];
+        if (o->path == NULL)
+            BAD(o->h.line, "[other-kext %s] has no path (required: like "
+                EXTENSIONS_ROOT "/Name.kext or " STAGED_ROOT EXTENSIONS_ROOT "/Name.kext)",
+                o->bundle_id);
+        if (!m->captures)
+            for (int key = OK_OWNER; key <= OK_MODE; key++)
+                if (o->h.seen[key] != 0)
+                    BAD(o->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+                        other_keys[key].name);
+        for (size_t j = 0; j < s->n_kexts; j++) {
+            const kext_sect *k = &s->kexts[j];
+            if (strcmp(k->path, o->path) == 0)
+                BAD(key_line(&o->h, OK_PATH), "path %s is also the path of [kext %s] (line %d)",
+                    o->path, k->bundle_id, key_line(&k->h, KK_PATH));
+            if (k->staged.mode > 0 && is_below(o->path, STAGED_ROOT) &&
+                strcmp(o->path + strlen(STAGED_ROOT), k->path) == 0)
+                BAD(key_line(&o->h, OK_PATH), "path %s is where [kext %s] (line %d) is staged",
+                    o->path, k->bundle_id, k->h.line);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->others[j].path, o->path) == 0)
+                BAD(key_line(&o->h, OK_PATH), "path %s is also the path of [other-kext %s] "
+                    "(line %d)", o->path, s->others[j].bundle_id,
+                    key_line(&s->others[j].h, OK_PATH));
+        if (o->version == NULL && (o->version = kc_strdup("1.0")) == NULL)
+            BAD(o->h.line, "out of memory");
+        if (o->info < 0)
+            o->info = INFO_OK;
+    }
+    /* Bundle owners are known from a collected snapshot's manifest. */
+    for (size_t i = 0; i < s->n_kexts + s->n_others; i++) {
+        const sect_head *h = i < s->n_kexts ? &s->kexts[i].h : &s->others[i - s->n_kexts].h;
+        int ko = i < s->n_kexts ? KK_OWNER : OK_OWNER, km = i < s->n_kexts ? KK_MODE : OK_MODE;
+        int line = h->seen[ko] ? h->seen[ko] : h->seen[km];
+        if (line == 0)
+            continue;
+        if (m->manifest == 0)
+            BAD(line, "%s is written in .kextcheck/manifest.json, which manifest = no (line %d) "
+                "leaves out", h->seen[ko] ? "owner" : "mode", m->h.seen[MK_MANIFEST]);
+        m->manifest = 1;
+    }
+    if (m->manifest < 0)
+        m->manifest = 0;
     for (size_t i = 0; i < s->n_sysexts; i++) {
         sysext_sect *x = &s->sysexts[i];
         if (!at_least(s, 10, 15))
@@ -968,6 +1286,7 @@ void kc_snap_free(kc_snap *s)
         kc_strv_free(&m->pairs);
         kc_strv_free(&m->types);
     }
+    free(s->mac.volume_name);
     for (size_t i = 0; i < s->n_kexts; i++) {
         kext_sect *k = &s->kexts[i];
         free(k->bundle_id);
@@ -976,8 +1295,16 @@ void kc_snap_free(kc_snap *s)
         free(k->path);
         free(k->version);
         free(k->staged.version);
+        free(k->sig.team);
+        free(k->diagnostics);
     }
     free(s->kexts);
+    for (size_t i = 0; i < s->n_others; i++) {
+        free(s->others[i].bundle_id);
+        free(s->others[i].path);
+        free(s->others[i].version);
+    }
+    free(s->others);
     for (size_t i = 0; i < s->n_sysexts; i++) {
         free(s->sysexts[i].identifier);
         free(s->sysexts[i].team);
@@ -1004,6 +1331,7 @@ int kc_snap_parse(const char *path, kc_snap **out, char *why, size_t whylen)
     }
     s->mac.arch = s->mac.boot = s->mac.sip = s->mac.consent = s->mac.captures = -1;
     s->mac.loaded_list = s->mac.schema = s->mac.wal = s->mac.database = -1;
+    s->mac.vm = s->mac.boot_volume = s->mac.manifest = -1;
     mdm_init(&s->mdm);
     mdm_init(&s->sysmdm);
     f = fopen(path, "r");
@@ -1424,6 +1752,56 @@ static int write_kexts(writer *w, const kc_snap *s)
     return rc;
 }
 
+/* Another vendor's kext bundles: Info.plist as write_bundle writes it
+ * (no executable), no Info.plist at all (an empty Contents folder), or a
+ * damaged one (the same XML cut in the middle, which no plist reader
+ * accepts). */
+static int write_others(writer *w, const kc_snap *s)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < s->n_others; i++) {
+        const other_sect *o = &s->others[i];
+        const char *base = strrchr(o->path, '/') + 1;
+        char *contents = kc_asprintf("%s/Contents", o->path + 1);
+        char *info = kc_asprintf("%s/Contents/Info.plist", o->path + 1);
+        char *name = kc_asprintf("%.*s", (int)(strlen(base) - 5), base);
+        plist_t d = plist_new_dict();
+        char *xml = NULL;
+        uint32_t len = 0;
+        int fd;
+
+        rc = -1;
+        if (contents == NULL || info == NULL || name == NULL || d == NULL) {
+            w_fail(w, o->path + 1, ENOMEM);
+        } else if (o->info == INFO_MISSING) {
+            fd = open_dirs(w, contents);
+            if (fd >= 0) {
+                close(fd);
+                rc = 0;
+            }
+        } else {
+            dict_with(d, "CFBundleIdentifier", plist_new_string(o->bundle_id));
+            dict_with(d, "CFBundleInfoDictionaryVersion", plist_new_string("6.0"));
+            dict_with(d, "CFBundleName", plist_new_string(name));
+            dict_with(d, "CFBundlePackageType", plist_new_string("KEXT"));
+            dict_with(d, "CFBundleShortVersionString", plist_new_string(o->version));
+            dict_with(d, "CFBundleVersion", plist_new_string(o->version));
+            plist_to_xml(d, &xml, &len);
+            if (xml == NULL)
+                w_fail(w, info, ENOMEM);
+            else
+                rc = write_file(w, info, xml, o->info == INFO_BROKEN ? len / 2 : len);
+        }
+        plist_free(d);
+        free(xml);
+        free(contents);
+        free(info);
+        free(name);
+    }
+    return rc;
+}
+
 /* com.apple.syspolicy.kernel-extension-policy or
  * com.apple.system-extension-policy as installed (macos-kext-facts.md
  * section 6): a binary plist in /Library/Managed Preferences. */
@@ -1835,6 +2213,347 @@ static int write_bputil(writer *w, const kc_snap *s)
     return write_built(w, KC_CAPTURE_DIR "/bputil-d.txt", &t);
 }
 
+/* sysctl -n kern.hv_vmm_present: 1 in a virtual machine, 0 on hardware.
+ * Before macOS 11 the key may not exist: sysctl -n then prints nothing
+ * and fails, an empty capture, unless vm says what it printed. */
+static int write_vmm(writer *w, const kc_snap *s)
+{
+    const char *text = s->mac.vm == 1 ? "1\n" : s->mac.vm == 0 ? "0\n"
+                       : s->mac.macos.major >= 11 ? "0\n" : "";
+
+    return write_text(w, KC_CAPTURE_DIR "/sysctl-kern-hv-vmm-present.txt", text);
+}
+
+/* One "   Key:   value" line of diskutil info, the value at column 30. */
+static void du_line(FILE *f, const char *key, const char *value)
+{
+    char k[64];
+
+    kc_snprintf(k, sizeof(k), "%s:", key);
+    fprintf(f, "   %-27s%s\n", k, value);
+}
+
+/* diskutil info / in the layout of the real captures
+ * (tests/fixtures/platform/du_*.txt): the sealed system snapshot
+ * ("diskNs1s1", "This disk is an APFS Volume Snapshot.") from macOS 11 on;
+ * the read-only system volume of a 10.15 volume group (disk1s5); the
+ * read-write APFS volume of 10.13 and 10.14 (disk1s1).  Internal disks sit
+ * behind PCI-Express on Intel and Apple Fabric on Apple silicon (disk3, on
+ * the internal SSD's disk0s2); an external boot disk is a USB SSD whose
+ * container is disk5 on disk4s2. */
+static int write_diskutil(writer *w, const kc_snap *s)
+{
+    const mac_sect *m = &s->mac;
+    bool modern = m->macos.major >= 11, catalina = m->macos.major == 10 && m->macos.minor == 15;
+    bool external = m->boot_volume == VOL_EXTERNAL, apple = m->arch == ARCH_APPLE;
+    const char *whole = external ? "disk5" : apple ? "disk3" : "disk1";
+    const char *blank = modern ? "" : "   ";
+    char dev[16], node[24], booter[16], recovery[16], uuid[37], group[37], snap_hex[65];
+    char snap_name[96], seed[200];
+    text t;
+
+    /* Intel from 11 on: the real capture's layout (system disk1s1, Preboot
+     * disk1s3, Recovery disk1s4); Apple silicon and external disks: system
+     * s1, Preboot s2, Recovery s3; 10.15: system s5 beside its Data s1. */
+    kc_snprintf(dev, sizeof(dev), "%s%s", whole,
+                modern ? "s1s1" : catalina ? "s5" : "s1");
+    kc_snprintf(node, sizeof(node), "/dev/%s", dev);
+    kc_snprintf(booter, sizeof(booter), "%ss%d", whole, modern && !apple && !external ? 3 : 2);
+    kc_snprintf(recovery, sizeof(recovery), "%ss%d", whole,
+                modern && !apple && !external ? 4 : 3);
+    kc_snprintf(seed, sizeof(seed), "%s|%s", m->volume_name, m->macos.text);
+    fake_uuid(seed, "volume", uuid);
+    fake_uuid(seed, "volume group", group);
+    fake_hex(seed, "os update snapshot", true, snap_hex, 64);
+    kc_snprintf(snap_name, sizeof(snap_name), "com.apple.os.update-%s", snap_hex);
+    if (text_open(&t) != 0)
+        return w_fail(w, KC_CAPTURE_DIR "/diskutil-info.txt", ENOMEM);
+    du_line(t.f, "Device Identifier", dev);
+    du_line(t.f, "Device Node", node);
+    du_line(t.f, "Whole", "No");
+    du_line(t.f, "Part of Whole", whole);
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Volume Name", m->volume_name);
+    du_line(t.f, "Mounted", "Yes");
+    du_line(t.f, "Mount Point", "/");
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Partition Type", "41504653-0000-11AA-AA11-00306543ECAC");
+    du_line(t.f, "File System Personality", "APFS");
+    du_line(t.f, "Type (Bundle)", "apfs");
+    du_line(t.f, "Name (User Visible)", "APFS");
+    du_line(t.f, "Owners", "Enabled");
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "OS Can Be Installed", "No");
+    du_line(t.f, "Booter Disk", booter);
+    du_line(t.f, "Recovery Disk", recovery);
+    du_line(t.f, "Media Type", "Generic");
+    du_line(t.f, "Protocol", external ? "USB" : apple ? "Apple Fabric" : "PCI-Express");
+    du_line(t.f, "SMART Status", external ? "Not Supported" : "Verified");
+    du_line(t.f, "Volume UUID", uuid);
+    du_line(t.f, "Disk / Partition UUID", uuid);
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Disk Size",
+            external ? "1.0 TB (1000204886016 Bytes) (exactly 1953525168 512-Byte-Units)"
+                     : "500.3 GB (500277790720 Bytes) (exactly 977105060 512-Byte-Units)");
+    du_line(t.f, "Device Block Size", "4096 Bytes");
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Container Total Space",
+            external ? "1.0 TB (1000204886016 Bytes) (exactly 1953525168 512-Byte-Units)"
+                     : "500.3 GB (500277790720 Bytes) (exactly 977105060 512-Byte-Units)");
+    du_line(t.f, "Container Free Space",
+            external ? "812.4 GB (812405972992 Bytes) (exactly 1586730416 512-Byte-Units)"
+                     : "342.1 GB (342125383680 Bytes) (exactly 668213640 512-Byte-Units)");
+    du_line(t.f, "Allocation Block Size", "4096 Bytes");
+    fprintf(t.f, "%s\n", blank);
+    if (modern) {
+        du_line(t.f, "Media OS Use Only", "No");
+        du_line(t.f, "Media Read-Only", "Yes");
+        du_line(t.f, "Volume Read-Only", "Yes (read-only mount flag set)");
+    } else {
+        du_line(t.f, "Read-Only Media", "No");
+        du_line(t.f, "Read-Only Volume", catalina ? "Yes" : "No");
+    }
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Device Location", external ? "External" : "Internal");
+    du_line(t.f, "Removable Media", "Fixed");
+    fprintf(t.f, "%s\n", blank);
+    du_line(t.f, "Solid State", "Yes");
+    du_line(t.f, "Hardware AES Support", external || (!modern && !catalina) ? "No" : "Yes");
+    fprintf(t.f, "%s\n", blank);
+    if (modern) {
+        fprintf(t.f, "   This disk is an APFS Volume Snapshot.  APFS Information:\n");
+        du_line(t.f, "APFS Snapshot Name", snap_name);
+        du_line(t.f, "APFS Snapshot UUID", uuid);
+    } else {
+        fprintf(t.f, "   This disk is an APFS Volume.  APFS Information:\n");
+    }
+    du_line(t.f, "APFS Container", whole);
+    du_line(t.f, "APFS Physical Store", external ? "disk4s2" : "disk0s2");
+    du_line(t.f, "Fusion Drive", "No");
+    if (modern || catalina)
+        du_line(t.f, "APFS Volume Group", group);
+    if (modern && !apple)
+        du_line(t.f, "EFI Driver In macOS", "1677141001000000");
+    if (modern)
+        du_line(t.f, "Encrypted", "No");
+    du_line(t.f, "FileVault", modern && !external ? "Yes" : "No");
+    if (modern)
+        du_line(t.f, "Sealed", "Yes");
+    du_line(t.f, "Locked", "No");
+    fprintf(t.f, "%s\n", blank);
+    if (!modern)
+        fprintf(t.f, "%s\n", blank);
+    return write_built(w, KC_CAPTURE_DIR "/diskutil-info.txt", &t);
+}
+
+/* The name in a Developer ID certificate: the developer, or the bundle
+ * ID's second label ("com.vendor.kext" gives "Vendor"). */
+static void developer_of(const kext_sect *k, char *out, size_t len)
+{
+    const char *label, *end;
+
+    if (k->developer != NULL) {
+        kc_snprintf(out, len, "%s", k->developer);
+        return;
+    }
+    label = strchr(k->bundle_id, '.') + 1;
+    end = strchr(label, '.');
+    kc_snprintf(out, len, "%.*s", (int)(end ? end - label : (ptrdiff_t)strlen(label)), label);
+    if (out[0] >= 'a' && out[0] <= 'z')
+        out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* codesign -dv --verbose=4 BUNDLE as collect captures it (stderr), in the
+ * shape of the real outputs in tests/fixtures/platform/cs_*.txt and a kext's
+ * (RogueAmoeba/Soundflower-Original issue 23): "bundle with Mach-O thin
+ * (ARCH)" or "universal (ARCH ...)" in the executable's slice order, or
+ * "bundle" with the Info.plist as the nominal executable when there is no
+ * code (Security's BundleDiskRep); a Developer ID chain or an ad hoc
+ * signature; "PATH: code object is not signed at all" when unsigned; the
+ * error codesign gives for a signature that no longer matches its code
+ * ("invalid signature (code or signature have been modified)", with "In
+ * architecture: ARCH" for a universal binary) when broken.  The hashes are
+ * the load history's cdhash for the kext. */
+static int write_codesign(writer *w, const kc_snap *s, const kext_sect *k)
+{
+    /* The file name fits: a description line holds at most 199 bytes, so a
+     * bundle ID is far shorter than 255 - strlen("codesign-.txt"). */
+    char *file = kc_kext_capture_file(KC_KCAP_CODESIGN, k->bundle_id);
+    char *rel = file ? kc_asprintf("%s/%s", KC_CAPTURE_DIR, file) : NULL;
+    const char *base = strrchr(k->path, '/') + 1;
+    int name_len = (int)(strlen(base) - 5), rc = -1;
+    const char *team = k->sig.kind == SIG_OTHER_TEAM ? k->sig.team : k->team;
+    bool adhoc = k->sig.kind == SIG_ADHOC;
+    char format[128], hash[65], developer[TEXT_MAX + 1];
+    size_t id_len = strlen(k->bundle_id);
+    text t;
+
+    if (rel == NULL || text_open(&t) != 0) {
+        w_fail(w, KC_CAPTURE_DIR, ENOMEM);
+        goto done;
+    }
+    if (k->sig.kind == SIG_UNSIGNED) {
+        fprintf(t.f, "%s: code object is not signed at all\n", k->path);
+    } else if (k->sig.kind == SIG_BROKEN) {
+        fprintf(t.f, "%s: invalid signature (code or signature have been modified)\n", k->path);
+        if (k->exec.n > 1)
+            fprintf(t.f, "In architecture: %s\n", slices[k->exec.slice[0]].name);
+    } else {
+        size_t o = 0;
+        format[0] = '\0';
+        if (k->exec.n == 0)
+            kc_snprintf(format, sizeof(format), "bundle");
+        else
+            o = (size_t)snprintf(format, sizeof(format), "bundle with Mach-O %s (",
+                                 k->exec.n == 1 ? "thin" : "universal");
+        for (size_t i = 0; k->exec.n > 0 && i < k->exec.n && o < sizeof(format); i++)
+            o += (size_t)snprintf(format + o, sizeof(format) - o, "%s%s", i ? " " : "",
+                                  slices[k->exec.slice[i]].name);
+        if (k->exec.n > 0 && o < sizeof(format))
+            snprintf(format + o, sizeof(format) - o, ")");
+        fake_hex(k->bundle_id, "cdhash", false, hash, 64);
+        developer_of(k, developer, sizeof(developer));
+        if (k->exec.n > 0)
+            fprintf(t.f, "Executable=%s/Contents/MacOS/%.*s\n", k->path, name_len, base);
+        else
+            fprintf(t.f, "Executable=%s/Contents/Info.plist\n", k->path);
+        fprintf(t.f, "Identifier=%s\n", k->bundle_id);
+        fprintf(t.f, "Format=%s\n", format);
+        /* The CodeDirectory: its 88-byte header, the identifier, the team
+         * and one 32-byte hash per page and special slot. */
+        fprintf(t.f, "CodeDirectory v=20400 size=%zu flags=%s hashes=1+3 location=embedded\n",
+                88 + id_len + 1 + (adhoc ? 0 : 11) + 4 * 32,
+                adhoc ? "0x2(adhoc)" : "0x0(none)");
+        fprintf(t.f, "Hash type=sha256 size=32\n");
+        fprintf(t.f, "CandidateCDHash sha256=%.40s\n", hash);
+        fprintf(t.f, "CandidateCDHashFull sha256=%s\n", hash);
+        fprintf(t.f, "Hash choices=sha256\n");
+        fprintf(t.f, "CMSDigest=%s\n", hash);
+        fprintf(t.f, "CMSDigestType=2\n");
+        fprintf(t.f, "Page size=4096\n");
+        fprintf(t.f, "CDHash=%.40s\n", hash);
+        if (adhoc) {
+            fprintf(t.f, "Signature=adhoc\n");
+        } else {
+            fprintf(t.f, "Signature size=%d\n",
+                    9000 + (int)(hash2(k->bundle_id, "signature size") % 90));
+            fprintf(t.f, "Authority=Developer ID Application: %s (%s)\n", developer, team);
+            fprintf(t.f, "Authority=Developer ID Certification Authority\n");
+            fprintf(t.f, "Authority=Apple Root CA\n");
+            fprintf(t.f, "Timestamp=Feb 20, %d at 16:42:07\n", mac_year(&s->mac.macos));
+        }
+        /* The keys write_bundle puts in Info.plist. */
+        fprintf(t.f, "Info.plist entries=%d\n", k->exec.n > 0 ? 7 : 6);
+        fprintf(t.f, "TeamIdentifier=%s\n", adhoc ? "not set" : team);
+        fprintf(t.f, "Sealed Resources version=2 rules=13 files=0\n");
+        if (adhoc)
+            fprintf(t.f, "Internal requirements count=0 size=12\n");
+        else
+            fprintf(t.f, "Internal requirements count=1 size=%zu\n", 164 + (id_len + 3) / 4 * 4);
+    }
+    rc = write_built(w, rel, &t);
+done:
+    free(file);
+    free(rel);
+    return rc;
+}
+
+/* kmutil print-diagnostics -p BUNDLE (11+): its format is not documented,
+ * so the capture holds the description's lines as they are. */
+static int write_diagnostics(writer *w, const kext_sect *k)
+{
+    char *file = kc_kext_capture_file(KC_KCAP_DIAGNOSTICS, k->bundle_id);
+    char *rel = file ? kc_asprintf("%s/%s", KC_CAPTURE_DIR, file) : NULL;
+    size_t n = strlen(k->diagnostics);
+    char *body = kc_asprintf("%s%s", k->diagnostics,
+                             n > 0 && k->diagnostics[n - 1] == '\n' ? "" : "\n");
+    int rc = rel && body ? write_text(w, rel, body) : w_fail(w, KC_CAPTURE_DIR, ENOMEM);
+
+    free(file);
+    free(rel);
+    free(body);
+    return rc;
+}
+
+/* One "bundles" entry of the manifest. */
+typedef struct owned {
+    char *path;
+    unsigned long uid, gid;
+    long mode;
+} owned;
+
+static int cmp_owned(const void *a, const void *b)
+{
+    return strcmp(((const owned *)a)->path, ((const owned *)b)->path);
+}
+
+/* .kextcheck/manifest.json as `kextcheck collect` writes it (collect.c
+ * write_manifest, JSON_INDENT(2) and the keys in its order), with what a
+ * described Mac can say: no files copied and no commands recorded, the
+ * collection time fixed in the Mac's year, and the owner and mode of every
+ * bundle on disk (the staged copies macOS makes are root:wheel 0755). */
+static int write_manifest(writer *w, const kc_snap *s)
+{
+    static const char rel[] = KC_CAPTURE_DIR "/manifest.json";
+    size_t n = 0, cap = 2 * s->n_kexts + s->n_others;
+    owned *items = calloc(cap ? cap : 1, sizeof(*items));
+    json_t *bundles = json_array(), *doc = NULL;
+    char when[32], *dump = NULL;
+    int rc = -1;
+
+    if (items == NULL || bundles == NULL)
+        goto oom;
+    for (size_t i = 0; i < s->n_kexts; i++) {
+        const kext_sect *k = &s->kexts[i];
+        if (strcmp(k->path, "none") == 0)
+            continue;
+        items[n++] = (owned){kc_strdup(k->path), k->owner.uid, k->owner.gid,
+                             k->mode >= 0 ? k->mode : 0755};
+        if (items[n - 1].path == NULL)
+            goto oom;
+        if (k->staged.mode > 0) {
+            items[n++] = (owned){kc_asprintf("%s%s", STAGED_ROOT, k->path), 0, 0, 0755};
+            if (items[n - 1].path == NULL)
+                goto oom;
+        }
+    }
+    for (size_t i = 0; i < s->n_others; i++) {
+        const other_sect *o = &s->others[i];
+        items[n++] = (owned){kc_strdup(o->path), o->owner.uid, o->owner.gid,
+                             o->mode >= 0 ? o->mode : 0755};
+        if (items[n - 1].path == NULL)
+            goto oom;
+    }
+    qsort(items, n, sizeof(*items), cmp_owned);
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(bundles, json_pack("{s:s, s:I, s:I, s:I}", "path",
+                                                     items[i].path, "uid",
+                                                     (json_int_t)items[i].uid, "gid",
+                                                     (json_int_t)items[i].gid, "mode",
+                                                     (json_int_t)items[i].mode)) != 0)
+            goto oom;
+    kc_snprintf(when, sizeof(when), "%d-03-04T08:30:00Z", mac_year(&s->mac.macos));
+    doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:[], s:O, s:[], s:b, s:[]}",
+                    "manifest_version", 1, "tool", KC_PROGRAM, "tool_version", KEXTCHECK_VERSION,
+                    "collected_at", when, "root", "/", "commands_run", 1, "files", "bundles",
+                    bundles, "commands", "complete", 1, "unwritten");
+    dump = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (dump == NULL)
+        goto oom;
+    rc = write_text(w, rel, dump);
+    goto done;
+oom:
+    w_fail(w, rel, ENOMEM);
+done:
+    for (size_t i = 0; i < n; i++)
+        free(items[i].path);
+    free(items);
+    json_decref(bundles);
+    json_decref(doc);
+    free(dump);
+    return rc;
+}
+
 static int write_captures(writer *w, const kc_snap *s)
 {
     const mac_sect *m = &s->mac;
@@ -1867,9 +2586,20 @@ static int write_captures(writer *w, const kc_snap *s)
         write_text(w, KC_CAPTURE_DIR "/sysctl-hw-optional-arm64.txt",
                    m->arch == ARCH_APPLE ? "1\n" : "") != 0)
         return -1;
-    if (m->arch == ARCH_APPLE && m->boot != BOOT_NONE)
-        return write_bputil(w, s);
-    return 0;
+    if ((m->arch == ARCH_APPLE && m->boot != BOOT_NONE && write_bputil(w, s) != 0) ||
+        write_vmm(w, s) != 0 || write_diskutil(w, s) != 0)
+        return -1;
+    /* Per kext on disk: its signature, and (11+) kmutil's diagnostics when
+     * the description gives them. */
+    for (size_t i = 0; i < s->n_kexts; i++) {
+        const kext_sect *k = &s->kexts[i];
+        if (strcmp(k->path, "none") == 0)
+            continue;
+        if (write_codesign(w, s, k) != 0 ||
+            (k->diagnostics != NULL && write_diagnostics(w, k) != 0))
+            return -1;
+    }
+    return m->manifest == 1 ? write_manifest(w, s) : 0;
 }
 
 /* ---- the folder -------------------------------------------------------------- */
@@ -1972,7 +2702,7 @@ int kc_snap_write(const kc_snap *s, const char *dir)
         close(fd);
     }
     if (write_system_version(&w, s) != 0 || (s->mac.database && write_database(&w, s) != 0) ||
-        write_kexts(&w, s) != 0 || (s->mdm.present && write_mdm(&w, &s->mdm, false) != 0) ||
+        write_kexts(&w, s) != 0 || write_others(&w, s) != 0 || (s->mdm.present && write_mdm(&w, &s->mdm, false) != 0) ||
         (s->sysmdm.present && write_mdm(&w, &s->sysmdm, true) != 0) ||
         ((s->n_sysexts > 0 || at_least(s, 10, 15)) && write_sysext_db(&w, s) != 0) ||
         (s->mac.captures && write_captures(&w, s) != 0))

@@ -3,12 +3,15 @@
 #
 # The engine's golden cases.  Each folder CASES/<name>/ is one case:
 #   the snapshot's sources (root/, KextPolicy.sql, ... as tests/tools/mksnapshot
-#   reads them), a README saying what it shows,
+#   reads them), or instead description.ini (a Mac described for
+#   `kextcheck snapshot`, docs/snapshot-format.md; never both),
+#   a README saying what it shows,
 #   expected.txt, expected.json, expected.exit   what kextcheck prints and
 #                                                returns for it,
 #   args (optional)                              extra options, one per line.
 # Every folder is picked up when the test runs (no cmake re-run): the snapshot
-# is built into WORK/<name>, kextcheck runs on it with the engine's frozen
+# is built into WORK/<name> (by MKSNAPSHOT, or by `KEXTCHECK snapshot
+# description.ini`), kextcheck runs on it with the engine's frozen
 # test plugins (PLUGINDIR, not the catalog) in text and JSON, and
 #   - the output (the snapshot's path written @ROOT@, the plugin folder
 #     @PLUGINDIR@) and the exit status must match the expected files;
@@ -30,7 +33,18 @@ sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha25
 run_case() { # run_case NAME
     name=$1 src="$cases/$1" snap="$work/$1" bad=0
     rm -rf "$snap"
-    if ! "$mk" "$src" "$snap"; then
+    if [ -f "$src/description.ini" ]; then
+        for f in root KextPolicy.sql KextPolicy.wal.sql KextPolicy.raw KextPolicy.truncate layout; do
+            if [ -e "$src/$f" ]; then
+                echo "FAIL $name: description.ini and $f: one kind of snapshot source" >&2
+                return 1
+            fi
+        done
+        if ! "$bin" snapshot "$src/description.ini" "$snap" >/dev/null; then
+            echo "FAIL $name: kextcheck snapshot could not build description.ini" >&2
+            return 1
+        fi
+    elif ! "$mk" "$src" "$snap"; then
         echo "FAIL $name: the snapshot could not be built" >&2
         return 1
     fi

@@ -10,6 +10,12 @@
 #  - the article's description gives the same answer as the hand-built
 #    tests/cases/article-10.13; the WAL database keeps its rows in -wal; the
 #    kext executable is a fat Mach-O;
+#  - the evidence of the causes beyond approval, byte by byte:
+#    kern.hv_vmm_present, diskutil info /, codesign per kext, kmutil's
+#    diagnostics, the manifest's bundle owners, other vendors' kexts; and
+#    kextcheck reading them back (the startup disk's name in the Recovery
+#    steps; tests/unit/test_snapshot.c reads every capture through the read
+#    stage itself);
 #  - every bad description in snapshot-descriptions/bad/ is exit 64 with
 #    "FILE:LINE: why" (bad/<name>.err) and creates nothing; DIR must be new
 #    or an empty folder of the running user's (not a link); a failed write
@@ -29,6 +35,8 @@ rm -rf "$work" && mkdir -p "$work" || exit 2
 work=$(realpath "$work") || exit 2
 plugins=$(realpath "$plugins") || exit 2
 update=${KC_UPDATE_GOLDEN:-0}
+# The manifest names the version that wrote it: @VERSION@ in the goldens.
+version=$("$bin" --version | awk 'NR == 1 { print $2 }')
 
 golden() { # golden WHAT EXPECTED ACTUAL
     if [ "$update" = 1 ]; then
@@ -74,7 +82,12 @@ for dir in "$descs"/*/; do
     done
     if [ -d "$snap/.kextcheck" ]; then
         for f in $(cd "$snap/.kextcheck" && ls | LC_ALL=C sort); do
-            echo "== $f"; cat "$snap/.kextcheck/$f"
+            echo "== $f"
+            sed "s/\"tool_version\": \"$version\"/\"tool_version\": \"@VERSION@\"/" \
+                "$snap/.kextcheck/$f"
+            # As diff says it: the file's last line has no line end.
+            [ -s "$snap/.kextcheck/$f" ] && [ -n "$(tail -c1 "$snap/.kextcheck/$f")" ] &&
+                printf '\n\\ No newline at end of file\n'
         done >"$work/$name.captures"
         golden "$name: captures" "$dir/expected-captures.txt" "$work/$name.captures"
     fi
@@ -133,6 +146,104 @@ hex() { od -An -tx1 -j"$2" -N"$3" "$1" | tr -d ' \n'; }
     bad "arm64e slice: $(hex "$exe" 16384 12)"
 grep -q '<string>wdavkext</string>' "$work/defender-14.5-apple/Library/Extensions/wdavkext.kext/Contents/Info.plist" &&
     ok || bad "CFBundleExecutable missing"
+
+# ---- the causes beyond approval ------------------------------------------------
+# The defaults: kern.hv_vmm_present printed nothing before macOS 11 (the key
+# may not exist) and 0 from 11 on; "Macintosh HD" on the internal disk; a
+# signature per kext on disk; no diagnostics, no manifest.
+caps="$work/article-10.13/.kextcheck"
+[ -f "$caps/sysctl-kern-hv-vmm-present.txt" ] && [ ! -s "$caps/sysctl-kern-hv-vmm-present.txt" ] &&
+    ok || bad "10.13: sysctl-kern-hv-vmm-present.txt is not an empty file"
+[ "$(od -An -c "$work/wal-13/.kextcheck/sysctl-kern-hv-vmm-present.txt" | tr -d ' ')" = '0\n' ] &&
+    ok || bad "13: kern.hv_vmm_present is not 0"
+du="$caps/diskutil-info.txt"
+[ "$(head -1 "$du")" = "   Device Identifier:         disk1s1" ] &&
+    grep -qx "   Volume Name:               Macintosh HD" "$du" &&
+    grep -qx "   Device Location:           Internal" "$du" && ok || bad "10.13: diskutil info /"
+[ -s "$caps/codesign-com.trendmicro.kext.filehook.txt" ] &&
+    [ -s "$caps/codesign-com.trendmicro.kext.KERedirect.txt" ] && ok || bad "10.13: codesign captures"
+# A kext known only to the database has no bundle to sign.
+[ ! -e "$work/every-key-10.14/.kextcheck/codesign-com.trendmicro.kext.KERedirect.txt" ] && ok ||
+    bad "codesign written for a kext with path = none"
+ls "$caps" | grep -q '^kmutil-diagnostics-' && bad "10.13: kmutil diagnostics written" || ok
+[ ! -e "$caps/manifest.json" ] && ok || bad "10.13: manifest.json written without owners"
+
+# Everything given, on 14.5 Apple silicon (tests/snapshot-descriptions/causes-14.5-apple).
+caps="$work/causes-14.5-apple/.kextcheck"
+[ "$(od -An -c "$caps/sysctl-kern-hv-vmm-present.txt" | tr -d ' ')" = '1\n' ] && ok ||
+    bad "vm = yes: kern.hv_vmm_present is not 1"
+du="$caps/diskutil-info.txt"
+for line in "   Device Identifier:         disk5s1s1" "   Volume Name:               Backup HD" \
+    "   Mount Point:               /" "   Protocol:                  USB" \
+    "   Device Location:           External" \
+    "   This disk is an APFS Volume Snapshot.  APFS Information:"; do
+    grep -qxF "$line" "$du" && ok || bad "external boot volume: no line '$line'"
+done
+cs="$caps/codesign-com.microsoft.wdavkext.txt"
+[ "$(sed -n 1p "$cs")" = "Executable=/Library/Extensions/wdavkext.kext/Contents/MacOS/wdavkext" ] &&
+    [ "$(sed -n 3p "$cs")" = "Format=bundle with Mach-O universal (x86_64 arm64e)" ] &&
+    grep -qx "Authority=Developer ID Application: Microsoft Corporation (UBF8T346G9)" "$cs" &&
+    grep -qx "TeamIdentifier=UBF8T346G9" "$cs" && ok || bad "signature = team: $cs"
+# The CDHash is the load history's cdhash for the kext.
+cdhash=$(sed -n 's/^CDHash=//p' "$cs")
+grep -q "$cdhash" "$work/causes-14.5-apple.db" && ok || bad "CDHash $cdhash is not the history's"
+cs="$caps/codesign-com.sophos.kext.sav.txt"
+grep -qx "TeamIdentifier=9PTGMPNXZ2" "$cs" &&
+    grep -qx "Authority=Developer ID Application: Sophos (9PTGMPNXZ2)" "$cs" && ok ||
+    bad "signature = other-team: $cs"
+cs="$caps/codesign-com.vmware.kext.vmx86.txt"
+grep -qx "Signature=adhoc" "$cs" && grep -qx "TeamIdentifier=not set" "$cs" &&
+    ! grep -q "^Authority=" "$cs" && grep -q "flags=0x2(adhoc)" "$cs" && ok ||
+    bad "signature = adhoc: $cs"
+printf '%s\n' "/Library/Application Support/TrendMicro/KernelExtensions/filehook.kext: code object is not signed at all" |
+    cmp -s - "$caps/codesign-com.trendmicro.kext.filehook.txt" && ok || bad "signature = unsigned"
+printf '%s\n' "/Library/Extensions/SophosNetworkInterceptor.kext: invalid signature (code or signature have been modified)" \
+    "In architecture: x86_64" | cmp -s - "$caps/codesign-com.sophos.nke.swi.txt" && ok ||
+    bad "signature = broken"
+printf '%s\n' "Authentication Failures:" \
+    "    File owner/permissions are incorrect (must be root:wheel, nonwritable by group/other):" \
+    "        wdavkext.kext" | cmp -s - "$caps/kmutil-diagnostics-com.microsoft.wdavkext.txt" && ok ||
+    bad "diagnostics: the \\n escapes"
+[ "$(ls "$caps" | grep -c '^kmutil-diagnostics-')" = 1 ] && ok || bad "diagnostics written without the key"
+# The manifest: collect's keys, the owners given and macOS's own for the staged copies.
+m="$caps/manifest.json"
+grep -q '"manifest_version": 1,' "$m" && grep -q '"commands_run": true,' "$m" &&
+    grep -q '"collected_at": "2024-03-04T08:30:00Z",' "$m" &&
+    grep -q "\"tool_version\": \"$version\"," "$m" && ok || bad "manifest.json: header keys"
+tr -d ' \n' <"$m" | grep -q '"path":"/Library/Extensions/wdavkext.kext","uid":501,"gid":20,"mode":509}' &&
+    tr -d ' \n' <"$m" | grep -q '"path":"/Library/StagedExtensions/Library/Extensions/wdavkext.kext","uid":0,"gid":0,"mode":493}' &&
+    tr -d ' \n' <"$m" | grep -q '"path":"/Library/Extensions/Leftover.kext","uid":0,"gid":0,"mode":493}' &&
+    ok || bad "manifest.json: bundles"
+# Other vendors' kexts: no Info.plist, and one cut in the middle.
+snap="$work/causes-14.5-apple"
+[ -d "$snap/Library/Extensions/Leftover.kext/Contents" ] &&
+    [ -z "$(ls -A "$snap/Library/Extensions/Leftover.kext/Contents")" ] && ok ||
+    bad "info = missing: Contents is not an empty folder"
+info="$snap/Library/StagedExtensions/Library/Extensions/ExampleAudio.kext/Contents/Info.plist"
+head -c 38 "$info" | grep -q '^<?xml version="1.0" encoding="UTF-8"?>' &&
+    ! grep -q '</plist>' "$info" && ok || bad "info = broken: $info"
+# kextcheck reads the startup disk's name back: the Recovery steps use it.
+grep -q "kmutil trigger-panic-medic --volume-root '/Volumes/Backup HD'\\." \
+    "$work/causes-14.5-apple.json" && ok || bad "Recovery steps do not name /Volumes/Backup HD"
+grep -q 'assume the startup disk is named' "$work/causes-14.5-apple.json" &&
+    bad "the Recovery steps still guess the disk's name" || ok
+# 10.15: the system volume of its volume group, the 10.x layout ("   " lines).
+caps="$work/causes-10.15-intel/.kextcheck"
+[ -f "$caps/sysctl-kern-hv-vmm-present.txt" ] && [ ! -s "$caps/sysctl-kern-hv-vmm-present.txt" ] &&
+    ok || bad "10.15: sysctl-kern-hv-vmm-present.txt is not an empty file"
+[ "$(head -1 "$caps/diskutil-info.txt")" = "   Device Identifier:         disk1s5" ] &&
+    grep -qx "   Read-Only Volume:          Yes" "$caps/diskutil-info.txt" &&
+    [ "$(grep -cx '   ' "$caps/diskutil-info.txt")" = 11 ] && ok || bad "10.15: diskutil info /"
+grep -qx "Format=bundle with Mach-O thin (x86_64)" "$caps/codesign-com.trendmicro.kext.filehook.txt" &&
+    ok || bad "10.15: thin x86_64 signature"
+tr -d ' \n' <"$caps/manifest.json" | grep -q '"path":"/Library/Extensions/FanControl.kext","uid":0,"gid":0,"mode":511}' &&
+    ok || bad "manifest = yes: FanControl.kext's mode"
+grep -q "'/Volumes/Work HD - Data/Library/StagedExtensions/Library/Application Support/TrendMicro'" \
+    "$work/causes-10.15-intel.json" && ok || bad "Recovery steps do not name /Volumes/Work HD - Data"
+# The same description, the same bytes (the made-up values come from it).
+"$bin" snapshot "$descs/causes-14.5-apple/description.ini" "$work/causes-again" >/dev/null &&
+    [ "$(sums "$work/causes-14.5-apple/.kextcheck")" = "$(sums "$work/causes-again/.kextcheck")" ] &&
+    ok || bad "causes-14.5-apple: a second build differs"
 
 # A Mac copied without the commands: no .kextcheck, no database.
 snap="$work/copied-12-no-captures"
@@ -210,6 +321,9 @@ for v in 10.13.6 10.14.6 10.15.7 11.7.10 12.7.6 13.6.7 14.5 15.1; do
                 set -- full reduced reduced-kexts permissive-kexts none
                 shift $((i % 5)); boot="boot_policy = $1"
             fi
+            # Each release in and out of a virtual machine, from either disk.
+            vm="vm = $([ $((i % 2)) = 0 ] && echo yes || echo no)"
+            disk="boot_volume = $([ $((i % 3)) = 0 ] && echo external || echo internal)"
             sysext=""
             case "$v" in 10.13.*|10.14.*) ;; *)
                 sysext='[sysext com.sophos.endpoint.scanextension]
@@ -222,6 +336,9 @@ arch = $arch
 sip = $sip
 consent_teams = 2H5GFH3774
 $boot
+$vm
+$disk
+volume_name = Data Disk $i
 [mdm]
 allowed_teams = 2H5GFH3774
 [kext com.sophos.kext.sav]
@@ -249,6 +366,10 @@ EOF
                   grep -B2 -A3 '"ok": false' "$work/$name.json" >&2; }
             [ "$arch" = apple ] && [ "$boot" != "boot_policy = none" ] &&
                 { [ -f "$snap/.kextcheck/bputil-d.txt" ] && ok || bad "matrix $v $arch: no bputil-d.txt"; }
+            # The disk's name, as Recovery shows it, comes from diskutil.
+            grep -qxF "   Volume Name:               Data Disk $i" "$snap/.kextcheck/diskutil-info.txt" &&
+                [ -s "$snap/.kextcheck/codesign-com.sophos.kext.sav.txt" ] && ok ||
+                bad "matrix $v $arch: diskutil or codesign capture"
             rm -rf "$snap"
         done
     done
