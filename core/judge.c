@@ -395,18 +395,6 @@ static int judge_host(const kc_host *h, kc_result *r)
         if (add_host(r, KC_F_POLICY_DB_UNREADABLE, KC_HOST_DB) == NULL)
             return -1;
     }
-    if (p->machine == KC_MACHINE_APPLE_SILICON) {
-        if (p->kexts_allowed == KC_NO) {
-            if (add_host(r, KC_F_BOOT_POLICY_BLOCKS_KEXTS, KC_HOST_BPUTIL) == NULL)
-                return -1;
-        } else if (p->kexts_allowed == KC_YES) {
-            if (add_host(r, KC_F_BOOT_POLICY_ALLOWS_KEXTS, KC_HOST_BPUTIL) == NULL)
-                return -1;
-        } else if (!third_party_loaded(ev)) {
-            if (add_host(r, KC_F_BOOT_POLICY_UNKNOWN, KC_HOST_BPUTIL) == NULL)
-                return -1;
-        }
-    }
     if (p->vm == KC_YES && add_host(r, KC_F_RUNNING_IN_VM, KC_HOST_VMM) == NULL)
         return -1;
     if (p->external_boot == KC_YES &&
@@ -505,6 +493,42 @@ static int broken_others(kc_result *r)
     return 0;
 }
 
+/* Whether a third-party kext is on this Mac at all: one of the vendors'
+ * (files, rows or loaded) or another bundle in the kext folders. */
+static bool any_third_party_kext(const kc_result *r)
+{
+    const kc_bundles *b = &r->model->host.other_kexts;
+
+    for (size_t i = 0; i < r->n_vendors; i++)
+        if (has_kexts(&r->vendors[i], false))
+            return true;
+    for (size_t i = 0; i < b->n; i++)
+        if (!b->items[i].bundle_id || strncmp(b->items[i].bundle_id, "com.apple.", 10) != 0)
+            return true;
+    return third_party_loaded(&r->model->host.ev);
+}
+
+/* The boot policy of an Apple silicon Mac, said only where a third-party
+ * kext is there to be blocked: at Full Security, Apple's default, a Mac
+ * whose products use system extensions only is as it should be. */
+static int boot_policy(kc_result *r)
+{
+    const kc_platform *p = &r->platform;
+    kc_code code = KC_F__COUNT;
+
+    if (p->machine != KC_MACHINE_APPLE_SILICON || !any_third_party_kext(r))
+        return 0;
+    if (p->kexts_allowed == KC_NO)
+        code = KC_F_BOOT_POLICY_BLOCKS_KEXTS;
+    else if (p->kexts_allowed == KC_YES)
+        code = KC_F_BOOT_POLICY_ALLOWS_KEXTS;
+    else if (!third_party_loaded(&r->model->host.ev))
+        code = KC_F_BOOT_POLICY_UNKNOWN;
+    if (code != KC_F__COUNT && add_host(r, code, KC_HOST_BPUTIL) == NULL)
+        return -1;
+    return 0;
+}
+
 /* A kext of the vendor waits for a person to approve it (not a profile). */
 static bool needs_user_approval(const kc_vendor_result *vr)
 {
@@ -516,7 +540,7 @@ static int judge_host_after(kc_result *r)
 {
     bool approval = false;
 
-    if (broken_others(r) != 0)
+    if (broken_others(r) != 0 || boot_policy(r) != 0)
         return -1;
     for (size_t i = 0; i < r->n_vendors; i++)
         approval = approval || needs_user_approval(&r->vendors[i]);

@@ -473,6 +473,19 @@ kc_bundle *mk_bad_bundle(kc_vendor_evidence *ve, mk_where where, const char *mac
     return x;
 }
 
+kc_bundle *mk_other_kext(mk_model *k, const char *mac_path, const char *bundle,
+                         const char *error)
+{
+    kc_bundles *b = &k->m.host.other_kexts;
+    kc_bundle *x = GROW(b->items, b->n);
+
+    b->cap = b->n;
+    x->path = dup_or_null(mac_path);
+    x->bundle_id = dup_or_null(bundle);
+    x->error = dup_or_null(error);
+    return x;
+}
+
 void mk_present(kc_vendor_evidence *ve, const char *p)
 {
     for (size_t i = 0; i < ve->n_paths; i++)

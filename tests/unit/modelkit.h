@@ -112,6 +112,10 @@ kc_bundle *mk_bundle(kc_vendor_evidence *ve, mk_where where, const char *mac_pat
 kc_bundle *mk_bad_bundle(kc_vendor_evidence *ve, mk_where where, const char *mac_path,
                          const char *error);
 /* The declared path p exists (an empty folder). */
+/* A bundle of other software in /Library/Extensions or /Library/
+ * StagedExtensions (the host's scan); error: why it cannot be used, or NULL. */
+kc_bundle *mk_other_kext(mk_model *k, const char *mac_path, const char *bundle,
+                         const char *error);
 void mk_present(kc_vendor_evidence *ve, const char *p);
 /* The database opened but this vendor's query failed. */
 void mk_query_error(kc_vendor_evidence *ve, const char *error);

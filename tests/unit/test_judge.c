@@ -1948,10 +1948,9 @@ static void platform_machine(void **state)
         assert_int_equal(kc_platform_modern(p), cases[i].modern);
         assert_int_equal(kc_platform_legacy(p), cases[i].legacy);
         assert_int_equal(p->kexts_allowed, cases[i].kexts_allowed);
-        /* Nothing installed: no host finding comes from the machine alone
-         * but the boot policy's on Apple silicon. */
-        mk_expect_host(&k.r, cases[i].machine == KC_MACHINE_APPLE_SILICON ? "BOOT_POLICY_UNKNOWN"
-                                                                          : "");
+        /* Nothing installed: no host finding comes from the machine alone,
+         * not even an unknown boot policy (no kext is there to block). */
+        mk_expect_host(&k.r, "");
         mk_free(&k);
     }
 }
@@ -2009,12 +2008,16 @@ static void platform_boot_policy(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         mk_model k;
+        kc_vendor_evidence *a;
         const kc_result *r;
         const kc_finding *f;
 
         mk_init(&k);
         apple_silicon(&k, "14.5", 14, 5);
         mk_bputil(&k, cases[i].security, cases[i].kexts);
+        a = mk_vendor(&k, "alpha", TEAM, mk_guard, NULL);
+        mk_policy(a, TEAM, GUARD, 1, NULL);
+        guard_both(a, "1.0", "1.0");
         r = judge(&k);
         assert_int_equal(r->platform.kexts_allowed, cases[i].allowed);
         mk_expect_host(r, cases[i].host);
@@ -2067,10 +2070,11 @@ static void platform_boot_policy_ignored(void **state)
     apple_silicon(&k, "14.5", 14, 5);
     mk_bputil(&k, KC_BOOT_SECURITY_REDUCED, KC_YES);
     mk_unreadable(&k, KC_HOST_BPUTIL, "line 3: not understood");
+    mk_other_kext(&k, "/Library/Extensions/Other.kext", "com.example.other", NULL);
     r = judge(&k);
     assert_int_equal(r->platform.kexts_allowed, KC_UNKNOWN);
-    mk_expect_host(r, "BOOT_POLICY_UNKNOWN EVIDENCE_UNREADABLE");
-    assert_int_equal(r->host_findings[1].item, KC_HOST_BPUTIL);
+    mk_expect_host(r, "EVIDENCE_UNREADABLE BOOT_POLICY_UNKNOWN");
+    assert_int_equal(r->host_findings[0].item, KC_HOST_BPUTIL);
     mk_free(&k);
 }
 
@@ -2161,6 +2165,51 @@ static void sysext_only_vendor(mk_model *k)
 {
     mk_vendor(k, "gamma", "GGGGG77777", mk_guard, mk_sysext);
     mk_sysext_entry(k, SYSEXT, "GGGGG77777", "activated_enabled");
+}
+
+/* At Full Security with no third-party kext anywhere (products with system
+ * extensions only), the boot policy is as it should be: nothing is said.
+ * Any third-party kext (a vendor's row, another bundle in the kext
+ * folders, one loaded) makes it worth saying; Apple's own do not. */
+static void boot_policy_only_with_kexts(void **state)
+{
+    mk_model k;
+    const kc_result *r;
+
+    (void)state;
+    mk_init(&k);
+    apple_silicon(&k, "15.1", 15, 1);
+    mk_bputil(&k, KC_BOOT_SECURITY_FULL, KC_NO);
+    mk_loaded(&k, "com.apple.iokit.IOUSBHostFamily", "1.2");
+    mk_other_kext(&k, "/Library/Extensions/AppleThing.kext", "com.apple.driver.thing", NULL);
+    sysext_only_vendor(&k);
+    r = judge(&k);
+    mk_expect_host(r, "");
+    assert_int_equal(r->exit_code, KC_EXIT_OK);
+    mk_free(&k);
+
+    mk_init(&k);
+    apple_silicon(&k, "15.1", 15, 1);
+    mk_bputil(&k, KC_BOOT_SECURITY_FULL, KC_NO);
+    sysext_only_vendor(&k);
+    mk_other_kext(&k, "/Library/Extensions/Other.kext", "com.example.other", NULL);
+    mk_expect_host(judge(&k), "BOOT_POLICY_BLOCKS_KEXTS");
+    mk_free(&k);
+
+    mk_init(&k);
+    apple_silicon(&k, "15.1", 15, 1);
+    mk_bputil(&k, KC_BOOT_SECURITY_FULL, KC_NO);
+    mk_policy(mk_vendor(&k, "alpha", TEAM, mk_guard, NULL), TEAM, GUARD, 1, NULL);
+    mk_expect_host(judge(&k), "BOOT_POLICY_BLOCKS_KEXTS");
+    mk_free(&k);
+
+    /* Unknown policy: said while a kext is there and none is loaded. */
+    mk_init(&k);
+    apple_silicon(&k, "15.1", 15, 1);
+    mk_other_kext(&k, "/Library/StagedExtensions/Library/Extensions/Other.kext", NULL,
+                  "Contents/Info.plist: No such file or directory");
+    mk_expect_host(judge(&k), "OTHER_STAGED_KEXT_BROKEN BOOT_POLICY_UNKNOWN");
+    mk_free(&k);
 }
 
 static void boot_policy_blocks_kexts(void **state)
@@ -3144,6 +3193,7 @@ int main(void)
         cmocka_unit_test(platform_boot_policy),
         cmocka_unit_test(platform_boot_policy_ignored),
         cmocka_unit_test(platform_mdm_keys),
+        cmocka_unit_test(boot_policy_only_with_kexts),
         cmocka_unit_test(boot_policy_blocks_kexts),
         cmocka_unit_test(boot_policy_allows_kexts),
         cmocka_unit_test(boot_policy_unknown),
