@@ -18,7 +18,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-all="consent_status consent_list csrutil loaded mdm_policy system_version sysext_db info_plist cli"
+all="consent_status consent_list csrutil loaded mdm_policy system_version sysext_db info_plist
+     bputil sysctl diskutil codesign macho profile sysext_policy cli"
 secs=${1:-15}
 case $secs in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS] [HARNESS...]" >&2; exit 64 ;;
@@ -81,6 +82,15 @@ seed_files() {
     system_version) snap_files "System/Library/CoreServices/SystemVersion.plist" ;;
     sysext_db) snap_files "Library/SystemExtensions/db.plist" ;;
     info_plist) snap_files "Contents/Info.plist" ;;
+    bputil) ls "$rw"/bputil-* tests/fuzz/corpus/bputil/* ; snap_files ".kextcheck/bputil-d.txt" ;;
+    diskutil) ls tests/fuzz/corpus/diskutil/* ; snap_files ".kextcheck/diskutil-info.txt" ;;
+    codesign) ls tests/fuzz/corpus/codesign/* ; snap_files ".kextcheck/codesign-*.txt" ;;
+    sysctl) ls tests/fuzz/corpus/sysctl/* ;;
+    profile) ls tests/realworld/profiles/* tests/fuzz/corpus/profile/* ;;
+    sysext_policy)
+        ls tests/fuzz/corpus/sysext_policy/*
+        snap_files "Library/Managed Preferences/com.apple.system-extension-policy.plist" ;;
+    macho) ls "$work/macho-hex"/* ;;
     esac
 }
 
@@ -114,6 +124,14 @@ max_len() {
     *) echo 16384 ;;
     esac
 }
+
+# The Mach-O seeds are kept as hex text (the repository holds no binary
+# file): decoded here with perl, which every Debian has.
+rm -rf "$work/macho-hex"
+mkdir -p "$work/macho-hex"
+for f in tests/fuzz/corpus/macho/*.hex; do
+    perl -ne 's/\s+//g; print pack("H*", $_)' "$f" >"$work/macho-hex/$(basename "$f" .hex)"
+done
 
 failed=""
 for h in $harnesses; do
