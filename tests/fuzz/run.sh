@@ -18,8 +18,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-all="consent_status consent_list csrutil loaded mdm_policy system_version sysext_db info_plist
-     bputil sysctl diskutil codesign macho profile sysext_policy cli"
+all="consent_status consent_list csrutil loaded mdm_policy system_version sysext_db info_plist"
+all="$all bputil sysctl diskutil codesign macho profile sysext_policy cli"
 secs=${1:-15}
 case $secs in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS] [HARNESS...]" >&2; exit 64 ;;
