@@ -422,7 +422,9 @@ static void step_clear_staging(words *w, const ctx *c)
 
 static void step_start_recovery(words *w, const ctx *c, const char *then)
 {
-    step(w, "%s %s", c->rec->start, then);
+    /* TRANSLATORS: how to start macOS Recovery, then what to do there: two
+       sentences of the same step. */
+    step(w, _("%s %s"), c->rec->start, then);
 }
 
 /* Back up and delete a staged folder from macOS Recovery: the exact
@@ -1133,11 +1135,16 @@ static void other_broken(words *w, const kc_result *r, const kc_host *h)
                                                              : "Macintosh HD");
     char *q = vol ? kc_shell_quote(vol) : NULL;
 
-    message(w, _("%zu kext bundle%s of other software in /Library/Extensions or "
-                 "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
-                 "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
-                 "newly approved kext loads"),
-            r->n_broken_other, r->n_broken_other == 1 ? "" : "s");
+    message(w, P_("%zu kext bundle of other software in /Library/Extensions or "
+                  "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
+                  "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
+                  "newly approved kext loads",
+                  "%zu kext bundles of other software in /Library/Extensions or "
+                  "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
+                  "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
+                  "newly approved kext loads",
+                  r->n_broken_other),
+            r->n_broken_other);
     for (size_t i = 0; i < r->n_broken_other && i < 8; i++) {
         const kc_bundle *b = r->broken_other[i];
         if (b->error != NULL)
