@@ -942,7 +942,7 @@ static const struct {
 static void db_unreadable(words *w, const kc_host *h, const char *why)
 {
     message(w, _("the approval database %s could not be read: %s"),
-            h->db.path ? h->db.path : _("(none)"), why ? why : _("unknown"));
+            h->db.path ? h->db.path : _("(none)"), why ? kc_i18n_reason(why) : _("unknown"));
     because(w, _("KextPolicy: state %s"), kc_db_state_name(h->db.state));
     if (h->db.state == KC_DB_MISSING)
         step(w, _("Run kextcheck on the Mac itself (sudo kextcheck), or collect the case again "
@@ -1014,7 +1014,7 @@ static void evidence_unreadable(words *w, const kc_host *h, kc_host_item item)
     const kc_source *src = kc_host_source(h, item);
 
     message(w, _("%s could not be used: %s"), _(host_items[item].label),
-            src && src->error ? src->error : _("unknown"));
+            src && src->error ? kc_i18n_reason(src->error) : _("unknown"));
     because(w, "%s", src ? origin_of(src) : _("(not read)"));
     step(w, _("Until it can be read, this part of the answer is unknown: run kextcheck on the "
               "Mac as root, or collect the case again (kextcheck collect)."));
@@ -1074,7 +1074,7 @@ static void boot_unknown(words *w, const kc_host *h, const kc_platform *p)
                  "Security no third-party kext can load and no Allow button appears"),
             src->ok      ? _("bputil -d does not show both its Security Mode and its 3rd Party "
                              "Kexts Status")
-            : src->error ? src->error
+            : src->error ? kc_i18n_reason(src->error)
                          : _("not captured"));
     if (src->ok)
         cite_bputil(w, h);
@@ -1095,10 +1095,11 @@ static void admin_required(words *w, const kc_host *h)
     else if (h->kext_mdm_src.present)
         because(w, _("the MDM kernel-extension policy (%s) could not be read: %s"),
                 origin_of(&h->kext_mdm_src),
-                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("unknown"));
+                h->kext_mdm_src.error ? kc_i18n_reason(h->kext_mdm_src.error) : _("unknown"));
     else
         because(w, _("no MDM kernel-extension policy is installed (%s)"),
-                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("not present"));
+                h->kext_mdm_src.error ? kc_i18n_reason(h->kext_mdm_src.error)
+                                      : _("not present"));
     step(w, _("Approve as an administrator, or let standard users approve with "
               "AllowNonAdminUserApprovals in the MDM kernel-extension policy."));
 }

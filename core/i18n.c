@@ -80,6 +80,26 @@ void kc_i18n_init(void)
 #endif
 }
 
+/* The fixed reasons the read stage gives (gather.c, read.c, rootfs.c),
+ * which it keeps in English in the model: translated where a person reads
+ * them.  Any other reason (one with a path or an errno text in it) is
+ * shown as it is. */
+static const char *const read_reasons[] = {
+    N_("not present"),
+    N_("not in the snapshot"),
+    N_("a symbolic link on the way leads out of the inspected root"),
+};
+
+const char *kc_i18n_reason(const char *why)
+{
+    if (why == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof(read_reasons) / sizeof(read_reasons[0]); i++)
+        if (strcmp(why, read_reasons[i]) == 0)
+            return _(read_reasons[i]);
+    return why;
+}
+
 void kc_i18n_english(void)
 {
 #ifdef ENABLE_NLS

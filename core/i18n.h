@@ -49,6 +49,10 @@ void kc_i18n_init(void);
  * is then ignored, by gettext and by strerror alike). */
 void kc_i18n_english(void);
 
+/* why in the reader's language when it is one of the read stage's fixed
+ * reasons ("not present", ...), else why itself (NULL stays NULL). */
+const char *kc_i18n_reason(const char *why);
+
 /* The folder kc_i18n_init binds the domain to (malloc'd), or NULL when out
  * of memory.  Without NLS, the installed folder all the same. */
 char *kc_i18n_locale_dir(void);

@@ -331,7 +331,7 @@ static void put_database(painter *p, const kc_db_info *db)
         put_fmt(p, "\n");
     } else {
         put_fmt(p, _(" (%s: "), db_state_words(db->state));
-        put_text(p, db->error);
+        put_text(p, kc_i18n_reason(db->error));
         put_fmt(p, "%s\n", _(")"));
     }
 }
@@ -357,7 +357,7 @@ static void put_source(painter *p, const char *label, const kc_source *src)
     put_fmt(p, _("  %s: "), label);
     if (!src->ok) {
         put_text(p, src->present ? _("unreadable: ") : _("not available: "));
-        put_text(p, src->error ? src->error : _("not read"));
+        put_text(p, src->error ? kc_i18n_reason(src->error) : _("not read"));
         put_fmt(p, "\n");
     }
 }
