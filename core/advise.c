@@ -422,7 +422,9 @@ static void step_clear_staging(words *w, const ctx *c)
 
 static void step_start_recovery(words *w, const ctx *c, const char *then)
 {
-    step(w, "%s %s", c->rec->start, then);
+    /* TRANSLATORS: how to start macOS Recovery, then what to do there: two
+       sentences of the same step. */
+    step(w, _("%s %s"), c->rec->start, then);
 }
 
 /* Back up and delete a staged folder from macOS Recovery: the exact
@@ -940,7 +942,7 @@ static const struct {
 static void db_unreadable(words *w, const kc_host *h, const char *why)
 {
     message(w, _("the approval database %s could not be read: %s"),
-            h->db.path ? h->db.path : _("(none)"), why ? why : _("unknown"));
+            h->db.path ? h->db.path : _("(none)"), why ? kc_i18n_reason(why) : _("unknown"));
     because(w, _("KextPolicy: state %s"), kc_db_state_name(h->db.state));
     if (h->db.state == KC_DB_MISSING)
         step(w, _("Run kextcheck on the Mac itself (sudo kextcheck), or collect the case again "
@@ -1012,7 +1014,7 @@ static void evidence_unreadable(words *w, const kc_host *h, kc_host_item item)
     const kc_source *src = kc_host_source(h, item);
 
     message(w, _("%s could not be used: %s"), _(host_items[item].label),
-            src && src->error ? src->error : _("unknown"));
+            src && src->error ? kc_i18n_reason(src->error) : _("unknown"));
     because(w, "%s", src ? origin_of(src) : _("(not read)"));
     step(w, _("Until it can be read, this part of the answer is unknown: run kextcheck on the "
               "Mac as root, or collect the case again (kextcheck collect)."));
@@ -1072,7 +1074,7 @@ static void boot_unknown(words *w, const kc_host *h, const kc_platform *p)
                  "Security no third-party kext can load and no Allow button appears"),
             src->ok      ? _("bputil -d does not show both its Security Mode and its 3rd Party "
                              "Kexts Status")
-            : src->error ? src->error
+            : src->error ? kc_i18n_reason(src->error)
                          : _("not captured"));
     if (src->ok)
         cite_bputil(w, h);
@@ -1093,10 +1095,11 @@ static void admin_required(words *w, const kc_host *h)
     else if (h->kext_mdm_src.present)
         because(w, _("the MDM kernel-extension policy (%s) could not be read: %s"),
                 origin_of(&h->kext_mdm_src),
-                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("unknown"));
+                h->kext_mdm_src.error ? kc_i18n_reason(h->kext_mdm_src.error) : _("unknown"));
     else
         because(w, _("no MDM kernel-extension policy is installed (%s)"),
-                h->kext_mdm_src.error ? h->kext_mdm_src.error : _("not present"));
+                h->kext_mdm_src.error ? kc_i18n_reason(h->kext_mdm_src.error)
+                                      : _("not present"));
     step(w, _("Approve as an administrator, or let standard users approve with "
               "AllowNonAdminUserApprovals in the MDM kernel-extension policy."));
 }
@@ -1133,11 +1136,16 @@ static void other_broken(words *w, const kc_result *r, const kc_host *h)
                                                              : "Macintosh HD");
     char *q = vol ? kc_shell_quote(vol) : NULL;
 
-    message(w, _("%zu kext bundle%s of other software in /Library/Extensions or "
-                 "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
-                 "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
-                 "newly approved kext loads"),
-            r->n_broken_other, r->n_broken_other == 1 ? "" : "s");
+    message(w, P_("%zu kext bundle of other software in /Library/Extensions or "
+                  "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
+                  "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
+                  "newly approved kext loads",
+                  "%zu kext bundles of other software in /Library/Extensions or "
+                  "/Library/StagedExtensions cannot be used: on macOS 11 and later one broken "
+                  "kext can keep the Auxiliary Kernel Collection from being rebuilt, so no "
+                  "newly approved kext loads",
+                  r->n_broken_other),
+            r->n_broken_other);
     for (size_t i = 0; i < r->n_broken_other && i < 8; i++) {
         const kc_bundle *b = r->broken_other[i];
         if (b->error != NULL)

@@ -1,4 +1,5 @@
 /* kextcheck's command line, configuration and the run itself (kc_cli_main). */
+#include "i18n.h"
 #include "kc.h"
 #include "model.h"
 #include "outfile.h"
@@ -45,8 +46,10 @@ typedef struct options {
 
 static void usage(FILE *out)
 {
+    /* TRANSLATORS: keep the commands, options and their values (DIR,
+       FILE, text, json, ...) as they are, and the columns aligned. */
     fprintf(out,
-            "Usage: kextcheck [OPTION]...                  check the Mac at --root\n"
+            _("Usage: kextcheck [OPTION]...                  check the Mac at --root\n"
             "       kextcheck collect DIR [OPTION]...      copy the evidence into DIR (on a Mac)\n"
             "       kextcheck plugins [OPTION]...          list loaded and refused plugins\n"
             "       kextcheck plugins validate FILE...     check plugin files as the host does\n"
@@ -62,7 +65,7 @@ static void usage(FILE *out)
             "\n"
             "  -r, --root DIR         the Mac to inspect: / (default) or a snapshot folder\n"
             "      --db FILE          read the approval database from FILE instead of\n"
-            "                         DIR" KC_POLICY_DB_PATH "\n"
+            "                         DIR%s\n"
             "      --live             run spctl, csrutil and kextstat even with --root DIR\n"
             "                         (the default for --root /); otherwise their outputs\n"
             "                         are read from DIR/.kextcheck/ as collect wrote them\n"
@@ -72,6 +75,8 @@ static void usage(FILE *out)
             "  -f, --format FORMAT    text (default), json, jamf (one <result> line for a\n"
             "                         Jamf extension attribute) or sqlite (a database for\n"
             "                         osquery's ATC; needs --output)\n"
+            "                         every format but text is in English, whatever the\n"
+            "                         locale\n"
             "  -o, --output FILE      write the report (profile, script) to FILE: under a\n"
             "                         temporary name in its folder, then renamed over it\n"
             "  -q, --quiet            print nothing: the exit status only\n"
@@ -80,7 +85,7 @@ static void usage(FILE *out)
             "                         --vendor, that vendor's)\n"
             "  -v, --verbose          describe vendors that are not installed too\n"
             "  -V, --vendor NAME      check only this plugin (repeatable)\n"
-            "  -c, --config FILE      configuration file (default " KC_SYSCONF_FILE ",\n"
+            "  -c, --config FILE      configuration file (default %s,\n"
             "                         which may be absent)\n"
             "      --no-config        read no configuration file\n"
             "  -P, --plugin-dir DIR   load plugins from DIR (repeatable; replaces the\n"
@@ -98,9 +103,10 @@ static void usage(FILE *out)
             "  AllowedTeamIdentifiers), --allow-user-overrides, --allow-non-admin-approvals\n"
             "'recovery-script' prints a dry run by default; the script runs its commands\n"
             "  only when given --apply.\n"
-            "\n");
-    fprintf(out,
-            "Exit status:\n"
+            "\n"),
+            KC_POLICY_DB_PATH, KC_SYSCONF_FILE);
+    fprintf(out, "%s",
+            _("Exit status:\n"
             "  0  every installed vendor is fine (or none is installed)\n"
             "  1  a warning: something needs attention\n"
             "  2  critical: a kext cannot load until the admin acts\n"
@@ -119,13 +125,13 @@ static void usage(FILE *out)
             "--output exits 64 when FILE's folder can be changed by other users (unless\n"
             "sticky) or FILE is not a regular file.\n"
             "Every command, --help and --version included, exits 3 when its output\n"
-            "cannot be written (a full disk, say).\n");
+            "cannot be written (a full disk, say).\n"));
 }
 
 static int bad_usage(const char *what, const char *why)
 {
     kc_err(what, "%s", why);
-    fprintf(stderr, "Try 'kextcheck --help' for more information.\n");
+    fprintf(stderr, "%s\n", _("Try 'kextcheck --help' for more information."));
     return KC_EXIT_USAGE;
 }
 
@@ -196,7 +202,7 @@ static int parse_args(int argc, char **argv, options *o)
             if (o->printer == NULL) {
                 char names[256], why[300];
                 kc_printer_names(names, sizeof(names));
-                kc_snprintf(why, sizeof(why), "must be one of: %s", names);
+                kc_snprintf(why, sizeof(why), _("must be one of: %s"), names);
                 return bad_usage("--format", why);
             }
             o->format_given = true;
@@ -210,7 +216,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_FIELD:
             if (!kc_field_known(optarg)) {
                 char why[300];
-                kc_snprintf(why, sizeof(why), "unknown field \"%s\" (fields: %s)", optarg,
+                kc_snprintf(why, sizeof(why), _("unknown field \"%s\" (fields: %s)"), optarg,
                             kc_field_names());
                 return bad_usage("--field", why);
             }
@@ -233,7 +239,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'V':
             if (kc_strv_push(&o->vendors, optarg) != 0)
-                return bad_usage("memory", "out of memory");
+                return bad_usage(_("memory"), _("out of memory"));
             break;
         case 'c':
             o->config = optarg;
@@ -267,7 +273,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'P':
             if (kc_strv_push(&o->plugin_dirs, optarg) != 0)
-                return bad_usage("memory", "out of memory");
+                return bad_usage(_("memory"), _("out of memory"));
             break;
         case OPT_COLOR:
             if (strcmp(optarg, "auto") == 0)
@@ -277,7 +283,7 @@ static int parse_args(int argc, char **argv, options *o)
             else if (strcmp(optarg, "never") == 0)
                 o->color = COLOR_NEVER;
             else
-                return bad_usage("--color", "must be auto, always or never");
+                return bad_usage("--color", _("must be auto, always or never"));
             break;
         case 'h':
             usage(stdout);
@@ -286,14 +292,14 @@ static int parse_args(int argc, char **argv, options *o)
             printf("kextcheck %s (plugin ABI %s)\n", KEXTCHECK_VERSION, KC_ABI_STRING);
             return -1;
         case ':':
-            return bad_usage(argv[optind - 1], "this option needs a value");
+            return bad_usage(argv[optind - 1], _("this option needs a value"));
         default:
-            return bad_usage(argv[optind - 1], "unknown option");
+            return bad_usage(argv[optind - 1], _("unknown option"));
         }
     }
     for (int i = optind; i < argc; i++)
         if (kc_strv_push(&o->args, argv[i]) != 0)
-            return bad_usage("memory", "out of memory");
+            return bad_usage(_("memory"), _("out of memory"));
     return 0;
 }
 
@@ -370,7 +376,7 @@ static bool is_json(const options *o)
 static int finish_output(int out, int rc)
 {
     if (out != 0 || fflush(stdout) != 0) {
-        kc_err("output", "%s", strerror(errno ? errno : EIO));
+        kc_err(_("output"), "%s", strerror(errno ? errno : EIO));
         return KC_EXIT_UNKNOWN;
     }
     return rc;
@@ -443,7 +449,7 @@ static int cmd_collect(session *s)
     int rc;
 
     if (s->o.args.n != 2)
-        return bad_usage("collect", "name exactly one folder to write the snapshot into");
+        return bad_usage("collect", _("name exactly one folder to write the snapshot into"));
     rc = open_root(root_of(s), &fs);
     if (rc != 0)
         return rc;
@@ -494,8 +500,8 @@ static int load_named(session *s, const kc_strv *names)
             for (size_t j = 0; j < s->reg.n_vendors && !found; j++)
                 found = strcmp(s->reg.vendors[j].name, lists[l]->v[i]) == 0;
             if (!found) {
-                kc_err(lists[l]->v[i], "no plugin of that name was loaded (see 'kextcheck "
-                                       "plugins')");
+                kc_err(lists[l]->v[i], "%s",
+                       _("no plugin of that name was loaded (see 'kextcheck plugins')"));
                 return KC_EXIT_USAGE;
             }
         }
@@ -503,7 +509,7 @@ static int load_named(session *s, const kc_strv *names)
         for (size_t i = 0; i < s->reg.n_refused; i++)
             kc_err(s->reg.refused[i].source, "%s", s->reg.refused[i].reason);
         if (s->reg.n_vendors == 0)
-            kc_err("plugins", "none loaded from %s", s->dirs->v[0]);
+            kc_err("plugins", _("none loaded from %s"), s->dirs->v[0]);
     }
     return 0;
 }
@@ -573,7 +579,7 @@ static int emit(const session *s, const output *w, int rc)
     if (r != 0)
         return r;
     if (output_write(of.fp, w) != 0) {
-        kc_err(s->o.output, "%s", errno ? strerror(errno) : "cannot be written");
+        kc_err(s->o.output, "%s", errno ? strerror(errno) : _("cannot be written"));
         r = KC_EXIT_UNKNOWN;
     } else {
         r = kc_outfile_commit(&of);
@@ -700,9 +706,11 @@ static int cmd_profile(session *s)
         goto done;
     if (rc == 1) {
         if (!s->o.quiet)
-            kc_err("profile", "%s: no profile written",
-                   s->o.missing_only ? "no approval is missing on this Mac"
-                                     : "the vendors declare no kext or system extension");
+            kc_err("profile", "%s",
+                   s->o.missing_only
+                       ? _("no approval is missing on this Mac: no profile written")
+                       : _("the vendors declare no kext or system extension: no profile "
+                           "written"));
         rc = KC_EXIT_OK;
         goto done;
     }
@@ -724,23 +732,39 @@ static int check_options(const options *o)
 
     if (o->profile_opts && !profile)
         return bad_usage("--missing-only, --by-bundle-id, --allow-*",
-                         "only 'kextcheck profile' takes these options");
+                         _("only 'kextcheck profile' takes these options"));
     if (o->output && !check && !profile && !recovery)
-        return bad_usage("--output", "only the check, 'profile' and 'recovery-script' write "
-                                     "to a file");
+        return bad_usage("--output", _("only the check, 'profile' and 'recovery-script' write "
+                                       "to a file"));
     if (o->field && !check)
-        return bad_usage("--field", "only the check takes this option");
+        return bad_usage("--field", _("only the check takes this option"));
     if (o->quiet && (o->output || o->field))
-        return bad_usage("--quiet", o->output ? "prints nothing, and --output writes a file: "
-                                                "choose one"
-                                              : "prints nothing, and --field prints a value: "
-                                                "choose one");
+        return bad_usage("--quiet", o->output ? _("prints nothing, and --output writes a file: "
+                                                  "choose one")
+                                              : _("prints nothing, and --field prints a value: "
+                                                  "choose one"));
     if (o->field && o->format_given)
-        return bad_usage("--field", "prints one value alone: it takes no --format");
+        return bad_usage("--field", _("prints one value alone: it takes no --format"));
     if (check && o->printer && o->printer->needs_file && o->output == NULL && !o->quiet)
-        return bad_usage("--format", "this format writes a binary file: name it with --output "
-                                     "FILE");
+        return bad_usage("--format", _("this format writes a binary file: name it with "
+                                       "--output FILE"));
     return 0;
+}
+
+/* Whether this run writes for programs: JSON, Jamf, SQLite, --field, the
+ * Recovery script, `plugins --format json`.  Such a run is worded in
+ * English in every locale (i18n.h), so fleet tools and scripts always read
+ * the same bytes; the text report, and every other command, is for people
+ * and in their language. */
+static bool for_programs(const options *o)
+{
+    const char *cmd = o->args.n ? o->args.v[0] : NULL;
+
+    if (cmd == NULL)
+        return o->field != NULL || (o->printer != NULL && strcmp(o->printer->name, "text") != 0);
+    if (strcmp(cmd, "recovery-script") == 0)
+        return true;
+    return strcmp(cmd, "plugins") == 0 && is_json(o);
 }
 
 int kc_cli_main(int argc, char **argv)
@@ -750,6 +774,7 @@ int kc_cli_main(int argc, char **argv)
     const kc_strv *args = &s.o.args;
     int rc;
 
+    kc_i18n_init();
     memset(&s, 0, sizeof(s));
     rc = parse_args(argc, argv, &s.o);
     if (rc != 0) {
@@ -762,8 +787,8 @@ int kc_cli_main(int argc, char **argv)
         int c = kc_config_load(path, &s.cfg, why, sizeof(why));
         if (c < 0 || (c == 1 && s.o.config != NULL)) {
             if (c == 1)
-                kc_snprintf(why, sizeof(why), "%s: no such file", path);
-            kc_err("config", "%s", why);
+                kc_snprintf(why, sizeof(why), _("%s: no such file"), path);
+            kc_err(_("config"), "%s", why);
             rc = KC_EXIT_USAGE;
             goto done;
         }
@@ -771,34 +796,37 @@ int kc_cli_main(int argc, char **argv)
     rc = check_options(&s.o);
     if (rc != 0)
         goto done;
+    if (for_programs(&s.o))
+        kc_i18n_english();
     if (args->n == 0) {
         rc = cmd_check(&s);
     } else if (strcmp(args->v[0], "profile") == 0) {
         rc = cmd_profile(&s);
     } else if (strcmp(args->v[0], "recovery-script") == 0) {
         rc = args->n == 1 ? cmd_recovery(&s)
-                          : bad_usage("recovery-script", "takes no operand (use --root DIR "
-                                                         "for a snapshot)");
+                          : bad_usage("recovery-script", _("takes no operand (use --root DIR "
+                                                           "for a snapshot)"));
     } else if (strcmp(args->v[0], "collect") == 0) {
         rc = cmd_collect(&s);
     } else if (strcmp(args->v[0], "snapshot") == 0) {
         rc = args->n == 3 ? kc_snapshot(args->v[1], args->v[2])
-                          : bad_usage("snapshot", "name a description file and a new folder: "
-                                                  "kextcheck snapshot DESCRIPTION DIR");
+                          : bad_usage("snapshot", _("name a description file and a new "
+                                                    "folder: kextcheck snapshot DESCRIPTION "
+                                                    "DIR"));
     } else if (strcmp(args->v[0], "plugins") == 0 && args->n == 1) {
         rc = cmd_plugins(&s);
     } else if (strcmp(args->v[0], "plugins") == 0 && strcmp(args->v[1], "validate") == 0) {
         rc = args->n > 2 ? cmd_validate(&s)
-                         : bad_usage("plugins validate", "name at least one plugin file");
+                         : bad_usage("plugins validate", _("name at least one plugin file"));
     } else {
         rc = bad_usage(args->n > 1 && strcmp(args->v[0], "plugins") == 0 ? args->v[1]
                                                                            : args->v[0],
-                       "unknown command (commands: collect DIR, plugins, plugins validate "
-                       "FILE..., snapshot DESCRIPTION DIR, profile [VENDOR]..., "
-                       "recovery-script)");
+                       _("unknown command (commands: collect DIR, plugins, plugins validate "
+                         "FILE..., snapshot DESCRIPTION DIR, profile [VENDOR]..., "
+                         "recovery-script)"));
     }
     if (rc < 0) {
-        kc_err("memory", "out of memory");
+        kc_err(_("memory"), "%s", _("out of memory"));
         rc = KC_EXIT_UNKNOWN;
     }
 done:

@@ -8,7 +8,8 @@
 #   a README saying what it shows,
 #   expected.txt, expected.json, expected.exit   what kextcheck prints and
 #                                                returns for it,
-#   args (optional)                              extra options, one per line.
+#   args (optional)                              extra options, one per line,
+#   expected-ja.txt (optional)                   the text report in Japanese.
 # Every folder is picked up when the test runs (no cmake re-run): the snapshot
 # is built into WORK/<name> (by MKSNAPSHOT, or by `KEXTCHECK snapshot
 # description.ini`), kextcheck runs on it with the engine's frozen
@@ -18,6 +19,11 @@
 #   - the JSON must pass the schema check (JSONCHECK);
 #   - the snapshot must be byte-identical afterwards, with no file added or
 #     removed (SQLite must not create -wal, -shm or -journal files).
+# With KC_TEST_LOCALEDIR (the build's compiled catalogs; kextcheck built with
+# KEXTCHECK_NLS) each case also runs in Japanese (LANGUAGE=ja in the C.UTF-8
+# locale, which needs no generated locale; tests/i18n.sh checks
+# LANG=ja_JP.UTF-8 itself): the text report must match expected-ja.txt where
+# the case has one, and the JSON must be byte-identical to the C locale's.
 # KC_UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
 # NAME... limits the run to those cases.
 set -u
@@ -27,6 +33,16 @@ plugins=$(realpath "$plugins") || exit 2
 mkdir -p "$work" || exit 2
 work=$(realpath "$work") || exit 2
 fails=0 count=0
+ja_env=""
+if [ -n "${KC_TEST_LOCALEDIR:-}" ]; then
+    if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" = UTF-8 ]; then
+        ja_env="LC_ALL=C.UTF-8 LANGUAGE=ja KEXTCHECK_LOCALEDIR=$KC_TEST_LOCALEDIR"
+    else
+        echo "note: no C.UTF-8 locale: the cases are not run in Japanese"
+    fi
+else
+    echo "note: built without KEXTCHECK_NLS: the cases are not run in Japanese"
+fi
 
 sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
 
@@ -79,6 +95,35 @@ run_case() { # run_case NAME
             bad=1
         fi
     done
+    if [ -n "$ja_env" ]; then
+        # shellcheck disable=SC2086 # ja_env and args hold whole words
+        env NO_COLOR=1 $ja_env "$bin" --no-config --plugin-dir "$plugins" --root "$snap" \
+            --format json $extra >"$work/$name.ja.json" 2>/dev/null
+        if ! cmp -s "$work/$name.out" "$work/$name.ja.json"; then
+            diff -u "$work/$name.out" "$work/$name.ja.json" >&2
+            echo "FAIL $name: the JSON differs in Japanese" >&2
+            bad=1
+        fi
+        # A new expected-ja.txt: create it empty, then KC_UPDATE_GOLDEN=1.
+        if [ -f "$src/expected-ja.txt" ]; then
+            # shellcheck disable=SC2086
+            env NO_COLOR=1 $ja_env "$bin" --no-config --plugin-dir "$plugins" --root "$snap" \
+                --format text $extra >"$work/$name.ja.out" 2>"$work/$name.ja.err"
+            status=$?
+            sed -e "s|$snap|@ROOT@|g" -e "s|$plugins|@PLUGINDIR@|g" "$work/$name.ja.out" \
+                >"$work/$name.ja.txt"
+            if [ "${KC_UPDATE_GOLDEN:-0}" = 1 ]; then
+                cp "$work/$name.ja.txt" "$src/expected-ja.txt"
+            elif ! diff -u "$src/expected-ja.txt" "$work/$name.ja.txt" >&2; then
+                echo "FAIL $name: the Japanese text report differs from expected-ja.txt" >&2
+                bad=1
+            fi
+            if [ "$status" != "$(cat "$src/expected.exit" 2>/dev/null)" ]; then
+                echo "FAIL $name: exit status $status in Japanese" >&2
+                bad=1
+            fi
+        fi
+    fi
     after=$(sums "$snap")
     if [ "$before" != "$after" ]; then
         echo "FAIL $name: kextcheck changed the evidence in $snap" >&2

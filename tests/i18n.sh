@@ -1,0 +1,149 @@
+#!/bin/sh
+# i18n.sh KEXTCHECK PLUGINDIR SNAPSHOTS SRCDIR WORK LOCALEDIR
+#
+# kextcheck in Japanese (core/i18n.h, docs/architecture.md "Languages"),
+# with the engine's test plugins (PLUGINDIR) and the bundled snapshots:
+#   - LANG=ja_JP.UTF-8 gives the article's Japanese report
+#     (tests/cases/article-10.13/expected-ja.txt), through a ja_JP.UTF-8
+#     locale compiled into WORK with localedef and found through LOCPATH (no
+#     system locale is generated; skipped, saying so, without localedef or
+#     the ja_JP source of Debian's locales package);
+#   - the messages on stderr are in Japanese, with the "kextcheck:" prefix;
+#   - a run for programs (--format json, jamf, --field, recovery-script,
+#     plugins --format json) writes the same bytes in Japanese as in the C
+#     locale, and its messages are in English;
+#   - the catalog is found beside the binary, and KEXTCHECK_LOCALEDIR
+#     overrides that folder; a language without a catalog is English;
+#   - status labels are padded by terminal columns and never run into the
+#     vendor's name (--verbose, NOT_INSTALLED).
+# The cases test (cases.sh) runs every golden case in Japanese too.
+set -u
+bin=$1 plugins=$2 snaps=$3 src=$4 work=$5 localedir=$6
+fails=0
+snaps=$(realpath "$snaps") || exit 2
+article=$snaps/article-10.13
+rm -rf "$work" && mkdir -p "$work" || exit 2
+# check ARGS...: a check with the engine's test plugins (a file, so that
+# env can run it).
+printf '#!/bin/sh\nexec "%s" --no-config -P "%s" "$@"\n' "$bin" "$plugins" >"$work/check" &&
+    chmod +x "$work/check" || exit 2
+check=$work/check
+
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+
+ja() { # ja CMD...: in Japanese without a generated locale
+    env LC_ALL=C.UTF-8 LANGUAGE=ja KEXTCHECK_LOCALEDIR="$localedir" NO_COLOR=1 "$@"
+}
+en() {
+    env LC_ALL=C LANGUAGE= KEXTCHECK_LOCALEDIR="$localedir" NO_COLOR=1 "$@"
+}
+
+if [ "$(LC_ALL=C.UTF-8 locale charmap 2>/dev/null)" != UTF-8 ]; then
+    echo "SKIP: no C.UTF-8 locale on this machine"
+    exit 77
+fi
+
+# --- LANG=ja_JP.UTF-8, a real Japanese locale -------------------------------
+if command -v localedef >/dev/null 2>&1 && [ -f /usr/share/i18n/locales/ja_JP ]; then
+    mkdir -p "$work/locales"
+    # localedef exits 1 for warnings about the locale source: the files tell.
+    localedef -c -i ja_JP -f UTF-8 "$work/locales/ja_JP.UTF-8" >"$work/localedef.log" 2>&1
+    if [ ! -f "$work/locales/ja_JP.UTF-8/LC_MESSAGES/SYS_LC_MESSAGES" ]; then
+        cat "$work/localedef.log" >&2
+        fail "localedef could not compile ja_JP.UTF-8"
+    else
+        env -u LC_ALL -u LANGUAGE LOCPATH="$work/locales" LANG=ja_JP.UTF-8 \
+            KEXTCHECK_LOCALEDIR="$localedir" NO_COLOR=1 \
+            "$bin" --no-config -P "$plugins" --root "$article" >"$work/lang.out" 2>"$work/lang.err"
+        st=$?
+        [ "$st" = 2 ] || fail "LANG=ja_JP.UTF-8: exit status $st, expected 2"
+        sed "s|$article|@ROOT@|g" "$work/lang.out" >"$work/lang.txt"
+        diff -u "$src/tests/cases/article-10.13/expected-ja.txt" "$work/lang.txt" >&2 ||
+            fail "LANG=ja_JP.UTF-8: the article's report differs from expected-ja.txt"
+        # The Allow-and-restart step in the macOS UI's words, first.
+        grep -q '^  次の手順（approve、KEXT_PENDING_APPROVAL）: 「システム環境設定」>「セキュリティとプライバシー」>「一般」を開き、鍵のアイコンをクリックして.*「許可」をクリックし、Mac を再起動します。$' \
+            "$work/lang.txt" || fail "LANG=ja_JP.UTF-8: the next step is not the Allow-and-restart step in Japanese"
+    fi
+else
+    echo "note: no localedef or ja_JP locale source (Debian: locales): LANG=ja_JP.UTF-8 not checked"
+fi
+
+# --- messages on stderr --------------------------------------------------------
+ja "$bin" --color sometimes >"$work/out" 2>"$work/err"
+st=$?
+[ "$st" = 64 ] || fail "--color sometimes: exit status $st, expected 64"
+printf '%s\n' "kextcheck: --color: auto、always、never のいずれかを指定してください" \
+    "詳しくは 'kextcheck --help' を実行してください。" >"$work/want"
+diff -u "$work/want" "$work/err" >&2 || fail "a usage error is not in Japanese"
+ja "$check" --root "$article" --vendor nosuch >"$work/out" 2>"$work/err"
+grep -qx "kextcheck: nosuch: その名前のプラグインは読み込まれていません（'kextcheck plugins' を参照してください）" \
+    "$work/err" || fail "an unknown vendor is not said in Japanese"
+ja "$bin" --help >"$work/help" 2>&1 || fail "--help in Japanese failed"
+head -n 1 "$work/help" | grep -q '^使い方: kextcheck ' || fail "--help is not in Japanese"
+grep -q -- '--allow-non-admin-approvals' "$work/help" || fail "the Japanese --help lost an option"
+
+# --- output for programs: the same bytes in every locale ------------------------
+same() { # same NAME ARGS...: stdout and exit status alike in Japanese and C
+    name=$1
+    shift
+    ja "$@" >"$work/$name.ja" 2>"$work/$name.ja.err"
+    a=$?
+    en "$@" >"$work/$name.c" 2>"$work/$name.c.err"
+    b=$?
+    [ "$a" = "$b" ] || fail "$name: exit status $a in Japanese, $b in C"
+    cmp -s "$work/$name.ja" "$work/$name.c" || {
+        diff -u "$work/$name.c" "$work/$name.ja" >&2
+        fail "$name: the output differs in Japanese"
+    }
+    cmp -s "$work/$name.ja.err" "$work/$name.c.err" || {
+        diff -u "$work/$name.c.err" "$work/$name.ja.err" >&2
+        fail "$name: the messages of a run for programs differ in Japanese"
+    }
+}
+same json "$check" --root "$article" --format json
+same json-unknown-vendor "$check" --root "$article" --format json --vendor nosuch
+same jamf "$check" --root "$article" --format jamf
+same field "$check" --root "$article" --field next_step
+same recovery "$bin" recovery-script --no-config -P "$plugins" --root "$article"
+same plugins-json "$bin" plugins --no-config -P "$plugins" --format json
+for s in "$snaps"/*/; do
+    s=${s%/}
+    same "json-${s##*/}" "$check" --root "$s" --format json --verbose
+done
+grep -q "no plugin of that name was loaded" "$work/json-unknown-vendor.ja.err" ||
+    fail "a run for programs does not say its messages in English"
+grep -q "Open System Preferences > Security & Privacy > General" "$work/field.ja" ||
+    fail "--field next_step is not in English in Japanese"
+
+# --- where the catalog is -------------------------------------------------------
+env -u KEXTCHECK_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=ja NO_COLOR=1 \
+    "$bin" --no-config -P "$plugins" --root "$article" >"$work/beside" 2>&1
+head -n 1 "$work/beside" | grep -q '検査する Mac' ||
+    fail "the catalog beside the binary (../share/locale) was not found"
+mkdir -p "$work/empty-localedir"
+env LC_ALL=C.UTF-8 LANGUAGE=ja NO_COLOR=1 KEXTCHECK_LOCALEDIR="$work/empty-localedir" \
+    "$bin" --no-config -P "$plugins" --root "$article" >"$work/elsewhere" 2>&1
+head -n 1 "$work/elsewhere" | grep -q '^kextcheck [0-9.]*: checking the Mac at ' ||
+    fail "KEXTCHECK_LOCALEDIR does not override the folder beside the binary"
+env LC_ALL=C.UTF-8 LANGUAGE=fr KEXTCHECK_LOCALEDIR="$localedir" NO_COLOR=1 \
+    "$bin" --no-config -P "$plugins" --root "$article" >"$work/fr" 2>&1
+en "$check" --root "$article" >"$work/c" 2>&1
+cmp -s "$work/fr" "$work/c" || fail "a language without a catalog is not English"
+
+# --- labels padded by columns ---------------------------------------------------
+en "$check" --root "$article" --verbose >"$work/v.c" 2>&1
+grep -q '^NOT_INSTALLED Microsoft Defender' "$work/v.c" ||
+    fail "--verbose: NOT_INSTALLED runs into the vendor's name"
+ja "$check" --root "$article" --verbose >"$work/v.ja" 2>&1
+grep -q '^未インストール Microsoft Defender' "$work/v.ja" ||
+    fail "--verbose in Japanese: the status label is not followed by one space"
+grep -q '^重大      Trend Micro' "$work/v.ja" ||
+    fail "the Japanese status label is not padded to 10 columns"
+grep -q '^    重大     KEXT_PENDING_APPROVAL: ' "$work/v.ja" ||
+    fail "the Japanese finding label is not padded to 9 columns"
+
+[ $fails = 0 ] && echo "ok   kextcheck in Japanese"
+[ $fails = 0 ]
