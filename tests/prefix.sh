@@ -40,7 +40,13 @@ if command -v pkg-config >/dev/null 2>&1; then
 else
     echo "SKIP: pkg-config not found: the installed kextcheck-plugin.pc is not queried"
 fi
-[ -f "$dest/opt/kextcheck/include/kextcheck/plugin.h" ] || fail "the /opt install lacks the SDK header"
+for f in share/man/man8/kextcheck.8* share/bash-completion/completions/kextcheck \
+         share/zsh/vendor-completions/_kextcheck \
+         share/doc/kextcheck/LICENSE include/kextcheck/plugin.h; do
+    # shellcheck disable=SC2086 # the pattern is meant to expand
+    set -- $dest/opt/kextcheck/$f
+    [ -f "$1" ] || fail "the /opt install lacks $f"
+done
 
 # ---- 2. a prefix of our own: the installed configuration is read ----
 prefix="$work/prefix"
