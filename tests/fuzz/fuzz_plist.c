@@ -47,8 +47,12 @@ static void read_file(void)
 {
     kc_bundles b = {NULL, 0, 0, false};
     const kc_bundle *k;
+    kc_rootfs fs;
+    char why[256];
 
-    if (kc_bundles_scan(mac_root, "/A.kext", &b) != 1)
+    if (kc_rootfs_open(&fs, mac_root, why, sizeof(why)) != 0)
+        fz_die("kc_rootfs_open", "%s", why);
+    if (kc_bundles_scan(&fs, "/A.kext", &b) != 1)
         fz_die("kc_bundles_scan", "the kext folder was not found");
     if (b.n != 1)
         fz_die("kc_bundles_scan", "%zu bundles for one kext", b.n);
@@ -65,6 +69,7 @@ static void read_file(void)
     if (k->short_version != NULL)
         fz_check_utf8("short version", k->short_version);
     kc_bundles_free(&b);
+    kc_rootfs_close(&fs);
 }
 #else
 static void check_accepted(const kc_evidence *ev)
