@@ -64,6 +64,14 @@ pc=$(find "$dd/usr/lib" -name kextcheck-plugin.pc)
     fail "DESTDIR-installed kextcheck does not find its plugins"
 "$dd/usr/bin/kextcheck" --help | grep -q "(default /etc/kextcheck/kextcheck.ini," ||
     fail "a /usr build does not read /etc/kextcheck/kextcheck.ini"
+# `man kextcheck` finds the installed page.
+if command -v man >/dev/null 2>&1; then
+    MANWIDTH=80 man -M "$dd/usr/share/man" 8 kextcheck 2>"$work/man.err" >"$work/man.txt" ||
+        fail "man kextcheck on the installed tree: $(cat "$work/man.err")"
+    grep -q "FINDING CODES" "$work/man.txt" || fail "man kextcheck did not show the installed page"
+else
+    echo "SKIP: man not found: the installed manual page is not opened with man"
+fi
 # The .pc names the plugin folder where the plugins are, as a plain path
 # (no "//", no "..": /usr/lib/x86_64-linux-gnu/kextcheck/plugins on amd64).
 plugins_dir=$(dirname "$(find "$dd/usr/lib" -path '*kextcheck/plugins/sophos.so')")
