@@ -13,6 +13,9 @@
 # accepts (its own error messages list them), and the vendor names of the
 # plugins in PLUGINDIR.  zsh is skipped, saying so, when it is missing.
 set -eu
+# kextcheck's own words are read below: the untranslated ones.
+LC_ALL=C
+export LC_ALL
 kc=$1 plugindir=$2 src=$3 work=$4
 rm -rf "$work" && mkdir -p "$work/bin" "$work/share/bash-completion/completions"
 fail() { echo "FAIL: $*" >&2; exit 1; }

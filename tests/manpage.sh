@@ -12,6 +12,9 @@
 #   - groff -man -ww renders it without a warning, and so does man-db's
 #     `man --warnings -l` (each skipped, saying so, when missing).
 set -eu
+# kextcheck's own words are read below: the untranslated ones.
+LC_ALL=C
+export LC_ALL
 kc=$1 src=$2
 page="$src/docs/kextcheck.8"
 failures=0

@@ -10,6 +10,9 @@
 # Without dpkg-deb the .deb part is skipped, and without lintian the lint,
 # each saying so.
 set -eu
+# kextcheck's own words are read below: the untranslated ones.
+LC_ALL=C
+export LC_ALL
 src=$1 work=$2 snaps=$3 cc=${4:-cc}
 rm -rf "$work" && mkdir -p "$work" && work=$(cd "$work" && pwd -P)
 fail() { echo "FAIL: $*" >&2; exit 1; }

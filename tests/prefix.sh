@@ -8,6 +8,9 @@
 # 2. A prefix in WORKDIR, installed for real: a configuration written to the
 #    installed file changes what the installed binary does.
 set -eu
+# kextcheck's own words are read below: the untranslated ones.
+LC_ALL=C
+export LC_ALL
 src=$1 work=$2 cc=${3:-cc}
 rm -rf "$work" && mkdir -p "$work" && work=$(cd "$work" && pwd -P)
 fail() { echo "FAIL: $*" >&2; exit 1; }
