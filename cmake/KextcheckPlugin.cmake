@@ -6,6 +6,19 @@
 # is a MODULE library "<name>.so" put in the build tree's plugin directory
 # (where the build tree's kextcheck finds it) and installed under
 # ${KC_INSTALL_PLUGINDIR}.
+# Plugins are data only and call nothing, so they need no library at all.
+# Debian's gcc links --as-needed by default, so its plugins need nothing;
+# clang links libc with --no-as-needed whatever it is told, so its plugins
+# would need libc.so.6.  -nodefaultlibs (ELF platforms) gives the same
+# plugins with either: no DT_NEEDED entry at all (packaging/debian explains
+# the lintian override this calls for).  The startup files stay, and a
+# plugin that did call a libc function would still find it in kextcheck.
+# (check_linker_flag cannot test it: its test program is an executable,
+# which does need libc.)
+if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+  set(KC_PLUGIN_NODEFAULTLIBS ON)
+endif()
+
 function(kc_add_plugin name)
   if(NOT name MATCHES "^[a-z][a-z0-9-]*$")
     message(FATAL_ERROR "kc_add_plugin: '${name}' is not a valid plugin name")
@@ -27,6 +40,9 @@ function(kc_add_plugin name)
       PREFIX "" SUFFIX ".so" OUTPUT_NAME "${name}"
       C_VISIBILITY_PRESET hidden
       LIBRARY_OUTPUT_DIRECTORY "${KC_BUILD_PLUGINDIR}")
+    if(KC_PLUGIN_NODEFAULTLIBS)
+      target_link_options(kcplugin_${ident} PRIVATE -nodefaultlibs)
+    endif()
     # Plugins run as root, so the host refuses group- or world-writable
     # files; do not let a permissive umask produce one.
     add_custom_command(TARGET kcplugin_${ident} POST_BUILD

@@ -46,7 +46,10 @@ conf "$work/live.ini" "$work/bin/spctl"
 mkroot() { # mkroot NAME
     cp -R "$snaps/article-10.13" "$work/$1" && rm -rf "$work/$1/.kextcheck"
 }
-sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
+# shellcheck source=tests/sha256.sh
+. "$(dirname "$0")/sha256.sh"
+# shellcheck disable=SC2086 # kc_sha256 may be two words
+sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec $kc_sha256 {} + | LC_ALL=C sort); }
 wait_for() { # wait_for FILE: at most 10 s
     n=0
     while [ ! -e "$1" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done

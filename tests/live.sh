@@ -40,7 +40,10 @@ conf() { # conf FILE KEXTSTAT
         "$work/bin/sysctl" "$work/bin/bputil" >"$1"
 }
 conf "$work/live.ini" "$work/bin/kextstat"
-sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
+# shellcheck source=tests/sha256.sh
+. "$(dirname "$0")/sha256.sh"
+# shellcheck disable=SC2086 # kc_sha256 may be two words
+sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec $kc_sha256 {} + | LC_ALL=C sort); }
 before=$(sums "$work/fake")
 
 # Live run on the fake root.

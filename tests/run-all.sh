@@ -1,9 +1,12 @@
 #!/bin/sh
 # The whole test suite, as CI runs it: a warning-free (-Werror) build and its
-# tests, then the same suite built with AddressSanitizer and
+# tests with the default compiler, the same with clang (the compiler of
+# macOS; skipped, saying so, without clang) in the default build type
+# (Release), then the suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer, then a short run of the libFuzzer harnesses
 # (skipped, saying so, without clang).  Run from anywhere; builds in
-# build-ci/, build-asan/ and build-fuzz/ at the top of the source tree.
+# build-ci/, build-clang/, build-asan/ and build-fuzz/ at the top of the
+# source tree.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -12,6 +15,15 @@ echo "== build with -Werror and run the tests"
 cmake -S . -B build-ci -DKEXTCHECK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-ci -j"$jobs"
 ctest --test-dir build-ci --output-on-failure -j"$jobs"
+
+echo "== build with clang and -Werror (default build type) and run the tests"
+if command -v clang >/dev/null 2>&1; then
+    cmake -S . -B build-clang -DCMAKE_C_COMPILER=clang -DKEXTCHECK_WERROR=ON
+    cmake --build build-clang -j"$jobs"
+    ctest --test-dir build-clang --output-on-failure -j"$jobs"
+else
+    echo "== clang build skipped: clang not found"
+fi
 
 echo "== build with ASan+UBSan and run the tests"
 cmake -S . -B build-asan -DKEXTCHECK_WERROR=ON -DKEXTCHECK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

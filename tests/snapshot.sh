@@ -47,7 +47,10 @@ golden() { # golden WHAT EXPECTED ACTUAL
         bad "$1 differs from $2"
     fi
 }
-sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
+# shellcheck source=tests/sha256.sh
+. "$(dirname "$0")/sha256.sh"
+# shellcheck disable=SC2086 # kc_sha256 may be two words
+sums() { (cd "$1" && find . -print | LC_ALL=C sort && find . -type f -exec $kc_sha256 {} + | LC_ALL=C sort); }
 tree() { # folders end with /, links show their target
     (cd "$1" && find . -print | LC_ALL=C sort | while IFS= read -r p; do
         if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"

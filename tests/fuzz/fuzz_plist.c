@@ -70,6 +70,7 @@ static void read_file(void)
     if (k->short_version != NULL)
         fz_check_utf8("short version", k->short_version);
     kc_bundles_free(&b);
+    kc_rootfs_close(&fs);
 }
 #else
 static void check_accepted(const kc_evidence *ev)
