@@ -16,6 +16,9 @@ class Kextcheck < Formula
 
   depends_on "cmake" => :build
   depends_on "pkg-config" => :build
+  # libintl and msgfmt for the Japanese report (KEXTCHECK_NLS); without it,
+  # configure with -DKEXTCHECK_NLS=OFF for English only.
+  depends_on "gettext"
   depends_on "inih"
   depends_on "jansson"
   depends_on "libplist"
