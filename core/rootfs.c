@@ -303,6 +303,11 @@ static int look(const walk *w, const char *name, bool with_open, name_entry *e)
             e->kind = NK_DIR;
             return 0;
         }
+        if (errno == ENOENT) {
+            e->kind = NK_MISSING;
+            e->err = ENOENT;
+            return 0;
+        }
     }
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno != ENOENT && errno != ENOTDIR)
