@@ -637,6 +637,23 @@ static void loaded_free(kc_loaded_kext *k, size_t n)
 
 #define ROW_FORM "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\""
 
+/* kc_utf8_clean, sized to the text when it is plain ASCII (thousands of
+ * these are kept for a long kextstat or a large database). */
+static char *clean_text(const char *s, size_t n)
+{
+    char *out;
+
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+            return kc_utf8_clean(s, n);
+    out = malloc(n + 1);
+    if (out != NULL) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
 /*
  * kextstat and kmutil showloaded print a header, then one row per kext.
  * `kextstat -l` and `kmutil showloaded --list-only` leave the header out, and
@@ -697,8 +714,8 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
             rows = bigger;
             cap = ncap;
         }
-        rows[n].bundle_id = kc_utf8_clean(id, id_len);
-        rows[n].version = kc_utf8_clean(ver, ver_len);
+        rows[n].bundle_id = clean_text(id, id_len);
+        rows[n].version = clean_text(ver, ver_len);
         n++;
         if (rows[n - 1].bundle_id == NULL || rows[n - 1].version == NULL)
             goto oom;
@@ -1429,23 +1446,6 @@ static const char *bp_type_name(const kc_bp_obj *o)
     default:
         return "a dictionary";
     }
-}
-
-/* kc_utf8_clean, sized to the text when it is plain ASCII (thousands of
- * these are kept for a large database). */
-static char *clean_text(const char *s, size_t n)
-{
-    char *out;
-
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
-            return kc_utf8_clean(s, n);
-    out = malloc(n + 1);
-    if (out != NULL) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-    }
-    return out;
 }
 
 /* As dict_string, for a dictionary read in place. */
