@@ -49,5 +49,12 @@ function(kc_add_plugin name)
     install(TARGETS kcplugin_${ident} LIBRARY DESTINATION "${KC_INSTALL_PLUGINDIR}"
             COMPONENT plugins)
     set_property(GLOBAL APPEND PROPERTY KC_MODULE_PLUGIN_NAMES "${name}")
+    # The same source compiled as for KEXTCHECK_BUILTIN_PLUGINS, for the
+    # test binary with every plugin built in (ctest builtin_plugins).
+    if(BUILD_TESTING)
+      add_library(kcpluginobj_${ident} OBJECT ${ARGN})
+      target_include_directories(kcpluginobj_${ident} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+      set_property(GLOBAL APPEND PROPERTY KC_TEST_BUILTIN_NAMES "${name}")
+    endif()
   endif()
 endfunction()
