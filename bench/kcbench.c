@@ -16,7 +16,9 @@
  *
  * Output, one line a command, tab-separated: name, runs, median ms, first
  * quartile ms, third quartile ms, median peak RSS KiB, largest peak RSS
- * KiB, exit status (the one every run gave, or "mixed:A/B").
+ * KiB, exit status (the one every run gave, or "mixed:A/B"), median CPU ms
+ * (user + system, from wait4: less disturbed than the wall time when other
+ * processes share the machine).
  */
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE /* wait4 */
@@ -40,6 +42,7 @@ typedef struct cmd {
     char *name;
     char *argv[MAX_ARGS + 1];
     double ms[MAX_RUNS];
+    double cpu[MAX_RUNS];
     long rss[MAX_RUNS];
     int status_first, status_other;
     int mixed;
@@ -94,6 +97,8 @@ static int run_once(cmd *c, int record)
         c->mixed = 1;
     }
     c->ms[c->n] = end - start;
+    c->cpu[c->n] = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     c->rss[c->n] = ru.ru_maxrss;
     c->n++;
     return 0;
@@ -196,14 +201,16 @@ int main(int argc, char **argv)
         cmd *c = &cmds[k];
         char status[32];
         qsort(c->ms, (size_t)c->n, sizeof(double), cmp_double);
+        qsort(c->cpu, (size_t)c->n, sizeof(double), cmp_double);
         qsort(c->rss, (size_t)c->n, sizeof(long), cmp_long);
         if (c->mixed)
             snprintf(status, sizeof(status), "mixed:%d/%d", c->status_first, c->status_other);
         else
             snprintf(status, sizeof(status), "%d", c->status_first);
-        printf("%s\t%d\t%.3f\t%.3f\t%.3f\t%ld\t%ld\t%s\n", c->name, c->n,
+        printf("%s\t%d\t%.3f\t%.3f\t%.3f\t%ld\t%ld\t%s\t%.3f\n", c->name, c->n,
                quantile(c->ms, c->n, 0.5), quantile(c->ms, c->n, 0.25),
-               quantile(c->ms, c->n, 0.75), c->rss[c->n / 2], c->rss[c->n - 1], status);
+               quantile(c->ms, c->n, 0.75), c->rss[c->n / 2], c->rss[c->n - 1], status,
+               quantile(c->cpu, c->n, 0.5));
     }
     return 0;
 }

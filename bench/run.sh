@@ -17,6 +17,10 @@
 # in BUILDDIR/bench-plugins for the next run).  The 1,000 plugins are also
 # loaded under `ulimit -n 64` to show that no descriptor limit caps them.
 #
+# When the build has the test binary with every plugin built in
+# (BUILDDIR/tests/kextcheck_builtin, what KEXTCHECK_BUILTIN_PLUGINS=all
+# gives packagers; BUILTIN_BIN=... names another), it is timed too.
+#
 # Prints the median wall time (first and third quartiles beside it) and
 # the median peak RSS of each, the ratios the targets are about, and with
 # BENCH_TSV=FILE the same numbers tab-separated.  Needs a C compiler and
@@ -32,6 +36,7 @@ peer=${PEER_SCRIPT:-$repo/../shared/bench/shell-peer.sh}
 tsv=${BENCH_TSV:-}
 cc=${CC:-cc}
 bin="$build/bin/kextcheck"
+builtin=${BUILTIN_BIN:-$build/tests/kextcheck_builtin}
 plugins="$build/lib/kextcheck/plugins"
 [ -d "$plugins" ] || plugins=$(find "$build" -maxdepth 4 -path '*kextcheck/plugins' -type d | head -n 1)
 base="$build/snapshots/article-10.13"
@@ -116,6 +121,11 @@ kc="$bin${T}--no-config${T}-P${T}$plugins${T}--root"
 {
     echo "text${T}$kc${T}$base"
     echo "json${T}$kc${T}$base${T}--format${T}json"
+    if [ -x "$builtin" ]; then
+        mkdir -p "$work/none"
+        echo "builtin-text${T}$builtin${T}--no-config${T}-P${T}$work/none${T}--root${T}$base"
+        echo "builtin-json${T}$builtin${T}--no-config${T}-P${T}$work/none${T}--root${T}$base${T}--format${T}json"
+    fi
     echo "sqlite3${T}sqlite3${T}-readonly${T}$base/$db_rel${T}select count(*) from kext_policy"
     [ -f "$peer" ] && echo "peer${T}sh${T}$peer${T}$base"
     for c in rows-20000 rows-200000 kextstat-5000 dbplist-5000; do
@@ -137,25 +147,29 @@ echo "  $(find "$plugins" -maxdepth 1 -name '*.so' | wc -l) catalog plugins; $ru
 get() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$work/results"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-printf '\n%-14s %10s %17s %14s %6s  %s\n' case "median ms" "quartiles ms" "peak RSS KiB" exit "compared"
+printf '\n%-14s %10s %17s %8s %13s %5s  %s\n' case "median ms" "quartiles ms" "CPU ms" "peak RSS KiB" exit "compared"
 show() {
     name=$1 ref=$2 label=$3
     [ -n "$(get "$name" 1)" ] || return 0
     ms=$(get "$name" 3) q1=$(get "$name" 4) q3=$(get "$name" 5) rss=$(get "$name" 6)
-    st=$(get "$name" 8) cmp="" rt="" rr=""
+    st=$(get "$name" 8) cpu=$(get "$name" 9) cmp="" rt="" rr="" rc=""
     if [ -n "$ref" ]; then
         rt=$(ratio "$ms" "$(get "$ref" 3)") rr=$(ratio "$rss" "$(get "$ref" 6)")
-        cmp="${rt}x the time, ${rr}x the RSS of $ref"
+        rc=$(ratio "$cpu" "$(get "$ref" 9)")
+        cmp="${rt}x the time (${rc}x the CPU), ${rr}x the RSS of $ref"
     fi
-    printf '%-14s %10s %8s - %-6s %14s %6s  %s\n' "$name" "$ms" "$q1" "$q3" "$rss" "$st" "$label$cmp"
-    [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ms" "$q1" "$q3" \
-        "$rss" "$st" "${ref:--}" "${rt:--}" "${rr:--}" >>"$tsv"
+    printf '%-14s %10s %8s - %-7s %8s %13s %5s  %s\n' "$name" "$ms" "$q1" "$q3" "$cpu" "$rss" "$st" \
+        "$label$cmp"
+    [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ms" "$q1" \
+        "$q3" "$cpu" "$rss" "$st" "${ref:--}" "${rt:--}" "${rc:--}" "${rr:--}" >>"$tsv"
 }
-[ -z "$tsv" ] || printf 'case\tmedian_ms\tq1_ms\tq3_ms\tpeak_rss_kib\texit\tcompared_to\ttime_ratio\trss_ratio\n' >"$tsv"
+[ -z "$tsv" ] || printf 'case\tmedian_ms\tq1_ms\tq3_ms\tcpu_ms\tpeak_rss_kib\texit\tcompared_to\ttime_ratio\tcpu_ratio\trss_ratio\n' >"$tsv"
 show sqlite3 "" "one sqlite3 CLI query"
 [ -f "$peer" ] && show peer "" "$(basename "$peer")"
 show text sqlite3 ""
 show json sqlite3 ""
+show builtin-text sqlite3 "plugins built in: "
+show builtin-json sqlite3 "plugins built in: "
 for c in rows-20000 rows-200000 kextstat-5000 dbplist-5000; do
     show "$c" json ""
 done
@@ -169,13 +183,19 @@ done
 # The targets of issue 10.
 echo
 verdict() { awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN { ok = dir == "le" ? v <= lim : v >= lim; print ok ? "met" : "NOT met" }'; }
+cr() { ratio "$(get "$1" 9)" "$(get "$2" 9)"; }
 st=$(ratio "$(get text 3)" "$(get sqlite3 3)"); sj=$(ratio "$(get json 3)" "$(get sqlite3 3)")
-echo "text / sqlite3:        ${st}x  (target <= 1.5x: $(verdict "$st" 1.5 le))"
-echo "json / sqlite3:        ${sj}x  (target <= 1.5x: $(verdict "$sj" 1.5 le))"
+echo "text / sqlite3:        ${st}x, CPU $(cr text sqlite3)x  (target <= 1.5x: $(verdict "$st" 1.5 le))"
+echo "json / sqlite3:        ${sj}x, CPU $(cr json sqlite3)x  (target <= 1.5x: $(verdict "$sj" 1.5 le))"
+if [ -n "$(get builtin-text 3)" ]; then
+    bt=$(ratio "$(get builtin-text 3)" "$(get sqlite3 3)"); bj=$(ratio "$(get builtin-json 3)" "$(get sqlite3 3)")
+    echo "built in, text:        ${bt}x, CPU $(cr builtin-text sqlite3)x  (target <= 1.5x: $(verdict "$bt" 1.5 le))"
+    echo "built in, json:        ${bj}x, CPU $(cr builtin-json sqlite3)x  (target <= 1.5x: $(verdict "$bj" 1.5 le))"
+fi
 if [ -n "$(get peer 3)" ]; then
     pt=$(ratio "$(get peer 3)" "$(get text 3)"); pj=$(ratio "$(get peer 3)" "$(get json 3)")
-    echo "peer / text:           ${pt}x  (target >= 30x: $(verdict "$pt" 30 ge))"
-    echo "peer / json:           ${pj}x  (target >= 30x: $(verdict "$pj" 30 ge))"
+    echo "peer / text:           ${pt}x, CPU $(cr peer text)x  (target >= 30x: $(verdict "$pt" 30 ge))"
+    echo "peer / json:           ${pj}x, CPU $(cr peer json)x  (target >= 30x: $(verdict "$pj" 30 ge))"
 fi
 for c in text json; do
     r=$(get $c 6)
@@ -184,7 +204,7 @@ done
 r=$(get dbplist-5000 6)
 echo "peak RSS, db.plist:    $r KiB  (target <= 8192: $(verdict "$r" 8192 le))"
 r=$(ratio "$(get rows-20000 3)" "$(get json 3)")
-echo "20,000 rows / base:    ${r}x  (target <= 1.25x: $(verdict "$r" 1.25 le))"
+echo "20,000 rows / base:    ${r}x, CPU $(cr rows-20000 json)x  (target <= 1.25x: $(verdict "$r" 1.25 le))"
 per=$(awk -v a="$(get plugins-1000 3)" -v b="$(get plugins-100 3)" 'BEGIN { printf "%.1f", (a - b) * 1000 / 900 }')
 perl=$(awk -v a="$(get load-1000 3)" -v b="$(get load-100 3)" 'BEGIN { printf "%.1f", (a - b) * 1000 / 900 }')
 perr=$(awk -v a="$(get plugins-1000 6)" -v b="$(get plugins-100 6)" 'BEGIN { printf "%.1f", (a - b) / 900 }')
