@@ -846,8 +846,12 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_limit(h, SQLITE_LIMIT_LENGTH, 1 << 20);
-    (void)sqlite3_exec(h, "PRAGMA cache_size = -" KC_STR(CACHE_KIB), NULL, NULL, NULL);
     rc = take_snapshot(h, p, why, sizeof(why));
+    /* Inside the run's transaction, where the schema is read already (the
+     * pragma needs it, and would otherwise read it in a transaction of its
+     * own); the few pages cached so far fit the smaller cache. */
+    if (rc == SQLITE_OK)
+        (void)sqlite3_exec(h, "PRAGMA cache_size = -" KC_STR(CACHE_KIB), NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         if (transient(rc))
             set_state(db, KC_DB_BUSY,
