@@ -834,6 +834,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
         set_state(db, KC_DB_UNREADABLE, "out of memory");
         goto done;
     }
+    /* No page-cache slab of 20 pages (88 KiB, every page of it written)
+     * set up ahead for each connection: pages are allocated as they are
+     * read.  A setting of the library, taken only before SQLite starts; a
+     * later call changes nothing and is refused, harmlessly. */
+    (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
     rc = sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
                          NULL);
     if (rc != SQLITE_OK) {
