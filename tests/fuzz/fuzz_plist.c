@@ -34,14 +34,19 @@
 static char *file_path;
 #ifdef FUZZ_INFO_PLIST
 static char *mac_root;
+static kc_rootfs mac_fs; /* mac_root, opened once */
 #endif
 
 static void setup(void)
 {
 #ifdef FUZZ_INFO_PLIST
+    char why[256];
+
     mac_root = fz_tmp_path("root");
     file_path = fz_tmp_path("root/A.kext/Contents/Info.plist");
     fz_mkdir_parents(file_path);
+    if (kc_rootfs_open(&mac_fs, mac_root, why, sizeof(why)) != 0)
+        fz_die("kc_rootfs_open", "%s", why);
 #else
     file_path = fz_tmp_path("input.plist");
 #endif
@@ -53,7 +58,7 @@ static void read_file(void)
     kc_bundles b = {NULL, 0, 0, false};
     const kc_bundle *k;
 
-    if (kc_bundles_scan(mac_root, "/A.kext", &b) != 1)
+    if (kc_bundles_scan(&mac_fs, "/A.kext", &b) != 1)
         fz_die("kc_bundles_scan", "the kext folder was not found");
     if (b.n != 1)
         fz_die("kc_bundles_scan", "%zu bundles for one kext", b.n);
