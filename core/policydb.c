@@ -839,7 +839,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
      * read.  A setting of the library, taken only before SQLite starts; a
      * later call changes nothing and is refused, harmlessly. */
     (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
-    rc = sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
+    /* NOMUTEX: one thread uses the connection, so no lock around every
+     * sqlite3_column_* call (a pass over a large table makes millions). */
+    rc = sqlite3_open_v2(uri, &h,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW |
+                             SQLITE_OPEN_NOMUTEX,
                          NULL);
     if (rc != SQLITE_OK) {
         set_state(db, state_for(rc), "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -1211,6 +1215,63 @@ static int add_cross(kc_policydb *db, int t, sqlite3_stmt *st, const id_ref *ids
  * declared it (TEAM_MISMATCH).  Both lists are sorted; the test is made
  * here, not by SQLite, whose IN (...) lists build temporary b-trees (about
  * 200 KiB) and decode every column of every row. */
+/* Which values a sorted list of refs holds, by hash: the index of each
+ * distinct value's first ref, so that most rows (of no vendor) cost a hash
+ * and no comparison. */
+typedef struct ref_set {
+    size_t *slot; /* index + 1 in the list; 0: free */
+    size_t mask;
+} ref_set;
+
+/* A hash of the length and of the first and last 8 bytes: bundle IDs and
+ * team IDs differ there, and a row that matches no value (most rows) costs
+ * two loads and a multiplication.  Equal values hash alike; the rest is
+ * told apart by memcmp. */
+static uint64_t bytes_hash(const char *s, size_t len)
+{
+    uint64_t head = 0, tail = 0;
+    size_t n = len < 8 ? len : 8;
+
+    memcpy(&head, s, n);
+    memcpy(&tail, s + len - n, n);
+    return ((head * 0x9E3779B97F4A7C15ull) ^ (tail + len)) * 0xBF58476D1CE4E5B9ull >> 7;
+}
+
+static int ref_set_init(ref_set *rs, const id_ref *refs, size_t n)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * n)
+        cap *= 2;
+    rs->mask = cap - 1;
+    rs->slot = calloc(cap, sizeof(*rs->slot));
+    if (rs->slot == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        if (i > 0 && cmp_bytes(refs[i].s, refs[i].len, refs[i - 1].s, refs[i - 1].len) == 0)
+            continue;
+        for (k = (size_t)bytes_hash(refs[i].s, refs[i].len) & rs->mask; rs->slot[k] != 0;
+             k = (k + 1) & rs->mask)
+            ;
+        rs->slot[k] = i + 1;
+    }
+    return 0;
+}
+
+/* The first ref equal to s, or n. */
+static size_t ref_set_find(const ref_set *rs, const id_ref *refs, size_t n, const char *s,
+                           size_t len)
+{
+    for (size_t k = (size_t)bytes_hash(s, len) & rs->mask; rs->slot[k] != 0;
+         k = (k + 1) & rs->mask) {
+        const id_ref *r = &refs[rs->slot[k] - 1];
+        if (r->len == len && memcmp(r->s, s, len) == 0)
+            return rs->slot[k] - 1;
+    }
+    return n;
+}
+
 typedef struct pass {
     kc_policydb *db;
     int t;
@@ -1221,6 +1282,7 @@ typedef struct pass {
     const kc_vendor *vs;
     kc_policy_rows *out;
     size_t *taken; /* rows of t each vendor has or will be given */
+    ref_set team_set, id_set;
 } pass;
 
 static size_t rows_of(const kc_policy_rows *r, int t)
@@ -1248,13 +1310,13 @@ static bool choose(pass *ps, sqlite3_stmt *st, int tc, int bc)
     size_t tl = 0, bl = 0, i;
     bool has_team = col_bytes(st, tc, &team, &tl), take = false;
 
-    if (has_team)
-        for (i = find_ref(ps->teams, ps->nteams, team, tl);
+    if (has_team && ps->nteams > 0)
+        for (i = ref_set_find(&ps->team_set, ps->teams, ps->nteams, team, tl);
              i < ps->nteams && cmp_bytes(ps->teams[i].s, ps->teams[i].len, team, tl) == 0; i++)
             take = count_for(ps, ps->teams[i].vendor) || take;
     if (!col_bytes(st, bc, &bundle, &bl))
         return take;
-    for (i = find_ref(ps->ids, ps->nids, bundle, bl);
+    for (i = ref_set_find(&ps->id_set, ps->ids, ps->nids, bundle, bl);
          i < ps->nids && cmp_bytes(ps->ids[i].s, ps->ids[i].len, bundle, bl) == 0; i++) {
         const char *own = ps->vs[ps->ids[i].vendor].team_id;
         if (own != NULL && has_team && cmp_bytes(team, tl, own, strlen(own)) == 0)
@@ -1403,18 +1465,22 @@ static int read_pass(kc_policydb *db, int t, const id_ref *teams, size_t nteams,
                      const id_ref *ids, size_t nids, const kc_vendor *vs, size_t n,
                      kc_policy_rows *out)
 {
-    pass ps = {db, t, teams, nteams, ids, nids, vs, out, NULL};
-    int rc;
+    pass ps = {db, t, teams, nteams, ids, nids, vs, out, NULL, {NULL, 0}, {NULL, 0}};
+    int rc = -1;
 
     ps.taken = calloc(n ? n : 1, sizeof(*ps.taken));
-    if (ps.taken == NULL) {
+    if (ps.taken == NULL || ref_set_init(&ps.team_set, teams, nteams) != 0 ||
+        ref_set_init(&ps.id_set, ids, nids) != 0) {
         set_state(db, KC_DB_OK, "out of memory");
-        return -1;
+        goto done;
     }
     for (size_t v = 0; v < n; v++)
         ps.taken[v] = rows_of(&out[v], t);
     rc = one_pass(&ps);
+done:
     free(ps.taken);
+    free(ps.team_set.slot);
+    free(ps.id_set.slot);
     return rc;
 }
 

@@ -2044,6 +2044,42 @@ static void memory_flat(void **state)
     kc_policydb_close(&db);
 }
 
+/* IDs alike at both ends and in length (they share a hash bucket) are
+ * still told apart, in kext_policy and in the load history alike. */
+static void alike_ids_told_apart(void **state)
+{
+    fixture *f = *state;
+    kc_policydb db;
+    kc_vendor v[2];
+    kc_policy_rows rows[2];
+
+    make_db(f->db, SCHEMA_10_14
+            "INSERT INTO kext_policy VALUES ('" OTHER "', 'com.vendAAAAAext.kext', 0, 'I', 1);"
+            "INSERT INTO kext_policy VALUES ('" OTHER "', 'com.vendCCCCCext.kext', 0, 'C', 1);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/b', '" OTHER "', "
+            "'com.vendBBBBBext.kext', 'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/c', '" OTHER "', "
+            "'com.vendCCCCCext.kext', 'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/t', 'TEAMB00000', "
+            "'com.vendDDDDDext.kext', 'B', 'c', 'l', 1, NULL);");
+    vendor_init(&v[0], "TEAMA00000", "com.vendAAAAAext.kext", NULL);
+    vendor_init(&v[1], "TEAMB00000", "com.vendBBBBBext.kext", NULL);
+    open_ok(&db, f->db);
+    assert_int_equal(kc_policydb_read_all(&db, v, 2, rows), 0);
+    assert_int_equal(rows[0].n_policy, 1);
+    assert_string_equal(rows[0].policy[0].developer_name, "I");
+    assert_int_equal(rows[0].n_history, 0);
+    assert_int_equal(rows[1].n_policy, 0);
+    assert_int_equal(rows[1].n_history, 2);
+    assert_non_null(find_history(&rows[1], "/b"));
+    assert_non_null(find_history(&rows[1], "/t"));
+    for (int i = 0; i < 2; i++) {
+        kc_policy_rows_free(&rows[i]);
+        vendor_fini(&v[i]);
+    }
+    kc_policydb_close(&db);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -2097,6 +2133,7 @@ int main(void)
         T(cross_rows_in_table_order),
         T(rowid_unnamed_or_taken),
         T(memory_flat),
+        T(alike_ids_told_apart),
     };
 #undef T
 
