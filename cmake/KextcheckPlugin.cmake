@@ -11,13 +11,23 @@
 # clang links libc with --no-as-needed whatever it is told, so its plugins
 # would need libc.so.6.  -nodefaultlibs (ELF platforms) gives the same
 # plugins with either: no DT_NEEDED entry at all (packaging/debian explains
-# the lintian override this calls for).  The startup files stay, and a
+# the lintian override this calls for).  A
 # plugin that did call a libc function would still find it in kextcheck.
 # (check_linker_flag cannot test it: its test program is an executable,
 # which does need libc.)
-if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
-  set(KC_PLUGIN_NODEFAULTLIBS ON)
-endif()
+#
+# Also, a plugin is data and one function: on ELF systems it is linked without
+# the C runtime's start files (no _init/_fini, no weak references for the
+# dynamic loader to look up: a plugin may have no constructor anyway) and
+# with its read-only data and code in one segment, which makes dlopen and
+# dlclose about 40% cheaper (bench/run.sh: 35 to 21 us a plugin).  RELRO
+# stays.
+function(kc_plugin_link_options target)
+  if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+    target_link_options(${target} PRIVATE -nodefaultlibs -nostartfiles
+                        "LINKER:-z,noseparate-code")
+  endif()
+endfunction()
 
 function(kc_add_plugin name)
   if(NOT name MATCHES "^[a-z][a-z0-9-]*$")
@@ -40,9 +50,7 @@ function(kc_add_plugin name)
       PREFIX "" SUFFIX ".so" OUTPUT_NAME "${name}"
       C_VISIBILITY_PRESET hidden
       LIBRARY_OUTPUT_DIRECTORY "${KC_BUILD_PLUGINDIR}")
-    if(KC_PLUGIN_NODEFAULTLIBS)
-      target_link_options(kcplugin_${ident} PRIVATE -nodefaultlibs)
-    endif()
+    kc_plugin_link_options(kcplugin_${ident})
     # Plugins run as root, so the host refuses group- or world-writable
     # files; do not let a permissive umask produce one.
     add_custom_command(TARGET kcplugin_${ident} POST_BUILD
@@ -50,5 +58,12 @@ function(kc_add_plugin name)
     install(TARGETS kcplugin_${ident} LIBRARY DESTINATION "${KC_INSTALL_PLUGINDIR}"
             COMPONENT plugins)
     set_property(GLOBAL APPEND PROPERTY KC_MODULE_PLUGIN_NAMES "${name}")
+    # The same source compiled as for KEXTCHECK_BUILTIN_PLUGINS, for the
+    # test binary with every plugin built in (ctest builtin_plugins).
+    if(BUILD_TESTING)
+      add_library(kcpluginobj_${ident} OBJECT ${ARGN})
+      target_include_directories(kcpluginobj_${ident} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+      set_property(GLOBAL APPEND PROPERTY KC_TEST_BUILTIN_NAMES "${name}")
+    endif()
   endif()
 endfunction()

@@ -194,45 +194,73 @@ static int open_subdir(int dfd, const char *name)
     return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Walks the folder dfd (taken: closed here) for *.kext bundles, never
- * following a symbolic link. */
-static int walk(kc_bundles *b, int dfd, const char *mac_path, int depth, size_t *entries)
+/* The names in the folder dfd (taken: closed here), in the order readdir
+ * gives them, at most max of them ("." and ".." left out); the folder's
+ * descriptor stays open in *fd.  The directory stream is closed before the
+ * walk goes down, so a deep walk holds one stream's buffer (32 KiB in
+ * glibc) at a time, not one per level.  0, or -1 on out-of-memory. */
+static int list_names(int dfd, size_t max, kc_strv *names, int *fd)
 {
     DIR *d;
     struct dirent *de;
     int rc = 0;
 
-    if (depth > MAX_DEPTH) {
-        close(dfd);
-        return 0;
-    }
+    *fd = -1;
     d = fdopendir(dfd);
     if (d == NULL) {
         close(dfd);
         return 0;
     }
-    while (rc == 0 && (de = readdir(d)) != NULL) {
+    while (names->n < max && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (kc_strv_push(names, de->d_name) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0)
+        *fd = fcntl(dirfd(d), F_DUPFD_CLOEXEC, 0);
+    closedir(d);
+    return rc;
+}
+
+/* Walks the folder dfd (taken: closed here) for *.kext bundles, never
+ * following a symbolic link. */
+static int walk(kc_bundles *b, int dfd, const char *mac_path, int depth, size_t *entries)
+{
+    kc_strv names = {0};
+    int fd = -1, rc = 0;
+
+    if (depth > MAX_DEPTH) {
+        close(dfd);
+        return 0;
+    }
+    /* One name more than the entries left, to see the cap reached. */
+    if (list_names(dfd, MAX_ENTRIES - (*entries < MAX_ENTRIES ? *entries : MAX_ENTRIES) + 1,
+                   &names, &fd) != 0) {
+        kc_strv_free(&names);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && fd >= 0 && i < names.n; i++) {
+        const char *name = names.v[i];
         struct stat st;
         char *mp;
         int cfd;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
         if (++*entries > MAX_ENTRIES) {
             b->truncated = true;
             break;
         }
-        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISDIR(st.st_mode))
+        if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        cfd = open_subdir(dirfd(d), de->d_name);
+        cfd = open_subdir(fd, name);
         if (cfd < 0)
             continue;
-        mp = kc_asprintf("%s%s%s", mac_path, strcmp(mac_path, "/") == 0 ? "" : "/",
-                         de->d_name);
+        mp = kc_asprintf("%s%s%s", mac_path, strcmp(mac_path, "/") == 0 ? "" : "/", name);
         if (mp == NULL) {
             close(cfd);
             rc = -1;
-        } else if (is_kext_name(de->d_name)) {
+        } else if (is_kext_name(name)) {
             rc = add_bundle(b, cfd, mp);
             /* Kexts nested in a kext live in Contents/PlugIns. */
             if (rc == 0) {
@@ -255,7 +283,9 @@ static int walk(kc_bundles *b, int dfd, const char *mac_path, int depth, size_t 
         }
         free(mp);
     }
-    closedir(d);
+    if (fd >= 0)
+        close(fd);
+    kc_strv_free(&names);
     return rc;
 }
 

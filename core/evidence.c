@@ -11,6 +11,7 @@
  * failure its part of the evidence is left unknown.
  */
 #include "kc.h"
+#include "bplist.h"
 
 #include <errno.h>
 #include <plist/plist.h>
@@ -636,6 +637,23 @@ static void loaded_free(kc_loaded_kext *k, size_t n)
 
 #define ROW_FORM "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\""
 
+/* kc_utf8_clean, sized to the text when it is plain ASCII (thousands of
+ * these are kept for a long kextstat or a large database). */
+static char *clean_text(const char *s, size_t n)
+{
+    char *out;
+
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+            return kc_utf8_clean(s, n);
+    out = malloc(n + 1);
+    if (out != NULL) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
 /*
  * kextstat and kmutil showloaded print a header, then one row per kext.
  * `kextstat -l` and `kmutil showloaded --list-only` leave the header out, and
@@ -696,8 +714,8 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
             rows = bigger;
             cap = ncap;
         }
-        rows[n].bundle_id = kc_utf8_clean(id, id_len);
-        rows[n].version = kc_utf8_clean(ver, ver_len);
+        rows[n].bundle_id = clean_text(id, id_len);
+        rows[n].version = clean_text(ver, ver_len);
         n++;
         if (rows[n - 1].bundle_id == NULL || rows[n - 1].version == NULL)
             goto oom;
@@ -1336,27 +1354,19 @@ done:
     return rc;
 }
 
-int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen)
+/* The extensions array of the database's top dictionary, read through
+ * libplist: 1, or -1 with why. */
+static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t whylen)
 {
-    plist_t root = NULL, arr;
+    plist_t arr;
     plist_array_iter iter = NULL;
     plist_t entry = NULL;
     kc_sysext *items = NULL;
     size_t n = 0, want;
     uint32_t idx = 0;
     bool truncated = false;
-    int rc;
+    int rc = -1;
 
-    rc = open_plist(path, &root, why, whylen);
-    if (rc == 0)
-        return 0;
-    sysexts_free(ev->sysexts, ev->n_sysexts);
-    ev->sysexts = NULL;
-    ev->n_sysexts = 0;
-    ev->sysexts_truncated = false;
-    if (rc < 0)
-        goto done;
-    rc = -1;
     arr = plist_dict_get_item(root, "extensions");
     if (arr == NULL) {
         kc_snprintf(why, whylen, "no \"extensions\" array");
@@ -1411,9 +1421,224 @@ oom:
 done:
     free(iter);
     sysexts_free(items, n);
-    if (root != NULL)
-        plist_free(root);
     return rc;
+}
+
+/* ---- the same from a binary plist read in place (bplist.c) ---------------- */
+
+static const char *bp_type_name(const kc_bp_obj *o)
+{
+    switch (o->kind) {
+    case KC_BP_BOOL:
+        return "a boolean";
+    case KC_BP_INT:
+        return "an integer";
+    case KC_BP_REAL:
+        return "a real number";
+    case KC_BP_DATE:
+        return "a date";
+    case KC_BP_DATA:
+        return "data";
+    case KC_BP_STRING:
+        return "a string";
+    case KC_BP_ARRAY:
+        return "an array";
+    default:
+        return "a dictionary";
+    }
+}
+
+/* As dict_string, for a dictionary read in place. */
+static int bp_dict_string(const kc_bplist *b, const kc_bp_obj *dict, const char *key,
+                          const char *where, char **out, char *why, size_t whylen)
+{
+    kc_bp_obj node;
+    char *text;
+    size_t n = 0;
+
+    *out = NULL;
+    if (!kc_bplist_get(b, dict, key, &node))
+        return 0;
+    if (node.kind != KC_BP_STRING) {
+        kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
+                    where[0] != '\0' ? "." : "", key, bp_type_name(&node));
+        return -1;
+    }
+    if (node.utf16) {
+        text = kc_bplist_text(b, &node, &n);
+        *out = text ? clean_text(text, n) : NULL;
+        free(text);
+    } else {
+        /* ASCII storage: its bytes as they are (libplist's too). */
+        *out = clean_text((const char *)b->d + node.at, (size_t)node.n);
+    }
+    if (*out == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    return 1;
+}
+
+static int bp_sysext_field(const kc_bplist *b, const kc_bp_obj *entry, const char *key,
+                           const char *where, char **out, char *why, size_t whylen)
+{
+    int r = bp_dict_string(b, entry, key, where, out, why, whylen);
+
+    if (r == 0)
+        kc_snprintf(why, whylen, "%s has no %s", where, key);
+    return r == 1 ? 0 : -1;
+}
+
+/* As sysext_version. */
+static int bp_sysext_version(const kc_bplist *b, const kc_bp_obj *entry, const char *where,
+                             char **out, char *why, size_t whylen)
+{
+    kc_bp_obj bv;
+    char *build = NULL, *shortv = NULL, sub[64];
+    int rc = -1;
+
+    *out = NULL;
+    if (!kc_bplist_get(b, entry, "bundleVersion", &bv))
+        return 0;
+    if (bv.kind != KC_BP_DICT) {
+        kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
+                    bp_type_name(&bv));
+        return -1;
+    }
+    if (kc_snprintf(sub, sizeof(sub), "%s.bundleVersion", where) != 0 ||
+        bp_dict_string(b, &bv, "CFBundleShortVersionString", sub, &shortv, why, whylen) < 0 ||
+        bp_dict_string(b, &bv, "CFBundleVersion", sub, &build, why, whylen) < 0)
+        goto done;
+    if (shortv != NULL && build != NULL) {
+        *out = kc_asprintf("%s/%s", shortv, build);
+        if (*out == NULL) {
+            kc_snprintf(why, whylen, "out of memory");
+            goto done;
+        }
+    } else if (shortv != NULL) {
+        *out = shortv;
+        shortv = NULL;
+    } else {
+        *out = build;
+        build = NULL;
+    }
+    rc = 0;
+done:
+    free(build);
+    free(shortv);
+    return rc;
+}
+
+/* As sysexts_libplist, with the top of b. */
+static int sysexts_bplist(const kc_bplist *b, kc_evidence *ev, char *why, size_t whylen)
+{
+    kc_bp_obj top, arr;
+    kc_sysext *items = NULL;
+    size_t n = 0, want;
+    int rc = -1;
+
+    kc_bplist_top(b, &top);
+    if (top.kind != KC_BP_DICT) {
+        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+                    bp_type_name(&top));
+        return -1;
+    }
+    if (!kc_bplist_get(b, &top, "extensions", &arr)) {
+        kc_snprintf(why, whylen, "no \"extensions\" array");
+        return -1;
+    }
+    if (arr.kind != KC_BP_ARRAY) {
+        kc_snprintf(why, whylen, "extensions is %s, expected an array", bp_type_name(&arr));
+        return -1;
+    }
+    want = arr.n > MAX_SYSEXTS ? MAX_SYSEXTS : (size_t)arr.n;
+    if (want > 0) {
+        items = calloc(want, sizeof(*items));
+        if (items == NULL) {
+            kc_snprintf(why, whylen, "out of memory");
+            return -1;
+        }
+    }
+    for (uint64_t idx = 0; idx < want; idx++) {
+        char where[64];
+        kc_bp_obj entry;
+        kc_sysext *x;
+        kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
+        kc_bplist_item(b, &arr, idx, &entry);
+        if (entry.kind != KC_BP_DICT) {
+            kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
+                        bp_type_name(&entry));
+            goto done;
+        }
+        x = &items[n++];
+        if (bp_sysext_field(b, &entry, "identifier", where, &x->identifier, why, whylen) != 0 ||
+            bp_sysext_field(b, &entry, "teamID", where, &x->team_id, why, whylen) != 0 ||
+            bp_sysext_field(b, &entry, "state", where, &x->state, why, whylen) != 0 ||
+            bp_sysext_version(b, &entry, where, &x->version, why, whylen) != 0)
+            goto done;
+    }
+    ev->sysexts = items;
+    ev->n_sysexts = n;
+    ev->sysexts_truncated = arr.n > MAX_SYSEXTS;
+    items = NULL;
+    n = 0;
+    rc = 1;
+done:
+    sysexts_free(items, n);
+    return rc;
+}
+
+int kc_sysext_db_parse(const char *data, size_t len, int how, kc_evidence *ev, char *why,
+                       size_t whylen)
+{
+    kc_bplist b;
+    plist_t root;
+    int rc;
+
+    sysexts_free(ev->sysexts, ev->n_sysexts);
+    ev->sysexts = NULL;
+    ev->n_sysexts = 0;
+    ev->sysexts_truncated = false;
+    /* A large db.plist is binary: read in place, with no tree built. */
+    if (how != KC_SYSEXT_LIBPLIST && kc_bplist_open(&b, data, len) == 0)
+        return sysexts_bplist(&b, ev, why, whylen);
+    if (how == KC_SYSEXT_BPLIST)
+        return 2;
+    root = kc_plist_parse(data, len, why, whylen);
+    if (root == NULL)
+        return -1;
+    if (plist_get_node_type(root) != PLIST_DICT) {
+        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+                    type_name(root));
+        plist_free(root);
+        return -1;
+    }
+    rc = sysexts_libplist(root, ev, why, whylen);
+    plist_free(root);
+    return rc;
+}
+
+int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen)
+{
+    struct stat st;
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        kc_snprintf(why, whylen, "%s", strerror(errno));
+    } else if (kc_read_file(path, KC_SYSEXT_DB_MAX, &data, &len, why, whylen) == 0) {
+        rc = kc_sysext_db_parse(data, len, KC_SYSEXT_AUTO, ev, why, whylen);
+        free(data);
+        return rc;
+    }
+    sysexts_free(ev->sysexts, ev->n_sysexts);
+    ev->sysexts = NULL;
+    ev->n_sysexts = 0;
+    ev->sysexts_truncated = false;
+    return -1;
 }
 
 /* ---- all of it ----------------------------------------------------------- */

@@ -70,10 +70,15 @@ int kc_read_file(const char *path, size_t max, char **data, size_t *len,
 
 /* Symbolic links inside the root are followed as the Mac follows them (an
  * absolute target from the root); one that climbs above the root is
- * refused (EXDEV); folders are opened one by one with O_NOFOLLOW. */
+ * refused (EXDEV); folders are opened one by one with O_NOFOLLOW.  What
+ * each name on the way turned out to be (a folder, a link and its target,
+ * absent) is remembered for the rest of the run, with a few folders kept
+ * open, so that the many paths a run looks up under the same folders cost
+ * one look each (rootfs.c). */
 typedef struct kc_rootfs {
     char *real; /* the root's canonical path on this machine */
     int fd;     /* the root folder */
+    struct kc_rootfs_cache *cache; /* rootfs.c's; NULL: nothing remembered */
 } kc_rootfs;
 
 /* A resolved path: the open folder that holds it and its last name ("."

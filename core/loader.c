@@ -23,10 +23,16 @@
  * Descriptors are closed as soon as a plugin is loaded, so any number of
  * plugins load under any descriptor limit, and the duplicate checks use
  * hash tables, so loading is linear in the number of plugins. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* dlinfo: which object a handle is */
+#endif
 #include "kc.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
+#if defined(__linux__)
+#include <link.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -157,12 +163,16 @@ struct kc_loader_index {
     table dirs;              /* (dev, ino) of every folder read */
     kc_strv paths;           /* files read, in order */
     unsigned long serial;    /* spellings of /proc/self/fd/N used so far */
+    int proc;                /* /proc/self/fd names files: 1, 0 not, -1 not known yet */
 };
 
 static int ensure_index(kc_registry *reg)
 {
-    if (reg->index == NULL)
+    if (reg->index == NULL) {
         reg->index = calloc(1, sizeof(*reg->index));
+        if (reg->index != NULL)
+            reg->index->proc = -1;
+    }
     return reg->index ? 0 : -1;
 }
 
@@ -632,6 +642,63 @@ static int free_name(kc_registry *reg, int fd, const char *path, char *buf, size
     return -1;
 }
 
+#if defined(RTLD_DI_LINKMAP)
+/* Whether the object h was loaded under name just now, rather than found
+ * in memory under that name (its own, its DT_SONAME, or one added to it). */
+static bool loaded_as(void *h, const char *name)
+{
+    struct link_map *lm = NULL;
+
+    return dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL && lm->l_name != NULL &&
+           strcmp(lm->l_name, name) == 0;
+}
+#endif
+
+/* dlopen of the checked descriptor fd, under a name that gives this file's
+ * object and no other (dlpath: the name used).  With /proc and dlinfo the
+ * file is opened under a spelling never used before and the object that
+ * comes back is checked to be the one loaded under it; one already in
+ * memory that answers to the spelling (a plugin claiming other names) is
+ * let go and the next spelling tried, as free_name would have done, with
+ * no look at the file first.  Otherwise free_name finds the name.  0 with
+ * *handle (NULL when dlopen failed: dlerror says why), or -1 with why. */
+static int load_object(kc_registry *reg, int fd, const char *path, char *dlpath, size_t len,
+                       void **handle, char *why, size_t whylen)
+{
+    *handle = NULL;
+#if defined(RTLD_DI_LINKMAP)
+    if (reg->index->proc < 0)
+        reg->index->proc = kc_snprintf(dlpath, len, "/proc/self/fd/%d", fd) == 0 &&
+                           access(dlpath, F_OK) == 0;
+    if (reg->index->proc == 1) {
+        void *prev = NULL;
+        for (int t = 0; t < NAME_TRIES; t++) {
+            void *h;
+            if (fd_spelling(dlpath, len, fd, ++reg->index->serial) != 0)
+                break;
+            dlerror();
+            h = dlopen(dlpath, RTLD_NOW | RTLD_LOCAL);
+            /* Loaded now, or twice the same object: that is the file's
+             * own, already in memory (the checks after loading judge it). */
+            if (h == NULL || loaded_as(h, dlpath) || h == prev) {
+                *handle = h;
+                return 0;
+            }
+            prev = h;
+            dlclose(h); /* only the reference this dlopen added */
+        }
+        kc_snprintf(why, whylen, "every name tried for it is held by another object in memory "
+                                 "(a plugin that claims other names), so it is not loaded");
+        return -1;
+    }
+#endif
+    if (free_name(reg, fd, path, dlpath, len, why, whylen) != 0)
+        return -1;
+    dlerror();
+    *handle = dlopen(dlpath, RTLD_NOW | RTLD_LOCAL);
+    return 0;
+}
+
 /* Path of the file the resident handle h was loaded from, or NULL. */
 static const char *resident_source(const kc_registry *reg, const void *h)
 {
@@ -704,12 +771,9 @@ static int load_at(loader *ld, int dfd, const char *name, const char *path)
         rc = -1;
         goto done;
     }
-    if (free_name(reg, fd, path, dlpath, sizeof(dlpath), why, sizeof(why)) != 0)
-        goto done;
-
     exit_guard_arm(path, "loaded");
-    dlerror();
-    handle = dlopen(dlpath, RTLD_NOW | RTLD_LOCAL);
+    if (load_object(reg, fd, path, dlpath, sizeof(dlpath), &handle, why, sizeof(why)) != 0)
+        goto done;
     if (handle == NULL) {
         const char *e = dlerror();
         kc_snprintf(why, sizeof(why), "cannot be loaded as a shared object: %s",

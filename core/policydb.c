@@ -52,8 +52,10 @@
 #define BUSY_BUDGET_MS 3000 /* all attempts together */
 #define BUSY_PAUSE_MS 20    /* between two attempts */
 #define MAX_ROWS 2000       /* per vendor and table */
-#define IN_CHUNK 256        /* bundle IDs bound in one IN (...) list */
-#define TEAM_CHUNK 64       /* teams bound in one IN (...) list */
+/* SQLite's page cache for the run, in KiB: the passes over a large table
+ * stream through it, so a few pages serve and memory stays flat whatever
+ * the size of the database (SQLite's default is 2 MiB). */
+#define CACHE_KIB 128
 #define COPY_NAME "KextPolicy"
 
 /* Folders that are only looked into (names found, never listed). */
@@ -88,11 +90,10 @@ struct kc_policydb_priv {
     bool col[T_COUNT][MAX_COLS];   /* its columns, read once at open */
     bool in_txn;                   /* the run's read transaction is open */
     sqlite3_stmt *own[T_COUNT];    /* rows of one team (policy, mdm) */
-    sqlite3_stmt *cross[T_COUNT];  /* rows with one of cross_slots bundle IDs */
-    int cross_slots[T_COUNT];
-    sqlite3_stmt *scan;            /* load history rows of one of scan_teams teams
-                                      or scan_ids bundle IDs */
-    int scan_teams, scan_ids;
+    const char *rowid[T_COUNT];    /* a name of the rowid no column takes, or NULL */
+    sqlite3_stmt *scan[T_COUNT];   /* the pass over the table (see one_pass) */
+    sqlite3_stmt *fetch[T_COUNT];  /* one row by its rowid, when scan reads rowids */
+    bool by_rowid[T_COUNT];        /* scan reads (rowid, team, bundle ID) */
     /* The private copy, when one was made. */
     int base_fd;                   /* the folder it was made in */
     int dir_fd;                    /* the private folder itself */
@@ -604,8 +605,13 @@ static int table_index(const unsigned char *name)
     return -1;
 }
 
+/* The names SQLite gives a table's rowid, unless a column takes one. */
+#define ROWID_NAMES 3
+static const char *const rowid_names[ROWID_NAMES] = {"rowid", "_rowid_", "oid"};
+
 /* Which tables exist, then each one's columns (one pragma_table_info per
- * table).  The first read of the transaction: it takes the snapshot. */
+ * table) and which name of the rowid is free.  The first read of the
+ * transaction: it takes the snapshot. */
 static int read_schema(sqlite3 *h, struct kc_policydb_priv *p)
 {
     sqlite3_stmt *st = NULL;
@@ -631,6 +637,7 @@ static int read_schema(sqlite3 *h, struct kc_policydb_priv *p)
     st = NULL;
     rc = sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL);
     for (int t = 0; rc == SQLITE_OK && t < T_COUNT; t++) {
+        bool taken[ROWID_NAMES] = {false};
         if (!p->table[t])
             continue;
         rc = sqlite3_bind_text(st, 1, tables[t].name, -1, SQLITE_STATIC);
@@ -639,10 +646,16 @@ static int read_schema(sqlite3 *h, struct kc_policydb_priv *p)
             for (size_t c = 0; name != NULL && c < tables[t].ncols; c++)
                 if (sqlite3_stricmp(name, tables[t].cols[c]) == 0)
                     p->col[t][c] = true;
+            for (size_t k = 0; name != NULL && k < ROWID_NAMES; k++)
+                if (sqlite3_stricmp(name, rowid_names[k]) == 0)
+                    taken[k] = true;
             rc = SQLITE_OK;
         }
         if (rc == SQLITE_DONE)
             rc = sqlite3_reset(st);
+        for (size_t k = ROWID_NAMES; k-- > 0;)
+            if (!taken[k])
+                p->rowid[t] = rowid_names[k];
     }
 done:
     sqlite3_finalize(st);
@@ -821,7 +834,16 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
         set_state(db, KC_DB_UNREADABLE, "out of memory");
         goto done;
     }
-    rc = sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
+    /* No page-cache slab of 20 pages (88 KiB, every page of it written)
+     * set up ahead for each connection: pages are allocated as they are
+     * read.  A setting of the library, taken only before SQLite starts; a
+     * later call changes nothing and is refused, harmlessly. */
+    (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
+    /* NOMUTEX: one thread uses the connection, so no lock around every
+     * sqlite3_column_* call (a pass over a large table makes millions). */
+    rc = sqlite3_open_v2(uri, &h,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW |
+                             SQLITE_OPEN_NOMUTEX,
                          NULL);
     if (rc != SQLITE_OK) {
         set_state(db, state_for(rc), "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -834,6 +856,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_limit(h, SQLITE_LIMIT_LENGTH, 1 << 20);
     rc = take_snapshot(h, p, why, sizeof(why));
+    /* Inside the run's transaction, where the schema is read already (the
+     * pragma needs it, and would otherwise read it in a transaction of its
+     * own); the few pages cached so far fit the smaller cache. */
+    if (rc == SQLITE_OK)
+        (void)sqlite3_exec(h, "PRAGMA cache_size = -" KC_STR(CACHE_KIB), NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         if (transient(rc))
             set_state(db, KC_DB_BUSY,
@@ -1182,167 +1209,278 @@ static int add_cross(kc_policydb *db, int t, sqlite3_stmt *st, const id_ref *ids
     return 0;
 }
 
-/* How many placeholders an IN list needs for the distinct values of refs:
- * a power of two from 8 to max, so that one statement serves the run. */
-static int slots_for(const id_ref *refs, size_t n, int max)
-{
-    int distinct = 0, slots = 8;
+/* One pass over table t for every vendor at once: the rows of the teams in
+ * teams (the load history, which has no index on team_id) and the rows
+ * that carry a bundle ID of ids under another team than the vendor's that
+ * declared it (TEAM_MISMATCH).  Both lists are sorted; the test is made
+ * here, not by SQLite, whose IN (...) lists build temporary b-trees (about
+ * 200 KiB) and decode every column of every row. */
+/* Which values a sorted list of refs holds, by hash: the index of each
+ * distinct value's first ref, so that most rows (of no vendor) cost a hash
+ * and no comparison. */
+typedef struct ref_set {
+    size_t *slot; /* index + 1 in the list; 0: free */
+    size_t mask;
+} ref_set;
 
-    for (size_t i = 0; i < n && distinct < max; i++)
-        if (i == 0 || cmp_bytes(refs[i].s, refs[i].len, refs[i - 1].s, refs[i - 1].len) != 0)
-            distinct++;
-    while (slots < distinct && slots < max)
-        slots *= 2;
-    return slots < max ? slots : max;
+/* A hash of the length and of the first and last 8 bytes: bundle IDs and
+ * team IDs differ there, and a row that matches no value (most rows) costs
+ * two loads and a multiplication.  Equal values hash alike; the rest is
+ * told apart by memcmp. */
+static uint64_t bytes_hash(const char *s, size_t len)
+{
+    uint64_t head = 0, tail = 0;
+    size_t n = len < 8 ? len : 8;
+
+    memcpy(&head, s, n);
+    memcpy(&tail, s + len - n, n);
+    return ((head * 0x9E3779B97F4A7C15ull) ^ (tail + len)) * 0xBF58476D1CE4E5B9ull >> 7;
 }
 
-/* Finalizes *st when it has fewer than want placeholders (it is then
- * prepared again, larger). */
-static void drop_if_smaller(sqlite3_stmt **st, int *have, int want)
+static int ref_set_init(ref_set *rs, const id_ref *refs, size_t n)
 {
-    if (*st != NULL && *have < want) {
-        sqlite3_finalize(*st);
-        *st = NULL;
-    }
-}
+    size_t cap = 16;
 
-/* ", ?first, ..., ?last" after "(" : an IN list of placeholders. */
-static size_t in_list(char *buf, size_t len, int first, int last)
-{
-    size_t o = 0;
-
-    for (int k = first; k <= last && o < len; k++)
-        o += (size_t)snprintf(buf + o, len - o, "%s?%d", k > first ? ", " : "", k);
-    return o;
-}
-
-/* Binds the next distinct values of refs (sorted), from *pos, to
- * parameters first.. (at most max of them; the rest stay NULL, which
- * matches nothing) and moves *pos past them.  SQLite's result code. */
-static int bind_chunk(sqlite3_stmt *st, int first, const id_ref *refs, size_t n, size_t *pos,
-                      int max)
-{
-    int k = 0;
-
-    for (; *pos < n; (*pos)++) {
-        size_t i = *pos;
+    while (cap < 2 * n)
+        cap *= 2;
+    rs->mask = cap - 1;
+    rs->slot = calloc(cap, sizeof(*rs->slot));
+    if (rs->slot == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
         if (i > 0 && cmp_bytes(refs[i].s, refs[i].len, refs[i - 1].s, refs[i - 1].len) == 0)
             continue;
-        if (k == max)
-            break;
-        if (sqlite3_bind_text(st, first + k++, refs[i].s, (int)refs[i].len, SQLITE_STATIC) !=
-            SQLITE_OK)
-            return SQLITE_ERROR;
+        for (k = (size_t)bytes_hash(refs[i].s, refs[i].len) & rs->mask; rs->slot[k] != 0;
+             k = (k + 1) & rs->mask)
+            ;
+        rs->slot[k] = i + 1;
     }
-    return SQLITE_OK;
+    return 0;
 }
 
-/* Rows of table t that carry a declared bundle ID under another team: one
- * pass over the table per IN_CHUNK distinct IDs (one pass in practice).
- * The IN list is tested inside SQLite, so only those rows come back. */
-static int read_cross(kc_policydb *db, int t, const id_ref *ids, size_t nids,
-                      const kc_vendor *vs, kc_policy_rows *out)
+/* The first ref equal to s, or n. */
+static size_t ref_set_find(const ref_set *rs, const id_ref *refs, size_t n, const char *s,
+                           size_t len)
+{
+    for (size_t k = (size_t)bytes_hash(s, len) & rs->mask; rs->slot[k] != 0;
+         k = (k + 1) & rs->mask) {
+        const id_ref *r = &refs[rs->slot[k] - 1];
+        if (r->len == len && memcmp(r->s, s, len) == 0)
+            return rs->slot[k] - 1;
+    }
+    return n;
+}
+
+typedef struct pass {
+    kc_policydb *db;
+    int t;
+    const id_ref *teams;
+    size_t nteams;
+    const id_ref *ids;
+    size_t nids;
+    const kc_vendor *vs;
+    kc_policy_rows *out;
+    size_t *taken; /* rows of t each vendor has or will be given */
+    ref_set team_set, id_set;
+} pass;
+
+static size_t rows_of(const kc_policy_rows *r, int t)
+{
+    return t == T_POLICY ? r->n_policy : t == T_MDM ? r->n_mdm : r->n_history;
+}
+
+/* Counts a row for vendor v: true while v has room (MAX_ROWS), otherwise
+ * v's rows are marked cut, as add_row does. */
+static bool count_for(pass *ps, size_t v)
+{
+    if (ps->taken[v] < MAX_ROWS) {
+        ps->taken[v]++;
+        return true;
+    }
+    ps->out[v].truncated = true;
+    return false;
+}
+
+/* Whether the row whose team and bundle ID are columns tc and bc of st is
+ * for a vendor with room left (counted for each vendor it is for). */
+static bool choose(pass *ps, sqlite3_stmt *st, int tc, int bc)
+{
+    const char *team = NULL, *bundle = NULL;
+    size_t tl = 0, bl = 0, i;
+    bool has_team = col_bytes(st, tc, &team, &tl), take = false;
+
+    if (has_team && ps->nteams > 0)
+        for (i = ref_set_find(&ps->team_set, ps->teams, ps->nteams, team, tl);
+             i < ps->nteams && cmp_bytes(ps->teams[i].s, ps->teams[i].len, team, tl) == 0; i++)
+            take = count_for(ps, ps->teams[i].vendor) || take;
+    if (!col_bytes(st, bc, &bundle, &bl))
+        return take;
+    for (i = ref_set_find(&ps->id_set, ps->ids, ps->nids, bundle, bl);
+         i < ps->nids && cmp_bytes(ps->ids[i].s, ps->ids[i].len, bundle, bl) == 0; i++) {
+        const char *own = ps->vs[ps->ids[i].vendor].team_id;
+        if (own != NULL && has_team && cmp_bytes(team, tl, own, strlen(own)) == 0)
+            continue;
+        take = count_for(ps, ps->ids[i].vendor) || take;
+    }
+    return take;
+}
+
+/* The whole current row of st (the table's columns) to every vendor it is
+ * for: its team's vendors (when teams are asked for), then the vendors of
+ * its bundle ID under another team. */
+static int take_row(pass *ps, sqlite3_stmt *st)
+{
+    const char *s;
+    size_t len;
+    int t = ps->t;
+
+    if (ps->nteams > 0 && col_bytes(st, tables[t].team_col, &s, &len))
+        for (size_t i = find_ref(ps->teams, ps->nteams, s, len);
+             i < ps->nteams && cmp_bytes(ps->teams[i].s, ps->teams[i].len, s, len) == 0; i++)
+            if (add_row(t, st, &ps->out[ps->teams[i].vendor]) != 0) {
+                set_state(ps->db, KC_DB_OK, "out of memory");
+                return -1;
+            }
+    return add_cross(ps->db, t, st, ps->ids, ps->nids, ps->vs, ps->out);
+}
+
+/* The pass's statements, prepared once per run: a scan of (rowid, team ID,
+ * bundle ID), which for kext_policy and kext_policy_mdm reads the primary
+ * key's index alone, and the whole row fetched by rowid for the few rows
+ * chosen; or, for a table without a usable rowid name (WITHOUT ROWID, or
+ * columns named rowid, _rowid_ and oid), a scan of whole rows. */
+static int prepare_pass(kc_policydb *db, int t)
 {
     struct kc_policydb_priv *p = db->priv;
-    sqlite3_stmt *st;
-    size_t i = 0;
+    const struct table_def *d = &tables[t];
+
+    if (p->scan[t] != NULL)
+        return 0;
+    if (p->rowid[t] != NULL) {
+        char where[32];
+        char *scan = kc_asprintf("SELECT %s, %s, %s FROM %s", p->rowid[t],
+                                 p->col[t][d->team_col] ? d->cols[d->team_col] : "NULL",
+                                 p->col[t][d->bundle_col] ? d->cols[d->bundle_col] : "NULL",
+                                 d->name);
+        kc_snprintf(where, sizeof(where), "WHERE %s = ?1", p->rowid[t]);
+        if (scan != NULL &&
+            sqlite3_prepare_v3(db->db, scan, -1, SQLITE_PREPARE_PERSISTENT, &p->scan[t], NULL) ==
+                SQLITE_OK &&
+            prepare_once(db, t, &p->fetch[t], select_sql(p, t, where)) == 0) {
+            free(scan);
+            p->by_rowid[t] = true;
+            return 0;
+        }
+        free(scan);
+        sqlite3_finalize(p->scan[t]);
+        sqlite3_finalize(p->fetch[t]);
+        p->scan[t] = p->fetch[t] = NULL;
+        /* Not an error: whole rows are read instead. */
+        free(db->error);
+        db->error = NULL;
+    }
+    p->by_rowid[t] = false;
+    return prepare_once(db, t, &p->scan[t], select_sql(p, t, ""));
+}
+
+static int cmp_rowid(const void *a, const void *b)
+{
+    sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The rows chosen by the scan, whole, in rowid order (the order of a scan
+ * of the table). */
+static int fetch_rows(pass *ps, sqlite3_int64 *rowids, size_t n)
+{
+    sqlite3_stmt *st = ps->db->priv->fetch[ps->t];
     int rc = 0;
 
-    if (nids == 0)
-        return 0;
-    drop_if_smaller(&p->cross[t], &p->cross_slots[t], slots_for(ids, nids, IN_CHUNK));
-    if (p->cross[t] == NULL) {
-        char rest[IN_CHUNK * 8 + 64];
-        int slots = slots_for(ids, nids, IN_CHUNK);
-        size_t o = (size_t)snprintf(rest, sizeof(rest), "WHERE bundle_id IN (");
-        o += in_list(rest + o, sizeof(rest) - o, 1, slots);
-        kc_snprintf(rest + o, sizeof(rest) - o, ")");
-        if (prepare_once(db, t, &p->cross[t], select_sql(p, t, rest)) != 0)
-            return -1;
-        p->cross_slots[t] = slots;
-    }
-    st = p->cross[t];
-    while (i < nids && rc == 0) {
-        size_t lo = i;
-        int step = SQLITE_DONE;
+    if (n > 1)
+        qsort(rowids, n, sizeof(*rowids), cmp_rowid);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int step;
         sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (bind_chunk(st, 1, ids, nids, &i, p->cross_slots[t]) != SQLITE_OK)
-            return step_failed(db, t, sqlite3_errcode(db->db));
+        if (sqlite3_bind_int64(st, 1, rowids[i]) != SQLITE_OK)
+            return step_failed(ps->db, ps->t, sqlite3_errcode(ps->db->db));
         while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-            rc = add_cross(db, t, st, ids + lo, i - lo, vs, out);
-        if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
-            rc = step_failed(db, t, step);
+            rc = take_row(ps, st);
+        if (rc == 0 && step != SQLITE_DONE)
+            rc = step_failed(ps->db, ps->t, step);
     }
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     return rc;
 }
 
-/* The load history has no index on team_id: one pass for every vendor (per
- * TEAM_CHUNK teams and IN_CHUNK distinct bundle IDs in theory), own rows by team and
- * other teams' rows by bundle ID, both tested inside SQLite. */
-static int read_history(kc_policydb *db, const id_ref *teams, size_t nteams, const id_ref *ids,
-                        size_t nids, const kc_vendor *vs, kc_policy_rows *out)
+static int one_pass(pass *ps)
 {
+    kc_policydb *db = ps->db;
     struct kc_policydb_priv *p = db->priv;
+    const struct table_def *d = &tables[ps->t];
+    sqlite3_int64 *rowids = NULL;
+    size_t n = 0, cap = 0;
     sqlite3_stmt *st;
-    size_t ti = 0, ii = 0;
-    int rc = 0;
+    int step, rc = 0;
 
-    {
-        int want_teams = slots_for(teams, nteams, TEAM_CHUNK);
-        int want_ids = slots_for(ids, nids, IN_CHUNK);
-        if (p->scan != NULL && (p->scan_teams < want_teams || p->scan_ids < want_ids)) {
-            sqlite3_finalize(p->scan);
-            p->scan = NULL;
-        }
-        if (p->scan == NULL) {
-            char rest[(TEAM_CHUNK + IN_CHUNK) * 8 + 96];
-            size_t o = (size_t)snprintf(rest, sizeof(rest), "WHERE team_id IN (");
-            o += in_list(rest + o, sizeof(rest) - o, 1, want_teams);
-            o += (size_t)snprintf(rest + o, sizeof(rest) - o, ") OR bundle_id IN (");
-            o += in_list(rest + o, sizeof(rest) - o, want_teams + 1, want_teams + want_ids);
-            kc_snprintf(rest + o, sizeof(rest) - o, ")");
-            if (prepare_once(db, T_HISTORY, &p->scan, select_sql(p, T_HISTORY, rest)) != 0)
-                return -1;
-            p->scan_teams = want_teams;
-            p->scan_ids = want_ids;
-        }
-    }
-    st = p->scan;
-    while ((ti < nteams || ii < nids) && rc == 0) {
-        size_t tlo = ti, ilo = ii;
-        int step = SQLITE_DONE;
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (bind_chunk(st, 1, teams, nteams, &ti, p->scan_teams) != SQLITE_OK ||
-            bind_chunk(st, p->scan_teams + 1, ids, nids, &ii, p->scan_ids) != SQLITE_OK)
-            return step_failed(db, T_HISTORY, sqlite3_errcode(db->db));
-        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *s;
-            size_t len;
-            /* Own rows of the teams bound in this pass... */
-            if (col_bytes(st, tables[T_HISTORY].team_col, &s, &len)) {
-                const id_ref *tv = teams + tlo;
-                size_t ntv = ti - tlo;
-                for (size_t i = find_ref(tv, ntv, s, len);
-                     i < ntv && cmp_bytes(tv[i].s, tv[i].len, s, len) == 0 && rc == 0; i++) {
-                    if (add_row(T_HISTORY, st, &out[tv[i].vendor]) != 0) {
-                        set_state(db, KC_DB_OK, "out of memory");
-                        rc = -1;
-                    }
-                }
-            }
-            /* ...and other teams' rows with the bundle IDs bound in it. */
-            if (rc == 0)
-                rc = add_cross(db, T_HISTORY, st, ids + ilo, ii - ilo, vs, out);
-        }
-        if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
-            rc = step_failed(db, T_HISTORY, step);
-    }
+    if (ps->nteams == 0 && ps->nids == 0)
+        return 0;
+    if (prepare_pass(db, ps->t) != 0)
+        return -1;
+    st = p->scan[ps->t];
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!p->by_rowid[ps->t]) {
+            if (choose(ps, st, d->team_col, d->bundle_col))
+                rc = take_row(ps, st);
+            continue;
+        }
+        if (!choose(ps, st, 1, 2))
+            continue;
+        if (n == cap) {
+            size_t grown_cap = cap ? cap * 2 : 64;
+            sqlite3_int64 *grown = realloc(rowids, grown_cap * sizeof(*grown));
+            if (grown == NULL) {
+                set_state(db, KC_DB_OK, "out of memory");
+                rc = -1;
+                break;
+            }
+            rowids = grown;
+            cap = grown_cap;
+        }
+        rowids[n++] = sqlite3_column_int64(st, 0);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = step_failed(db, ps->t, step);
+    sqlite3_reset(st);
+    if (rc == 0 && p->by_rowid[ps->t])
+        rc = fetch_rows(ps, rowids, n);
+    free(rowids);
+    return rc;
+}
+
+/* A pass over table t (teams: its own rows are found by team too). */
+static int read_pass(kc_policydb *db, int t, const id_ref *teams, size_t nteams,
+                     const id_ref *ids, size_t nids, const kc_vendor *vs, size_t n,
+                     kc_policy_rows *out)
+{
+    pass ps = {db, t, teams, nteams, ids, nids, vs, out, NULL, {NULL, 0}, {NULL, 0}};
+    int rc = -1;
+
+    ps.taken = calloc(n ? n : 1, sizeof(*ps.taken));
+    if (ps.taken == NULL || ref_set_init(&ps.team_set, teams, nteams) != 0 ||
+        ref_set_init(&ps.id_set, ids, nids) != 0) {
+        set_state(db, KC_DB_OK, "out of memory");
+        goto done;
+    }
+    for (size_t v = 0; v < n; v++)
+        ps.taken[v] = rows_of(&out[v], t);
+    rc = one_pass(&ps);
+done:
+    free(ps.taken);
+    free(ps.team_set.slot);
+    free(ps.id_set.slot);
     return rc;
 }
 
@@ -1379,14 +1517,14 @@ int kc_policydb_read_all(kc_policydb *db, const kc_vendor *vendors, size_t n,
     qsort(ids, nids, sizeof(*ids), cmp_ref);
 
     if (read_own(db, T_POLICY, vendors, n, out) != 0 ||
-        read_cross(db, T_POLICY, ids, nids, vendors, out) != 0)
+        read_pass(db, T_POLICY, NULL, 0, ids, nids, vendors, n, out) != 0)
         goto done;
     if (db->has_mdm && (read_own(db, T_MDM, vendors, n, out) != 0 ||
-                        read_cross(db, T_MDM, ids, nids, vendors, out) != 0))
+                        read_pass(db, T_MDM, NULL, 0, ids, nids, vendors, n, out) != 0))
         goto done;
     /* Without team_id and bundle_id nothing in the history is attributable. */
     if (db->has_history && p->col[T_HISTORY][1] && p->col[T_HISTORY][2] &&
-        read_history(db, teams, nteams, ids, nids, vendors, out) != 0)
+        read_pass(db, T_HISTORY, teams, nteams, ids, nids, vendors, n, out) != 0)
         goto done;
     rc = 0;
 done:
@@ -1444,9 +1582,9 @@ void kc_policydb_close(kc_policydb *db)
     if (p != NULL) {
         for (int t = 0; t < T_COUNT; t++) {
             sqlite3_finalize(p->own[t]);
-            sqlite3_finalize(p->cross[t]);
+            sqlite3_finalize(p->scan[t]);
+            sqlite3_finalize(p->fetch[t]);
         }
-        sqlite3_finalize(p->scan);
     }
     if (db->db != NULL) {
         /* The run's read transaction: nothing was written, so either ends it. */

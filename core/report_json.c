@@ -1,395 +1,626 @@
-/* The JSON report (schema documented in docs/json-schema.md). */
+/* The JSON report (schema documented in docs/json-schema.md).
+ *
+ * Written as it goes, with no tree in memory: the layout is the one
+ * jansson's json_dumpf gives with JSON_INDENT(2) | JSON_PRESERVE_ORDER
+ * (two spaces a level, ": " after a key, "{}" and "[]" when empty, control
+ * characters as \uXXXX), which the golden files hold.  Building the tree
+ * and dumping it took most of the JSON report's time. */
 #include "report.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Every string goes through here: jansson refuses invalid UTF-8, and the
- * evidence may hold any bytes, so strings are cleaned first. */
-static json_t *jstr(const char *s)
-{
-    char *clean;
-    json_t *j;
+/* ---- the writer -------------------------------------------------------------- */
 
-    if (s == NULL)
-        return json_null();
-    clean = kc_utf8_clean(s, strlen(s));
-    if (clean == NULL)
-        return NULL;
-    j = json_string(clean);
-    free(clean);
-    return j;
+typedef struct jw {
+    FILE *out;
+    int depth;
+    bool first;     /* nothing is in the current object or array yet */
+    bool after_key; /* the value of the key just written comes next */
+    bool failed;    /* a write failed, or memory ran out */
+} jw;
+
+static void raw(jw *w, const char *s, size_t n)
+{
+    if (n > 0 && fwrite(s, 1, n, w->out) != n)
+        w->failed = true;
 }
 
-/* Sets obj[key] = val, taking val; returns -1 when val is NULL or on OOM. */
-static int put(json_t *obj, const char *key, json_t *val)
+static void put_s(jw *w, const char *s)
 {
-    if (val == NULL)
-        return -1;
-    return json_object_set_new(obj, key, val);
+    raw(w, s, strlen(s));
 }
 
-static int append(json_t *arr, json_t *val)
+/* A new line and the indentation of the current depth. */
+static void new_line(jw *w)
 {
-    if (val == NULL)
-        return -1;
-    return json_array_append_new(arr, val);
+    static const char spaces[] = "                                ";
+    size_t chunk = sizeof(spaces) - 1;
+
+    raw(w, "\n", 1);
+    for (size_t n = 2 * (size_t)w->depth; n > 0; n -= n < chunk ? n : chunk)
+        raw(w, spaces, n < chunk ? n : chunk);
 }
 
-/* The built value, or NULL (and nothing leaked) when any step failed. */
-static json_t *finish(json_t *o, int rc)
+/* What goes before an item of the current object or array: a comma after
+ * the one before, then its own line. */
+static void next_item(jw *w)
 {
-    if (rc == 0)
-        return o;
-    json_decref(o);
-    return NULL;
-}
-
-static json_t *strv_json(const kc_strv *sv)
-{
-    json_t *a = json_array();
-
-    for (size_t i = 0; a && i < sv->n; i++)
-        if (append(a, jstr(sv->v[i])) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
-}
-
-static json_t *bundle_json(const kc_bundle *b)
-{
-    json_t *o;
-    int rc = 0;
-
-    if (b == NULL)
-        return json_null();
-    o = json_object();
-    if (o == NULL)
-        return NULL;
-    rc |= put(o, "path", jstr(b->path));
-    rc |= put(o, "version", jstr(b->version));
-    rc |= put(o, "short_version", jstr(b->short_version));
-    if (b->error)
-        rc |= put(o, "error", jstr(b->error));
-    return finish(o, rc);
-}
-
-static json_t *kext_json(const kc_kext_state *k)
-{
-    json_t *o = json_object();
-    int rc = 0;
-
-    if (o == NULL)
-        return NULL;
-    rc |= put(o, "bundle_id", jstr(k->bundle_id));
-    rc |= put(o, "policy", jstr(kc_policy_name(k->policy)));
-    if (k->row) {
-        rc |= put(o, "kext_policy",
-                  json_pack("{s:o, s:o, s:o}", "allowed",
-                            k->row->allowed < 0 ? json_null() : json_integer(k->row->allowed),
-                            "developer_name", jstr(k->row->developer_name), "flags",
-                            k->row->has_flags ? json_integer(k->row->flags) : json_null()));
-    } else {
-        rc |= put(o, "kext_policy", json_null());
+    if (w->after_key) {
+        w->after_key = false;
+        return;
     }
+    if (w->depth == 0)
+        return;
+    if (!w->first)
+        raw(w, ",", 1);
+    new_line(w);
+    w->first = false;
+}
+
+/* A JSON string: valid UTF-8 (anything else becomes U+FFFD, as
+ * kc_utf8_clean makes it), with '"', '\\' and control characters escaped
+ * as jansson escapes them. */
+static void quoted(jw *w, const char *s)
+{
+    char *clean = NULL;
+    const char *p, *run;
+
+    if (!kc_utf8_valid(s)) {
+        clean = kc_utf8_clean(s, strlen(s));
+        if (clean == NULL) {
+            w->failed = true;
+            return;
+        }
+        s = clean;
+    }
+    raw(w, "\"", 1);
+    for (p = run = s; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        char seq[8];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        raw(w, run, (size_t)(p - run));
+        run = p + 1;
+        switch (c) {
+        case '"':
+            put_s(w, "\\\"");
+            break;
+        case '\\':
+            put_s(w, "\\\\");
+            break;
+        case '\b':
+            put_s(w, "\\b");
+            break;
+        case '\f':
+            put_s(w, "\\f");
+            break;
+        case '\n':
+            put_s(w, "\\n");
+            break;
+        case '\r':
+            put_s(w, "\\r");
+            break;
+        case '\t':
+            put_s(w, "\\t");
+            break;
+        default:
+            snprintf(seq, sizeof(seq), "\\u%04X", (unsigned)c);
+            put_s(w, seq);
+        }
+    }
+    raw(w, run, (size_t)(p - run));
+    raw(w, "\"", 1);
+    free(clean);
+}
+
+static void key(jw *w, const char *k)
+{
+    next_item(w);
+    quoted(w, k);
+    raw(w, ": ", 2);
+    w->after_key = true;
+}
+
+static void open_(jw *w, char c)
+{
+    next_item(w);
+    raw(w, &c, 1);
+    w->depth++;
+    w->first = true;
+}
+
+static void close_(jw *w, char c)
+{
+    bool empty = w->first;
+
+    w->depth--;
+    if (!empty)
+        new_line(w);
+    raw(w, &c, 1);
+    w->first = false;
+}
+
+#define OBJ(w) open_((w), '{')
+#define END_OBJ(w) close_((w), '}')
+#define ARR(w) open_((w), '[')
+#define END_ARR(w) close_((w), ']')
+
+/* Values: s NULL is null. */
+static void str(jw *w, const char *s)
+{
+    next_item(w);
+    if (s == NULL)
+        put_s(w, "null");
+    else
+        quoted(w, s);
+}
+
+static void num(jw *w, long long v)
+{
+    char buf[32];
+
+    next_item(w);
+    snprintf(buf, sizeof(buf), "%lld", v);
+    put_s(w, buf);
+}
+
+static void boolean(jw *w, bool v)
+{
+    next_item(w);
+    put_s(w, v ? "true" : "false");
+}
+
+static void null(jw *w)
+{
+    next_item(w);
+    put_s(w, "null");
+}
+
+static void tri(jw *w, kc_tri t)
+{
+    if (t == KC_UNKNOWN)
+        null(w);
+    else
+        boolean(w, t == KC_YES);
+}
+
+/* key: value, for each kind. */
+static void k_str(jw *w, const char *k, const char *s)
+{
+    key(w, k);
+    str(w, s);
+}
+
+static void k_num(jw *w, const char *k, long long v)
+{
+    key(w, k);
+    num(w, v);
+}
+
+static void k_bool(jw *w, const char *k, bool v)
+{
+    key(w, k);
+    boolean(w, v);
+}
+
+static void k_null(jw *w, const char *k)
+{
+    key(w, k);
+    null(w);
+}
+
+static void k_tri(jw *w, const char *k, kc_tri t)
+{
+    key(w, k);
+    tri(w, t);
+}
+
+static void strv(jw *w, const kc_strv *sv)
+{
+    ARR(w);
+    for (size_t i = 0; i < sv->n; i++)
+        str(w, sv->v[i]);
+    END_ARR(w);
+}
+
+static void k_strv(jw *w, const char *k, const kc_strv *sv)
+{
+    key(w, k);
+    strv(w, sv);
+}
+
+/* ---- the report's parts -------------------------------------------------------- */
+
+static void bundle(jw *w, const kc_bundle *b)
+{
+    if (b == NULL) {
+        null(w);
+        return;
+    }
+    OBJ(w);
+    k_str(w, "path", b->path);
+    k_str(w, "version", b->version);
+    k_str(w, "short_version", b->short_version);
+    if (b->error)
+        k_str(w, "error", b->error);
+    END_OBJ(w);
+}
+
+static void kext(jw *w, const kc_kext_state *k)
+{
+    OBJ(w);
+    k_str(w, "bundle_id", k->bundle_id);
+    k_str(w, "policy", kc_policy_name(k->policy));
+    key(w, "kext_policy");
+    if (k->row) {
+        OBJ(w);
+        if (k->row->allowed < 0)
+            k_null(w, "allowed");
+        else
+            k_num(w, "allowed", k->row->allowed);
+        k_str(w, "developer_name", k->row->developer_name);
+        if (k->row->has_flags)
+            k_num(w, "flags", k->row->flags);
+        else
+            k_null(w, "flags");
+        END_OBJ(w);
+    } else {
+        null(w);
+    }
+    key(w, "mdm");
     if (k->mdm) {
         bool team = k->mdm->bundle_id == NULL || k->mdm->bundle_id[0] == '\0';
-        rc |= put(o, "mdm", json_pack("{s:s, s:o}", "scope", team ? "team" : "kext",
-                                      "payload_uuid", jstr(k->mdm->payload_uuid)));
+        OBJ(w);
+        k_str(w, "scope", team ? "team" : "kext");
+        k_str(w, "payload_uuid", k->mdm->payload_uuid);
+        END_OBJ(w);
     } else {
-        rc |= put(o, "mdm", json_null());
+        null(w);
     }
-    rc |= put(o, "loaded", k->loaded == KC_UNKNOWN ? json_null() : json_boolean(k->loaded));
-    rc |= put(o, "loaded_version",
-              k->loaded_entry ? jstr(k->loaded_entry->version) : json_null());
-    rc |= put(o, "mdm_profile", json_boolean(k->mdm_profile));
-    rc |= put(o, "installed", bundle_json(k->installed));
-    rc |= put(o, "staged", bundle_json(k->staged));
+    k_tri(w, "loaded", k->loaded);
+    k_str(w, "loaded_version", k->loaded_entry ? k->loaded_entry->version : NULL);
+    k_bool(w, "mdm_profile", k->mdm_profile);
+    key(w, "installed");
+    bundle(w, k->installed);
+    key(w, "staged");
+    bundle(w, k->staged);
+    key(w, "last_load");
     if (k->history) {
         const kc_history_row *h = k->history;
-        rc |= put(o, "last_load",
-                  json_pack("{s:o, s:o, s:o, s:o, s:o}", "path", jstr(h->path), "created_at",
-                            jstr(h->created_at), "last_seen", jstr(h->last_seen), "flags",
-                            h->has_flags ? json_integer(h->flags) : json_null(), "cdhash",
-                            jstr(h->cdhash)));
+        OBJ(w);
+        k_str(w, "path", h->path);
+        k_str(w, "created_at", h->created_at);
+        k_str(w, "last_seen", h->last_seen);
+        if (h->has_flags)
+            k_num(w, "flags", h->flags);
+        else
+            k_null(w, "flags");
+        k_str(w, "cdhash", h->cdhash);
+        END_OBJ(w);
     } else {
-        rc |= put(o, "last_load", json_null());
+        null(w);
     }
-    return finish(o, rc);
+    END_OBJ(w);
 }
 
-static json_t *finding_json(const kc_finding *f)
+static void finding(jw *w, const kc_finding *f)
 {
     const kc_code_info *ci = kc_code_info_of(f->code);
-    json_t *o = json_object();
-    int rc = 0;
 
-    if (o == NULL)
-        return NULL;
+    OBJ(w);
     if (f->id != NULL)
-        rc |= put(o, "id", jstr(f->id));
-    rc |= put(o, "code", jstr(ci->name));
-    rc |= put(o, "severity", jstr(kc_severity_name(ci->severity)));
-    rc |= put(o, "rung", jstr(kc_rung_name(ci->rung)));
-    rc |= put(o, "kext", jstr(f->subject));
-    rc |= put(o, "message", jstr(f->message));
-    rc |= put(o, "remediation", strv_json(&f->steps));
-    rc |= put(o, "evidence", strv_json(&f->evidence));
-    return finish(o, rc);
+        k_str(w, "id", f->id);
+    k_str(w, "code", ci->name);
+    k_str(w, "severity", kc_severity_name(ci->severity));
+    k_str(w, "rung", kc_rung_name(ci->rung));
+    k_str(w, "kext", f->subject);
+    k_str(w, "message", f->message);
+    k_strv(w, "remediation", &f->steps);
+    k_strv(w, "evidence", &f->evidence);
+    END_OBJ(w);
 }
 
-static json_t *findings_json(const kc_finding *list, size_t n)
+static void findings(jw *w, const kc_finding *list, size_t n)
 {
-    json_t *a = json_array();
-    int rc = a ? 0 : -1;
-
-    for (size_t i = 0; a && i < n; i++)
-        rc |= append(a, finding_json(&list[i]));
-    return finish(a, rc);
+    ARR(w);
+    for (size_t i = 0; i < n; i++)
+        finding(w, &list[i]);
+    END_ARR(w);
 }
 
-static int put_next(json_t *o, const kc_finding *next)
+static void next_step(jw *w, const kc_finding *next)
 {
     bool has = next != NULL && next->steps.n > 0;
-    int rc = 0;
 
-    rc |= put(o, "next_step", has ? jstr(next->steps.v[0]) : json_null());
-    rc |= put(o, "next_step_code", has ? jstr(kc_code_name(next->code)) : json_null());
-    rc |= put(o, "next_step_rung",
-              has ? jstr(kc_rung_name(kc_code_info_of(next->code)->rung)) : json_null());
-    return rc;
+    k_str(w, "next_step", has ? next->steps.v[0] : NULL);
+    k_str(w, "next_step_code", has ? kc_code_name(next->code) : NULL);
+    k_str(w, "next_step_rung", has ? kc_rung_name(kc_code_info_of(next->code)->rung) : NULL);
 }
 
 /* The plugin's ABI 1.2 fields, null when it does not give them. */
-static int put_vendor_help(json_t *o, const kc_vendor *v)
+static void vendor_help(jw *w, const kc_vendor *v)
 {
-    int rc = 0;
-
-    rc |= put(o, "kb_url", jstr(v->kb_url));
-    rc |= put(o, "uninstall_hint", jstr(v->uninstall_hint));
-    rc |= put(o, "diagnostic_command", jstr(v->diagnostic_command));
-    rc |= put(o, "sysext_team_id", jstr(v->sysext_team_id));
-    return rc;
+    k_str(w, "kb_url", v->kb_url);
+    k_str(w, "uninstall_hint", v->uninstall_hint);
+    k_str(w, "diagnostic_command", v->diagnostic_command);
+    k_str(w, "sysext_team_id", v->sysext_team_id);
 }
 
-static json_t *vendor_json(const kc_result *res, const kc_vendor_result *r, bool verbose)
+static void vendor(jw *w, const kc_result *res, const kc_vendor_result *r, bool verbose)
 {
     const kc_vendor *v = r->ev->vendor;
-    json_t *o = json_object(), *paths, *kexts, *sx, *refs;
-    int rc = 0;
 
-    if (o == NULL)
-        return NULL;
-    rc |= put(o, "id", jstr(v->name));
-    rc |= put(o, "status", jstr(kc_status_name(r->status)));
+    OBJ(w);
+    k_str(w, "id", v->name);
+    k_str(w, "status", kc_status_name(r->status));
     /* A vendor that is not installed is named only, unless asked. */
-    if (!r->installed && !verbose)
-        return finish(o, rc);
-    rc |= put(o, "name", jstr(v->vendor));
-    rc |= put(o, "team_id", jstr(v->team_id));
-    rc |= put(o, "developer_name", jstr(v->developer_name));
-    rc |= put(o, "reference", jstr(v->reference));
-    rc |= put_vendor_help(o, v);
-    rc |= put(o, "installed", json_boolean(r->installed));
-    rc |= put(o, "paths", paths = json_array());
-    for (size_t i = 0; paths && i < r->ev->n_paths; i++) {
+    if (!r->installed && !verbose) {
+        END_OBJ(w);
+        return;
+    }
+    k_str(w, "name", v->vendor);
+    k_str(w, "team_id", v->team_id);
+    k_str(w, "developer_name", v->developer_name);
+    k_str(w, "reference", v->reference);
+    vendor_help(w, v);
+    k_bool(w, "installed", r->installed);
+    key(w, "paths");
+    ARR(w);
+    for (size_t i = 0; i < r->ev->n_paths; i++) {
         const kc_path_state *p = &r->ev->paths[i];
-        rc |= append(paths, json_pack("{s:o, s:s, s:b}", "path", jstr(p->path), "kind",
-                                      p->staged ? "staged" : "install", "present", p->present));
+        OBJ(w);
+        k_str(w, "path", p->path);
+        k_str(w, "kind", p->staged ? "staged" : "install");
+        k_bool(w, "present", p->present);
+        END_OBJ(w);
     }
-    rc |= put(o, "kexts", kexts = json_array());
-    for (size_t i = 0; kexts && i < r->n_kexts; i++)
-        rc |= append(kexts, kext_json(&r->kexts[i]));
-    rc |= put(o, "system_extensions", sx = json_array());
-    for (size_t i = 0; sx && i < r->n_sysexts; i++) {
+    END_ARR(w);
+    key(w, "kexts");
+    ARR(w);
+    for (size_t i = 0; i < r->n_kexts; i++)
+        kext(w, &r->kexts[i]);
+    END_ARR(w);
+    key(w, "system_extensions");
+    ARR(w);
+    for (size_t i = 0; i < r->n_sysexts; i++) {
         const kc_sysext *e = r->sysexts[i].entry;
-        rc |= append(sx, json_pack("{s:o, s:o, s:o}", "identifier",
-                                   jstr(r->sysexts[i].identifier), "state",
-                                   e ? jstr(e->state) : json_null(), "version",
-                                   e ? jstr(e->version) : json_null()));
+        OBJ(w);
+        k_str(w, "identifier", r->sysexts[i].identifier);
+        k_str(w, "state", e ? e->state : NULL);
+        k_str(w, "version", e ? e->version : NULL);
+        END_OBJ(w);
     }
-    rc |= put(o, "findings", findings_json(r->findings, r->n_findings));
-    rc |= put(o, "host_findings", refs = json_array());
-    for (size_t i = 0; refs && i < r->n_host_refs; i++)
-        rc |= append(refs, jstr(res->host_findings[r->host_refs[i]].id));
-    rc |= put_next(o, r->next);
-    return finish(o, rc);
+    END_ARR(w);
+    key(w, "findings");
+    findings(w, r->findings, r->n_findings);
+    key(w, "host_findings");
+    ARR(w);
+    for (size_t i = 0; i < r->n_host_refs; i++)
+        str(w, res->host_findings[r->host_refs[i]].id);
+    END_ARR(w);
+    next_step(w, r->next);
+    END_OBJ(w);
 }
 
-static json_t *db_json(const kc_db_info *db)
+static void db(jw *w, const kc_db_info *d)
 {
-    return json_pack("{s:o, s:s, s:o, s:s, s:{s:b, s:b, s:b, s:b}}", "path", jstr(db->path),
-                     "state", kc_db_state_name(db->state), "error",
-                     db->state == KC_DB_OK ? json_null() : jstr(db->error), "access",
-                     db->access ? db->access : "in_place", "tables", "kext_policy",
-                     db->has_kext_policy, "kext_policy_mdm", db->has_mdm,
-                     "kext_load_history_v3", db->has_history, "cdhash", db->has_cdhash);
+    OBJ(w);
+    k_str(w, "path", d->path);
+    k_str(w, "state", kc_db_state_name(d->state));
+    k_str(w, "error", d->state == KC_DB_OK ? NULL : d->error);
+    k_str(w, "access", d->access ? d->access : "in_place");
+    key(w, "tables");
+    OBJ(w);
+    k_bool(w, "kext_policy", d->has_kext_policy);
+    k_bool(w, "kext_policy_mdm", d->has_mdm);
+    k_bool(w, "kext_load_history_v3", d->has_history);
+    k_bool(w, "cdhash", d->has_cdhash);
+    END_OBJ(w);
+    END_OBJ(w);
 }
 
-static json_t *source_json(const kc_source *src)
+static void source(jw *w, const char *k, const kc_source *src)
 {
-    return json_pack("{s:o, s:b, s:b, s:o}", "origin", jstr(src->origin), "present",
-                     src->present, "ok", src->ok, "error", jstr(src->error));
+    key(w, k);
+    OBJ(w);
+    k_str(w, "origin", src->origin);
+    k_bool(w, "present", src->present);
+    k_bool(w, "ok", src->ok);
+    k_str(w, "error", src->error);
+    END_OBJ(w);
 }
 
-static json_t *tri_json(kc_tri t)
+/* team -> ids, as an array of {team_id, <name>} pairs. */
+static void team_map(jw *w, const char *k, const kc_team_map *m, const char *name)
 {
-    return t == KC_UNKNOWN ? json_null() : json_boolean(t == KC_YES);
+    key(w, k);
+    ARR(w);
+    for (size_t i = 0; i < m->n; i++)
+        for (size_t j = 0; j < m->v[i].ids.n; j++) {
+            OBJ(w);
+            k_str(w, "team_id", m->v[i].team_id);
+            k_str(w, name, m->v[i].ids.v[j]);
+            END_OBJ(w);
+        }
+    END_ARR(w);
 }
 
-/* team -> ids, as an array of {team_id, <key>} pairs. */
-static json_t *team_map_json(const kc_team_map *m, const char *key)
-{
-    json_t *a = json_array();
-    int rc = a ? 0 : -1;
-
-    for (size_t i = 0; a && i < m->n; i++)
-        for (size_t j = 0; j < m->v[i].ids.n; j++)
-            rc |= append(a, json_pack("{s:o, s:o}", "team_id", jstr(m->v[i].team_id), key,
-                                      jstr(m->v[i].ids.v[j])));
-    return finish(a, rc);
-}
-
-static json_t *platform_json(const kc_host *h, const kc_platform *p)
+static void platform(jw *w, const kc_host *h, const kc_platform *p)
 {
     const kc_boot_policy_values *b = &h->plat.boot.v;
     bool boot = h->plat.bputil_src.ok;
 
-    return json_pack("{s:s, s:b, s:b, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:b}, "
-                     "s:o}",
-                     "machine", kc_machine_name(p->machine), "machine_inferred",
-                     p->machine_inferred, "rosetta", p->rosetta, "uname", "source",
-                     source_json(&h->plat.uname_src), "value",
-                     h->plat.uname_src.ok ? jstr(h->plat.uname == KC_UNAME_ARM64 ? "arm64" : "x86_64")
-                                          : json_null(),
-                     "hw_optional_arm64", "source", source_json(&h->plat.arm64_src), "value",
-                     !h->plat.arm64_src.ok         ? json_null()
-                     : h->plat.arm64 == KC_SYSCTL_1 ? jstr("1")
-                     : h->plat.arm64 == KC_SYSCTL_0 ? jstr("0")
-                                                    : jstr("absent"),
-                     "boot_policy", "source", source_json(&h->plat.bputil_src), "security",
-                     boot ? jstr(kc_boot_security_name(b->security)) : json_null(),
-                     "third_party_kexts", boot ? tri_json(b->third_party_kexts) : json_null(),
-                     "dep_mdm_control", boot ? tri_json(b->dep_mdm) : json_null(),
-                     "volume_groups_differ", boot && h->plat.boot.blocks_differ,
-                     "kexts_allowed", tri_json(p->kexts_allowed));
+    OBJ(w);
+    k_str(w, "machine", kc_machine_name(p->machine));
+    k_bool(w, "machine_inferred", p->machine_inferred);
+    k_bool(w, "rosetta", p->rosetta);
+    key(w, "uname");
+    OBJ(w);
+    source(w, "source", &h->plat.uname_src);
+    k_str(w, "value", !h->plat.uname_src.ok              ? NULL
+                      : h->plat.uname == KC_UNAME_ARM64 ? "arm64"
+                                                        : "x86_64");
+    END_OBJ(w);
+    key(w, "hw_optional_arm64");
+    OBJ(w);
+    source(w, "source", &h->plat.arm64_src);
+    k_str(w, "value", !h->plat.arm64_src.ok         ? NULL
+                      : h->plat.arm64 == KC_SYSCTL_1 ? "1"
+                      : h->plat.arm64 == KC_SYSCTL_0 ? "0"
+                                                     : "absent");
+    END_OBJ(w);
+    key(w, "boot_policy");
+    OBJ(w);
+    source(w, "source", &h->plat.bputil_src);
+    k_str(w, "security", boot ? kc_boot_security_name(b->security) : NULL);
+    if (boot)
+        k_tri(w, "third_party_kexts", b->third_party_kexts);
+    else
+        k_null(w, "third_party_kexts");
+    if (boot)
+        k_tri(w, "dep_mdm_control", b->dep_mdm);
+    else
+        k_null(w, "dep_mdm_control");
+    k_bool(w, "volume_groups_differ", boot && h->plat.boot.blocks_differ);
+    END_OBJ(w);
+    k_tri(w, "kexts_allowed", p->kexts_allowed);
+    END_OBJ(w);
 }
 
-static json_t *evidence_json(const kc_host *h, const kc_platform *pl)
+static void evidence(jw *w, const kc_host *h, const kc_platform *pl)
 {
     static const char *const sip_names[] = {"unknown", "enabled", "disabled", "custom"};
     const kc_evidence *ev = &h->ev;
-    json_t *o = json_object();
-    int rc = 0;
 
-    if (o == NULL)
-        return NULL;
-    rc |= put(o, "mode", jstr(h->live ? "live" : "snapshot"));
-    rc |= put(o, "platform", platform_json(h, pl));
-    rc |= put(o, "macos", json_pack("{s:o, s:o}", "source", source_json(&ev->os_src), "version",
-                                    jstr(ev->os_version)));
-    rc |= put(o, "sip", json_pack("{s:o, s:s, s:o}", "source", source_json(&ev->sip_src),
-                                  "status", sip_names[ev->sip], "kext_signing",
-                                  tri_json(ev->kext_signing)));
-    rc |= put(o, "consent_status", json_pack("{s:o, s:o}", "source",
-                                             source_json(&ev->consent_status_src), "enabled",
-                                             tri_json(ev->consent_enabled)));
-    rc |= put(o, "consent_list", json_pack("{s:o, s:o}", "source",
-                                           source_json(&ev->consent_list_src), "teams",
-                                           strv_json(&ev->consent_teams)));
-    rc |= put(o, "loaded_kexts", json_pack("{s:o, s:I}", "source", source_json(&ev->loaded_src),
-                                           "count", (json_int_t)ev->n_loaded));
-    rc |= put(o, "mdm_profile",
-              json_pack("{s:o, s:o, s:o, s:o, s:o}", "source", source_json(&h->kext_mdm_src),
-                        "allowed_teams", strv_json(&h->kext_mdm.allowed_teams), "allowed_kexts",
-                        team_map_json(&h->kext_mdm.allowed, "bundle_id"),
-                        "allow_user_overrides",
-                        h->kext_mdm_src.ok ? tri_json(h->kext_mdm.allow_user_overrides)
-                                           : json_null(),
-                        "allow_non_admin_user_approvals",
-                        h->kext_mdm_src.ok ? tri_json(h->kext_mdm.allow_non_admin_approvals)
-                                           : json_null()));
-    rc |= put(o, "system_extension_policy",
-              json_pack("{s:o, s:o, s:o, s:o}", "source", source_json(&h->sysext_mdm_src),
-                        "allowed_teams", strv_json(&h->sysext_mdm.allowed_teams),
-                        "allowed_system_extensions",
-                        team_map_json(&h->sysext_mdm.allowed, "identifier"),
-                        "allow_user_overrides",
-                        h->sysext_mdm_src.ok ? tri_json(h->sysext_mdm.allow_user_overrides)
-                                             : json_null()));
-    rc |= put(o, "system_extensions",
-              json_pack("{s:o, s:I, s:b}", "source", source_json(&ev->sysext_src), "count",
-                        (json_int_t)ev->n_sysexts, "truncated", ev->sysexts_truncated));
-    return finish(o, rc);
+    OBJ(w);
+    k_str(w, "mode", h->live ? "live" : "snapshot");
+    key(w, "platform");
+    platform(w, h, pl);
+    key(w, "macos");
+    OBJ(w);
+    source(w, "source", &ev->os_src);
+    k_str(w, "version", ev->os_version);
+    END_OBJ(w);
+    key(w, "sip");
+    OBJ(w);
+    source(w, "source", &ev->sip_src);
+    k_str(w, "status", sip_names[ev->sip]);
+    k_tri(w, "kext_signing", ev->kext_signing);
+    END_OBJ(w);
+    key(w, "consent_status");
+    OBJ(w);
+    source(w, "source", &ev->consent_status_src);
+    k_tri(w, "enabled", ev->consent_enabled);
+    END_OBJ(w);
+    key(w, "consent_list");
+    OBJ(w);
+    source(w, "source", &ev->consent_list_src);
+    k_strv(w, "teams", &ev->consent_teams);
+    END_OBJ(w);
+    key(w, "loaded_kexts");
+    OBJ(w);
+    source(w, "source", &ev->loaded_src);
+    k_num(w, "count", (long long)ev->n_loaded);
+    END_OBJ(w);
+    key(w, "mdm_profile");
+    OBJ(w);
+    source(w, "source", &h->kext_mdm_src);
+    k_strv(w, "allowed_teams", &h->kext_mdm.allowed_teams);
+    team_map(w, "allowed_kexts", &h->kext_mdm.allowed, "bundle_id");
+    if (h->kext_mdm_src.ok)
+        k_tri(w, "allow_user_overrides", h->kext_mdm.allow_user_overrides);
+    else
+        k_null(w, "allow_user_overrides");
+    if (h->kext_mdm_src.ok)
+        k_tri(w, "allow_non_admin_user_approvals", h->kext_mdm.allow_non_admin_approvals);
+    else
+        k_null(w, "allow_non_admin_user_approvals");
+    END_OBJ(w);
+    key(w, "system_extension_policy");
+    OBJ(w);
+    source(w, "source", &h->sysext_mdm_src);
+    k_strv(w, "allowed_teams", &h->sysext_mdm.allowed_teams);
+    team_map(w, "allowed_system_extensions", &h->sysext_mdm.allowed, "identifier");
+    if (h->sysext_mdm_src.ok)
+        k_tri(w, "allow_user_overrides", h->sysext_mdm.allow_user_overrides);
+    else
+        k_null(w, "allow_user_overrides");
+    END_OBJ(w);
+    key(w, "system_extensions");
+    OBJ(w);
+    source(w, "source", &ev->sysext_src);
+    k_num(w, "count", (long long)ev->n_sysexts);
+    k_bool(w, "truncated", ev->sysexts_truncated);
+    END_OBJ(w);
+    END_OBJ(w);
 }
 
-static json_t *refused_json(const kc_refusal *refused, size_t n, bool details)
+static void refused(jw *w, const kc_refusal *list, size_t n, bool details)
 {
-    json_t *a = json_array();
-    int rc = a ? 0 : -1;
-
-    for (size_t i = 0; a && i < n; i++) {
-        json_t *p = json_pack("{s:o, s:o}", "source", jstr(refused[i].source), "reason",
-                              jstr(refused[i].reason));
-        if (p != NULL && details)
-            rc |= put(p, "problems", strv_json(&refused[i].problems));
-        rc |= append(a, p);
+    ARR(w);
+    for (size_t i = 0; i < n; i++) {
+        OBJ(w);
+        k_str(w, "source", list[i].source);
+        k_str(w, "reason", list[i].reason);
+        if (details)
+            k_strv(w, "problems", &list[i].problems);
+        END_OBJ(w);
     }
-    return finish(a, rc);
+    END_ARR(w);
 }
 
 /* One loaded plugin: always its id, source and ABI; with details, its data. */
-static json_t *plugin_json(const kc_vendor *v, bool details)
+static void plugin(jw *w, const kc_vendor *v, bool details)
 {
     char abi[32];
-    json_t *p;
-    int rc = 0;
 
     kc_snprintf(abi, sizeof(abi), "%u.%u", KC_PLUGIN_VERSION_MAJOR(v->abi_version),
                 KC_PLUGIN_VERSION_MINOR(v->abi_version));
-    p = json_pack("{s:o, s:o, s:s}", "id", jstr(v->name), "source", jstr(v->source), "abi", abi);
-    if (p == NULL || !details)
-        return p;
-    rc |= put(p, "name", jstr(v->vendor));
-    rc |= put(p, "team_id", jstr(v->team_id));
-    rc |= put(p, "developer_name", jstr(v->developer_name));
-    rc |= put(p, "kext_bundle_ids", strv_json(&v->kexts));
-    rc |= put(p, "install_paths", strv_json(&v->install_paths));
-    rc |= put(p, "staged_paths", strv_json(&v->staged_paths));
-    rc |= put(p, "sysext_bundle_ids", strv_json(&v->sysexts));
-    rc |= put(p, "reference", jstr(v->reference));
-    rc |= put_vendor_help(p, v);
-    return finish(p, rc);
+    OBJ(w);
+    k_str(w, "id", v->name);
+    k_str(w, "source", v->source);
+    k_str(w, "abi", abi);
+    if (details) {
+        k_str(w, "name", v->vendor);
+        k_str(w, "team_id", v->team_id);
+        k_str(w, "developer_name", v->developer_name);
+        k_strv(w, "kext_bundle_ids", &v->kexts);
+        k_strv(w, "install_paths", &v->install_paths);
+        k_strv(w, "staged_paths", &v->staged_paths);
+        k_strv(w, "sysext_bundle_ids", &v->sysexts);
+        k_str(w, "reference", v->reference);
+        vendor_help(w, v);
+    }
+    END_OBJ(w);
 }
 
-static int dump(FILE *out, json_t *doc, int rc)
+/* The document's last line, and whether all of it was written. */
+static int finish(jw *w)
 {
-    if (rc == 0)
-        rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-    if (rc == 0 && fputc('\n', out) == EOF)
-        rc = -1;
-    json_decref(doc);
-    return rc;
+    raw(w, "\n", 1);
+    return w->failed ? -1 : 0;
 }
 
 int kc_report_plugins_json(FILE *out, const kc_registry *reg)
 {
-    json_t *doc = json_object(), *loaded = json_array();
-    int rc = doc && loaded ? 0 : -1;
+    jw w = {out, 0, true, false, false};
 
-    for (size_t i = 0; loaded && i < reg->n_vendors; i++)
-        rc |= append(loaded, plugin_json(&reg->vendors[i], true));
-    if (doc == NULL) {
-        json_decref(loaded);
-        return -1;
-    }
-    rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
-    rc |= put(doc, "plugin_abi", jstr(KC_ABI_STRING));
-    rc |= put(doc, "plugins", json_pack("{s:o, s:o}", "loaded", loaded, "refused",
-                                        refused_json(reg->refused, reg->n_refused, true)));
-    return dump(out, doc, rc);
+    OBJ(&w);
+    k_num(&w, "schema_version", KC_JSON_SCHEMA_VERSION);
+    k_str(&w, "plugin_abi", KC_ABI_STRING);
+    key(&w, "plugins");
+    OBJ(&w);
+    key(&w, "loaded");
+    ARR(&w);
+    for (size_t i = 0; i < reg->n_vendors; i++)
+        plugin(&w, &reg->vendors[i], true);
+    END_ARR(&w);
+    key(&w, "refused");
+    refused(&w, reg->refused, reg->n_refused, true);
+    END_OBJ(&w);
+    END_OBJ(&w);
+    return finish(&w);
 }
 
 int kc_report_json(FILE *out, const kc_result *res, const kc_print_opts *opts)
@@ -397,39 +628,51 @@ int kc_report_json(FILE *out, const kc_result *res, const kc_print_opts *opts)
     static const kc_status order[] = {KC_STATUS_CRITICAL, KC_STATUS_WARNING, KC_STATUS_UNKNOWN,
                                       KC_STATUS_OK, KC_STATUS_NOT_INSTALLED};
     const kc_model *m = res->model;
-    json_t *doc = json_object(), *vendors = json_array(), *summary = json_object(),
-           *loaded = json_array();
-    int rc = doc && vendors && summary && loaded ? 0 : -1;
+    jw w = {out, 0, true, false, false};
 
-    if (rc != 0) {
-        json_decref(doc);
-        json_decref(vendors);
-        json_decref(summary);
-        json_decref(loaded);
-        return -1;
-    }
-    rc |= put(doc, "schema_version", json_integer(KC_JSON_SCHEMA_VERSION));
-    rc |= put(doc, "tool", json_pack("{s:s, s:s, s:s}", "name", KC_PROGRAM, "version",
-                                     KEXTCHECK_VERSION, "plugin_abi", KC_ABI_STRING));
-    rc |= put(doc, "root", jstr(m->host.root));
-    rc |= put(doc, "policy_db", db_json(&m->host.db));
-    rc |= put(doc, "evidence", evidence_json(&m->host, &res->platform));
-    rc |= put(doc, "host", json_pack("{s:o}", "findings",
-                                     findings_json(res->host_findings, res->n_host_findings)));
+    OBJ(&w);
+    k_num(&w, "schema_version", KC_JSON_SCHEMA_VERSION);
+    key(&w, "tool");
+    OBJ(&w);
+    k_str(&w, "name", KC_PROGRAM);
+    k_str(&w, "version", KEXTCHECK_VERSION);
+    k_str(&w, "plugin_abi", KC_ABI_STRING);
+    END_OBJ(&w);
+    k_str(&w, "root", m->host.root);
+    key(&w, "policy_db");
+    db(&w, &m->host.db);
+    key(&w, "evidence");
+    evidence(&w, &m->host, &res->platform);
+    key(&w, "host");
+    OBJ(&w);
+    key(&w, "findings");
+    findings(&w, res->host_findings, res->n_host_findings);
+    END_OBJ(&w);
+    key(&w, "vendors");
+    ARR(&w);
     for (size_t i = 0; i < res->n_vendors; i++)
-        rc |= append(vendors, vendor_json(res, &res->vendors[i], opts->verbose));
-    rc |= put(doc, "vendors", vendors);
+        vendor(&w, res, &res->vendors[i], opts->verbose);
+    END_ARR(&w);
+    key(&w, "summary");
+    OBJ(&w);
     for (size_t s = 0; s < sizeof(order) / sizeof(order[0]); s++) {
-        json_int_t n = 0;
+        long long n = 0;
         for (size_t i = 0; i < res->n_vendors; i++)
             n += res->vendors[i].status == order[s];
-        rc |= put(summary, kc_status_name(order[s]), json_integer(n));
+        k_num(&w, kc_status_name(order[s]), n);
     }
-    rc |= put(doc, "summary", summary);
+    END_OBJ(&w);
+    key(&w, "plugins");
+    OBJ(&w);
+    key(&w, "loaded");
+    ARR(&w);
     for (size_t i = 0; i < res->n_vendors; i++)
-        rc |= append(loaded, plugin_json(res->vendors[i].ev->vendor, false));
-    rc |= put(doc, "plugins", json_pack("{s:o, s:o}", "loaded", loaded, "refused",
-                                        refused_json(m->refused, m->n_refused, false)));
-    rc |= put(doc, "exit_code", json_integer(res->exit_code));
-    return dump(out, doc, rc);
+        plugin(&w, res->vendors[i].ev->vendor, false);
+    END_ARR(&w);
+    key(&w, "refused");
+    refused(&w, m->refused, m->n_refused, false);
+    END_OBJ(&w);
+    k_num(&w, "exit_code", res->exit_code);
+    END_OBJ(&w);
+    return finish(&w);
 }

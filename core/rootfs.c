@@ -37,6 +37,122 @@
 #define SEARCH_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #endif
 
+/* ---- what the run has learnt about the names in the root ---------------- */
+
+/* Each name looked up on the way to a path, by its spelling from the root
+ * with no link in it ("/Library/StagedExtensions"): a folder, a link and its
+ * target, something else, or absent.  A run looks up dozens of paths under
+ * the same few folders (every plugin's install and staged paths, every
+ * capture and its ".error"), so each name then costs one look per run
+ * instead of one per path, and the first CACHE_FDS folders are kept open
+ * as starting points.  A run sees one view of the root: a name that
+ * appears or goes away while it runs is seen as at its first look, as by
+ * a run started a moment earlier.  Nothing is followed that a fresh walk
+ * would not follow: a kept folder was opened with O_NOFOLLOW like any
+ * other, and names inside it are looked up with the same rule. */
+#define CACHE_MAX 8192 /* names remembered; later ones are looked up each time */
+#define CACHE_FDS 32   /* folders kept open (so any descriptor limit leaves room) */
+
+typedef enum name_kind { NK_DIR, NK_LINK, NK_OTHER, NK_MISSING } name_kind;
+
+typedef struct name_entry {
+    char *key;      /* NULL: a free slot */
+    name_kind kind;
+    int fd;         /* NK_DIR: the folder kept open, or -1 */
+    int err;        /* NK_MISSING: what the look said (ENOENT, ENOTDIR) */
+    char *target;   /* NK_LINK */
+} name_entry;
+
+struct kc_rootfs_cache {
+    name_entry *slots;
+    size_t cap; /* 0 or a power of two */
+    size_t n;
+    size_t fds; /* folders kept open */
+};
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of key: its entry, or the free slot where it would go (NULL
+ * when there is no table yet). */
+static name_entry *cache_slot(const struct kc_rootfs_cache *c, const char *key)
+{
+    size_t i;
+
+    if (c == NULL || c->cap == 0)
+        return NULL;
+    for (i = (size_t)name_hash(key) & (c->cap - 1);; i = (i + 1) & (c->cap - 1))
+        if (c->slots[i].key == NULL || strcmp(c->slots[i].key, key) == 0)
+            return &c->slots[i];
+}
+
+static name_entry *cache_find(const struct kc_rootfs_cache *c, const char *key)
+{
+    name_entry *e = cache_slot(c, key);
+
+    return e != NULL && e->key != NULL ? e : NULL;
+}
+
+/* Remembers *e under key (taking e->target); the entry in the table, or
+ * e itself when the table is full or cannot grow (then nothing is
+ * remembered and the caller frees e->target). */
+static name_entry *cache_put(struct kc_rootfs_cache *c, const char *key, name_entry *e)
+{
+    name_entry *slot;
+
+    if (c == NULL || c->n >= CACHE_MAX)
+        return e;
+    if ((c->n + 1) * 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        name_entry *grown = calloc(cap, sizeof(*grown));
+        struct kc_rootfs_cache bigger = {grown, cap, 0, c->fds};
+        if (grown == NULL)
+            return e;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->slots[i].key != NULL) {
+                *cache_slot(&bigger, c->slots[i].key) = c->slots[i];
+                bigger.n++;
+            }
+        free(c->slots);
+        *c = bigger;
+    }
+    slot = cache_slot(c, key);
+    slot->key = kc_strdup(key);
+    if (slot->key == NULL)
+        return e;
+    slot->kind = e->kind;
+    slot->fd = e->fd;
+    slot->err = e->err;
+    slot->target = e->target;
+    e->target = NULL;
+    c->n++;
+    return slot;
+}
+
+static void cache_free(struct kc_rootfs_cache *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (c->slots[i].key == NULL)
+            continue;
+        if (c->slots[i].fd >= 0)
+            close(c->slots[i].fd);
+        free(c->slots[i].key);
+        free(c->slots[i].target);
+    }
+    free(c->slots);
+    free(c);
+}
+
+/* ---- the root --------------------------------------------------------------- */
+
 int kc_rootfs_open(kc_rootfs *fs, const char *root, char *why, size_t whylen)
 {
     char real[PATH_MAX];
@@ -63,6 +179,8 @@ int kc_rootfs_open(kc_rootfs *fs, const char *root, char *why, size_t whylen)
         kc_snprintf(why, whylen, "out of memory");
         goto fail;
     }
+    /* Without it every path is looked up name by name, as it would be. */
+    fs->cache = calloc(1, sizeof(*fs->cache));
     return 0;
 fail:
     close(fs->fd);
@@ -75,14 +193,17 @@ void kc_rootfs_close(kc_rootfs *fs)
     if (fs->fd >= 0)
         close(fs->fd);
     free(fs->real);
+    cache_free(fs->cache);
     memset(fs, 0, sizeof(*fs));
     fs->fd = -1;
 }
 
-/* The walk's state: the folders opened so far (fds[0] is a copy of the
- * root's descriptor) and their names, and what is left of the path. */
+/* The walk's state: the folders opened so far (fds[0] is the root's
+ * descriptor) and their names, and what is left of the path.  A folder
+ * the cache (or the root) holds is borrowed, not owned, and stays open. */
 typedef struct walk {
     int fds[MAX_DEPTH + 1];
+    bool owned[MAX_DEPTH + 1];
     char *names[MAX_DEPTH + 1]; /* names[i] is the name of fds[i], i >= 1 */
     size_t depth;               /* fds[depth] is the current folder */
     char *rest;                 /* what remains to resolve (owned) */
@@ -91,7 +212,7 @@ typedef struct walk {
 
 static void walk_pop(walk *w)
 {
-    if (w->fds[w->depth] >= 0)
+    if (w->owned[w->depth] && w->fds[w->depth] >= 0)
         close(w->fds[w->depth]);
     free(w->names[w->depth]);
     w->names[w->depth] = NULL;
@@ -102,9 +223,25 @@ static void walk_free(walk *w)
 {
     while (w->depth > 0)
         walk_pop(w);
-    if (w->fds[0] >= 0)
-        close(w->fds[0]);
     free(w->rest);
+}
+
+/* "/name1/name2/.../name": the spelling from the root, without links, of
+ * name in the current folder (the cache's key). */
+static char *walk_key(const walk *w, const char *name)
+{
+    size_t len = strlen(name) + 2, o = 0;
+    char *key;
+
+    for (size_t i = 1; i <= w->depth; i++)
+        len += strlen(w->names[i]) + 1;
+    key = malloc(len);
+    if (key == NULL)
+        return NULL;
+    for (size_t i = 1; i <= w->depth; i++)
+        o += (size_t)sprintf(key + o, "/%s", w->names[i]);
+    sprintf(key + o, "/%s", name);
+    return key;
 }
 
 /* Takes the next component of w->rest into name (NUL-terminated, at most
@@ -147,9 +284,72 @@ static int splice_link(walk *w, const char *target)
     return 0;
 }
 
+/* What name in the current folder is, looked at now (with_open: it is not
+ * the last component, so a folder is opened at once, into e->fd).  0, or
+ * an errno value; a name that is absent is an entry NK_MISSING, not an
+ * error. */
+static int look(const walk *w, const char *name, bool with_open, name_entry *e)
+{
+    int dfd = w->fds[w->depth];
+    struct stat st;
+
+    memset(e, 0, sizeof(*e));
+    e->fd = -1;
+    if (with_open) {
+        /* Most names on the way are folders: one call finds and opens them
+         * (O_NOFOLLOW|O_DIRECTORY refuses a link, which is looked at below). */
+        e->fd = openat(dfd, name, SEARCH_FLAGS);
+        if (e->fd >= 0) {
+            e->kind = NK_DIR;
+            return 0;
+        }
+        if (errno == ENOENT) {
+            e->kind = NK_MISSING;
+            e->err = ENOENT;
+            return 0;
+        }
+    }
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            return errno;
+        e->kind = NK_MISSING;
+        e->err = errno;
+        return 0;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+        if (n < 0)
+            return errno;
+        if (n == 0) {
+            e->kind = NK_MISSING;
+            e->err = ENOENT;
+            return 0;
+        }
+        target[n] = '\0';
+        e->kind = NK_LINK;
+        e->target = kc_strdup(target);
+        return e->target ? 0 : ENOMEM;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        e->kind = NK_OTHER;
+        return 0;
+    }
+    e->kind = NK_DIR;
+    if (with_open) {
+        /* A folder that openat refused a moment ago (or one swapped in
+         * since): open it again to learn why, or to use it. */
+        e->fd = openat(dfd, name, SEARCH_FLAGS);
+        if (e->fd < 0)
+            return errno;
+    }
+    return 0;
+}
+
 int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_last,
                       kc_rootfs_ref *ref)
 {
+    struct kc_rootfs_cache *cache = fs->cache;
     walk w;
     char name[NAME_MAX + 1];
     int err = 0;
@@ -157,18 +357,18 @@ int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_las
     memset(ref, 0, sizeof(*ref));
     ref->dirfd = -1;
     memset(&w, 0, sizeof(w));
-    w.fds[0] = -1;
+    w.fds[0] = fs->fd; /* borrowed */
     if (fs->fd < 0 || mac_path == NULL || mac_path[0] != '/')
         return EINVAL;
-    w.fds[0] = fcntl(fs->fd, F_DUPFD_CLOEXEC, 0);
     w.rest = kc_strdup(mac_path);
-    if (w.fds[0] < 0 || w.rest == NULL) {
-        err = w.fds[0] < 0 ? errno : ENOMEM;
+    if (w.rest == NULL) {
+        err = ENOMEM;
         goto done;
     }
     for (;;) {
-        struct stat st;
         bool last = false;
+        name_entry fresh, *e;
+        char *key;
         int r = next_component(&w, name, sizeof(name), &last);
         if (r < 0) {
             err = ENAMETOOLONG;
@@ -199,48 +399,78 @@ int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_las
             }
             continue;
         }
-        if (fstatat(w.fds[w.depth], name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            err = errno;
+        key = walk_key(&w, name);
+        if (key == NULL) {
+            err = ENOMEM;
             goto done;
         }
-        if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
-            char target[PATH_MAX];
-            ssize_t n;
+        e = cache_find(cache, key);
+        if (e == NULL) {
+            err = look(&w, name, !last, &fresh);
+            if (err != 0) {
+                free(key);
+                goto done;
+            }
+            /* Only the first CACHE_FDS folders stay open with the cache. */
+            if (fresh.fd >= 0 && (cache == NULL || cache->fds >= CACHE_FDS)) {
+                e = &fresh;
+            } else {
+                e = cache_put(cache, key, &fresh);
+                if (e != &fresh && e->fd >= 0)
+                    cache->fds++;
+            }
+        } else if (e->kind == NK_DIR && e->fd < 0 && !last) {
+            /* A folder seen as a last component before, needed open now. */
+            err = look(&w, name, true, &fresh);
+            if (err != 0) {
+                free(key);
+                goto done;
+            }
+            if (fresh.kind != NK_DIR || cache->fds >= CACHE_FDS) {
+                e = &fresh; /* what it is now, for this walk */
+            } else {
+                e->fd = fresh.fd;
+                cache->fds++;
+            }
+        }
+        free(key);
+        if (e->kind == NK_MISSING) {
+            err = e->err;
+            goto done;
+        }
+        if (e->kind == NK_LINK && (!last || follow_last)) {
+            int s;
             if (++w.links > MAX_LINKS) {
                 err = ELOOP;
-                goto done;
+            } else {
+                s = splice_link(&w, e->target);
+                err = s != 0 ? ENOMEM : 0;
             }
-            n = readlinkat(w.fds[w.depth], name, target, sizeof(target) - 1);
-            if (n < 0) {
-                err = errno;
+            if (e == &fresh)
+                free(fresh.target);
+            if (err != 0)
                 goto done;
-            }
-            if (n == 0) {
-                err = ENOENT;
-                goto done;
-            }
-            target[n] = '\0';
-            if (splice_link(&w, target) != 0) {
-                err = ENOMEM;
-                goto done;
-            }
             continue;
         }
-        if (last)
+        if (e == &fresh)
+            free(fresh.target);
+        if (last) {
+            if (e == &fresh && fresh.fd >= 0)
+                close(fresh.fd);
             break;
-        if (!S_ISDIR(st.st_mode)) {
+        }
+        if (e->kind != NK_DIR) {
             err = ENOTDIR;
             goto done;
         }
         if (w.depth == MAX_DEPTH) {
+            if (e == &fresh)
+                close(fresh.fd);
             err = ENAMETOOLONG;
             goto done;
         }
-        w.fds[w.depth + 1] = openat(w.fds[w.depth], name, SEARCH_FLAGS);
-        if (w.fds[w.depth + 1] < 0) {
-            err = errno;
-            goto done;
-        }
+        w.fds[w.depth + 1] = e->fd;
+        w.owned[w.depth + 1] = e == &fresh; /* the cache keeps its own */
         w.names[w.depth + 1] = kc_strdup(name);
         w.depth++;
         if (w.names[w.depth] == NULL) {
@@ -248,8 +478,9 @@ int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_las
             goto done;
         }
     }
-    /* Found: hand over the current folder and the last name, and spell the
-     * path on this machine (no link left in it). */
+    /* Found: hand over the current folder (a copy of a borrowed one) and
+     * the last name, and spell the path on this machine (no link left in
+     * it). */
     {
         size_t len = strlen(fs->real) + strlen(name) + 2;
         char *p;
@@ -269,8 +500,16 @@ int kc_rootfs_resolve(const kc_rootfs *fs, const char *mac_path, bool follow_las
             sprintf(p, "/%s", name);
         else if (p == ref->host_path)
             sprintf(p, "/");
-        ref->dirfd = w.fds[w.depth];
-        w.fds[w.depth] = -1;
+        if (w.owned[w.depth]) {
+            ref->dirfd = w.fds[w.depth];
+            w.fds[w.depth] = -1;
+        } else {
+            ref->dirfd = fcntl(w.fds[w.depth], F_DUPFD_CLOEXEC, 0);
+            if (ref->dirfd < 0) {
+                err = errno;
+                goto done;
+            }
+        }
     }
 done:
     if (err != 0)

@@ -11,9 +11,14 @@
  * (the abort the NUL checks exist for), it stops on a broken contract: a
  * result out of range, a refusal without a reason or that leaves something
  * known, accepted values that are not valid UTF-8 or break the reader's
- * rules (team IDs, versions, caps).
+ * rules (team IDs, versions, caps).  For the system extension database,
+ * the in-place binary reader (bplist.c) must give libplist's answer for
+ * every input it accepts.
  */
 #include "fuzz_util.h"
+#ifdef FUZZ_SYSEXT_DB
+#include "bplist.h"
+#endif
 
 #include <plist/plist.h>
 #include <stdlib.h>
@@ -29,14 +34,19 @@
 static char *file_path;
 #ifdef FUZZ_INFO_PLIST
 static char *mac_root;
+static kc_rootfs mac_fs; /* mac_root, opened once */
 #endif
 
 static void setup(void)
 {
 #ifdef FUZZ_INFO_PLIST
+    char why[256];
+
     mac_root = fz_tmp_path("root");
     file_path = fz_tmp_path("root/A.kext/Contents/Info.plist");
     fz_mkdir_parents(file_path);
+    if (kc_rootfs_open(&mac_fs, mac_root, why, sizeof(why)) != 0)
+        fz_die("kc_rootfs_open", "%s", why);
 #else
     file_path = fz_tmp_path("input.plist");
 #endif
@@ -47,14 +57,9 @@ static void read_file(void)
 {
     kc_bundles b = {NULL, 0, 0, false};
     const kc_bundle *k;
-    kc_rootfs fs;
-    char why[256];
 
-    if (kc_rootfs_open(&fs, mac_root, why, sizeof(why)) != 0)
-        fz_die("kc_rootfs_open", "%s", why);
-    if (kc_bundles_scan(&fs, "/A.kext", &b) != 1)
+    if (kc_bundles_scan(&mac_fs, "/A.kext", &b) != 1)
         fz_die("kc_bundles_scan", "the kext folder was not found");
-    kc_rootfs_close(&fs);
     if (b.n != 1)
         fz_die("kc_bundles_scan", "%zu bundles for one kext", b.n);
     k = &b.items[0];
@@ -131,6 +136,45 @@ static void read_file(void)
 }
 #endif
 
+#ifdef FUZZ_SYSEXT_DB
+static bool same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The in-place reader, when it takes the input, answers as libplist does. */
+static void compare_readers(const uint8_t *data, size_t size)
+{
+    kc_evidence fast, slow;
+    char why_fast[512], why_slow[512];
+    int rf, rs;
+
+    fz_evidence_init(&fast);
+    fz_evidence_init(&slow);
+    rf = kc_sysext_db_parse((const char *)data, size, KC_SYSEXT_BPLIST, &fast, why_fast,
+                            sizeof(why_fast));
+    if (rf != 2) {
+        rs = kc_sysext_db_parse((const char *)data, size, KC_SYSEXT_LIBPLIST, &slow, why_slow,
+                                sizeof(why_slow));
+        if (rf != rs || (rs == -1 && strcmp(why_fast, why_slow) != 0))
+            fz_die("bplist", "in place %d (%s), libplist %d (%s)", rf,
+                   rf == -1 ? why_fast : "", rs, rs == -1 ? why_slow : "");
+        if (fast.n_sysexts != slow.n_sysexts ||
+            fast.sysexts_truncated != slow.sysexts_truncated)
+            fz_die("bplist", "%zu entries in place, %zu through libplist", fast.n_sysexts,
+                   slow.n_sysexts);
+        for (size_t i = 0; i < slow.n_sysexts; i++)
+            if (!same_text(fast.sysexts[i].identifier, slow.sysexts[i].identifier) ||
+                !same_text(fast.sysexts[i].team_id, slow.sysexts[i].team_id) ||
+                !same_text(fast.sysexts[i].state, slow.sysexts[i].state) ||
+                !same_text(fast.sysexts[i].version, slow.sysexts[i].version))
+                fz_die("bplist", "entry %zu differs from libplist's", i);
+    }
+    kc_evidence_free(&fast);
+    kc_evidence_free(&slow);
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -146,6 +190,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         plist_free(root);
     else
         fz_check_why(why, sizeof(why));
+#ifdef FUZZ_SYSEXT_DB
+    compare_readers(data, size);
+#endif
     fz_write(file_path, data, size);
     read_file();
     return 0;

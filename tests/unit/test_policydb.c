@@ -1894,6 +1894,192 @@ static void read_all_uses_indexes(void **state)
     kc_strv_free(&seen);
 }
 
+/* Other teams' rows come in the table's own order (rowid order), whatever
+ * the order of the primary key's index, through which they are found. */
+static void cross_rows_in_table_order(void **state)
+{
+    fixture *f = *state;
+    kc_policydb db;
+    kc_policy_rows rows;
+    kc_strv ids;
+
+    make_db(f->db, SCHEMA_10_14
+            "INSERT INTO kext_policy VALUES ('ZZZZZ00003', 'com.example.one', 0, 'c', 1);"
+            "INSERT INTO kext_policy VALUES ('AAAAA00001', 'com.example.one', 0, 'a', 1);"
+            "INSERT INTO kext_policy VALUES ('MMMMM00002', 'com.example.two', 0, 'b', 1);"
+            "INSERT INTO kext_policy VALUES ('BBBBB00004', 'com.unrelated', 0, 'x', 1);"
+            "INSERT INTO kext_policy_mdm VALUES ('YYYYY00002', 'com.example.two', 1, 'M2');"
+            "INSERT INTO kext_policy_mdm VALUES ('CCCCC00001', 'com.example.one', 1, 'M1');"
+            "INSERT INTO kext_load_history_v3 VALUES ('/z', 'ZZZZZ00003', 'com.example.one', "
+            "'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/a', '" TEAM "', 'com.example.own', "
+            "'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/m', 'AAAAA00001', 'com.example.two', "
+            "'B', 'c', 'l', 1, NULL);");
+    ids_of(&ids, "com.example.one", "com.example.two", NULL);
+    open_ok(&db, f->db);
+    query_ok(&db, TEAM, &ids, &rows);
+    assert_int_equal(rows.n_policy, 3);
+    assert_string_equal(rows.policy[0].developer_name, "c");
+    assert_string_equal(rows.policy[1].developer_name, "a");
+    assert_string_equal(rows.policy[2].developer_name, "b");
+    assert_int_equal(rows.n_mdm, 2);
+    assert_string_equal(rows.mdm[0].payload_uuid, "M2");
+    assert_string_equal(rows.mdm[1].payload_uuid, "M1");
+    assert_int_equal(rows.n_history, 3);
+    assert_string_equal(rows.history[0].path, "/z");
+    assert_string_equal(rows.history[1].path, "/a");
+    assert_string_equal(rows.history[2].path, "/m");
+    kc_policy_rows_free(&rows);
+    kc_policydb_close(&db);
+    kc_strv_free(&ids);
+}
+
+/* Tables whose rowid cannot be named (WITHOUT ROWID, or columns called
+ * rowid, _rowid_ and oid) are read all the same, and a column called
+ * rowid is never taken for the rowid. */
+static void rowid_unnamed_or_taken(void **state)
+{
+    fixture *f = *state;
+    static const char *const schemas[] = {
+        "CREATE TABLE kext_policy ( team_id TEXT, bundle_id TEXT, allowed BOOLEAN, "
+        "developer_name TEXT, flags INTEGER, PRIMARY KEY (team_id, bundle_id) ) WITHOUT ROWID;"
+        "CREATE TABLE kext_load_history_v3 ( path TEXT PRIMARY KEY, team_id TEXT, "
+        "bundle_id TEXT, created_at TEXT, last_seen TEXT, flags INTEGER ) WITHOUT ROWID;",
+        "CREATE TABLE kext_policy ( team_id TEXT, bundle_id TEXT, allowed BOOLEAN, "
+        "developer_name TEXT, flags INTEGER, rowid INTEGER, _rowid_ INTEGER, oid INTEGER, "
+        "PRIMARY KEY (team_id, bundle_id) );"
+        "CREATE TABLE kext_load_history_v3 ( path TEXT PRIMARY KEY, team_id TEXT, "
+        "bundle_id TEXT, created_at TEXT, last_seen TEXT, flags INTEGER, rowid TEXT );",
+    };
+
+    for (size_t k = 0; k < sizeof(schemas) / sizeof(schemas[0]); k++) {
+        char sql[2048];
+        kc_policydb db;
+        kc_policy_rows rows;
+        kc_strv ids;
+
+        unlink(f->db);
+        kc_snprintf(sql, sizeof(sql), "%s%s", schemas[k],
+                    "INSERT INTO kext_policy (team_id, bundle_id, allowed, developer_name, "
+                    "flags) VALUES ('" TEAM "', 'com.example.one', 1, 'E', 1);"
+                    "INSERT INTO kext_policy (team_id, bundle_id, allowed, developer_name, "
+                    "flags) VALUES ('" OTHER "', 'com.example.one', 0, 'I', 1);"
+                    "INSERT INTO kext_policy (team_id, bundle_id, allowed, developer_name, "
+                    "flags) VALUES ('" OTHER "', 'com.other', 0, 'O', 1);"
+                    "INSERT INTO kext_load_history_v3 (path, team_id, bundle_id, created_at, "
+                    "last_seen, flags) VALUES ('/i', '" OTHER "', 'com.example.one', 'c', "
+                    "'l', 1);"
+                    "INSERT INTO kext_load_history_v3 (path, team_id, bundle_id, created_at, "
+                    "last_seen, flags) VALUES ('/o', '" TEAM "', 'com.example.own', 'c', "
+                    "'l', 1);"
+                    "INSERT INTO kext_load_history_v3 (path, team_id, bundle_id, created_at, "
+                    "last_seen, flags) VALUES ('/x', '" OTHER "', 'com.other', 'c', 'l', 1);");
+        if (k == 1)
+            kc_snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "%s",
+                        "UPDATE kext_policy SET rowid = 1, _rowid_ = 1, oid = 1;"
+                        "UPDATE kext_load_history_v3 SET rowid = '1';");
+        make_db(f->db, sql);
+        ids_of(&ids, "com.example.one", NULL, NULL);
+        open_ok(&db, f->db);
+        query_ok(&db, TEAM, &ids, &rows);
+        assert_int_equal(rows.n_policy, 2);
+        assert_non_null(find_policy(&rows, TEAM, "com.example.one"));
+        assert_non_null(find_policy(&rows, OTHER, "com.example.one"));
+        assert_int_equal(rows.n_history, 2);
+        assert_non_null(find_history(&rows, "/i"));
+        assert_non_null(find_history(&rows, "/o"));
+        assert_null(db.error);
+        kc_policy_rows_free(&rows);
+        kc_policydb_close(&db);
+        kc_strv_free(&ids);
+    }
+}
+
+/* Memory does not grow with the database: the page cache is small, and a
+ * pass over a table builds no temporary b-tree for the declared IDs. */
+static void memory_flat(void **state)
+{
+    fixture *f = *state;
+    enum { NV = 40 };
+    kc_policydb db;
+    kc_vendor v[NV];
+    kc_policy_rows rows[NV];
+    char team[16], a[64], b[64];
+    int cur = 0, hi = 0;
+    sqlite3_int64 before, peak;
+
+    make_db(f->db, SCHEMA_10_14
+            "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 19999) "
+            "INSERT INTO kext_policy SELECT printf('U%09d', i / 4), printf('com.u%d.k%d', "
+            "i / 4, i % 4), i % 2, printf('Unrelated Developer %d', i / 4), 8 FROM c;"
+            "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 19999) "
+            "INSERT INTO kext_load_history_v3 SELECT printf('/Library/Extensions/U%d.kext', i), "
+            "printf('U%09d', i / 4), printf('com.u%d.k%d', i / 4, i % 4), "
+            "'6F0B1A52-7C55-4E4B-9D8A-2B5E1C3D4F60', '2019-03-02 09:14:11', "
+            "'2019-03-04 08:01:12', 5, NULL FROM c;"
+            "INSERT INTO kext_policy VALUES ('" OTHER "', 'com.v7.a', 0, 'I', 1);");
+    for (int i = 0; i < NV; i++) {
+        kc_snprintf(team, sizeof(team), "TEAM%06d", i);
+        kc_snprintf(a, sizeof(a), "com.v%d.a", i);
+        kc_snprintf(b, sizeof(b), "com.v%d.b", i);
+        vendor_init(&v[i], team, a, b);
+    }
+    open_ok(&db, f->db);
+    before = sqlite3_memory_used();
+    (void)sqlite3_memory_highwater(1);
+    assert_int_equal(kc_policydb_read_all(&db, v, NV, rows), 0);
+    peak = sqlite3_memory_highwater(0);
+    assert_int_equal(sqlite3_db_status(db.db, SQLITE_DBSTATUS_CACHE_USED, &cur, &hi, 0),
+                     SQLITE_OK);
+    /* 128 KiB of pages (and their headers), not the 2 MiB SQLite allows. */
+    assert_true(cur <= 200 * 1024);
+    /* Statements and cache: no temporary b-trees (about 90 KiB each). */
+    assert_true(peak - before <= 200 * 1024);
+    assert_int_equal(rows[7].n_policy, 1);
+    for (int i = 0; i < NV; i++) {
+        kc_policy_rows_free(&rows[i]);
+        vendor_fini(&v[i]);
+    }
+    kc_policydb_close(&db);
+}
+
+/* IDs alike at both ends and in length (they share a hash bucket) are
+ * still told apart, in kext_policy and in the load history alike. */
+static void alike_ids_told_apart(void **state)
+{
+    fixture *f = *state;
+    kc_policydb db;
+    kc_vendor v[2];
+    kc_policy_rows rows[2];
+
+    make_db(f->db, SCHEMA_10_14
+            "INSERT INTO kext_policy VALUES ('" OTHER "', 'com.vendAAAAAext.kext', 0, 'I', 1);"
+            "INSERT INTO kext_policy VALUES ('" OTHER "', 'com.vendCCCCCext.kext', 0, 'C', 1);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/b', '" OTHER "', "
+            "'com.vendBBBBBext.kext', 'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/c', '" OTHER "', "
+            "'com.vendCCCCCext.kext', 'B', 'c', 'l', 1, NULL);"
+            "INSERT INTO kext_load_history_v3 VALUES ('/t', 'TEAMB00000', "
+            "'com.vendDDDDDext.kext', 'B', 'c', 'l', 1, NULL);");
+    vendor_init(&v[0], "TEAMA00000", "com.vendAAAAAext.kext", NULL);
+    vendor_init(&v[1], "TEAMB00000", "com.vendBBBBBext.kext", NULL);
+    open_ok(&db, f->db);
+    assert_int_equal(kc_policydb_read_all(&db, v, 2, rows), 0);
+    assert_int_equal(rows[0].n_policy, 1);
+    assert_string_equal(rows[0].policy[0].developer_name, "I");
+    assert_int_equal(rows[0].n_history, 0);
+    assert_int_equal(rows[1].n_policy, 0);
+    assert_int_equal(rows[1].n_history, 2);
+    assert_non_null(find_history(&rows[1], "/b"));
+    assert_non_null(find_history(&rows[1], "/t"));
+    for (int i = 0; i < 2; i++) {
+        kc_policy_rows_free(&rows[i]);
+        vendor_fini(&v[i]);
+    }
+    kc_policydb_close(&db);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1944,6 +2130,10 @@ int main(void)
         T(read_all_many_bundle_ids),
         T(read_all_many_teams),
         T(read_all_uses_indexes),
+        T(cross_rows_in_table_order),
+        T(rowid_unnamed_or_taken),
+        T(memory_flat),
+        T(alike_ids_told_apart),
     };
 #undef T
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,6 +253,119 @@ static void test_only_regular_files(void **state)
     assert_null(data);
 }
 
+/* Descriptors open in this process (checked one by one: no /proc needed). */
+static int open_fds(void)
+{
+    int n = 0;
+
+    for (int fd = 0; fd < 4096; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            n++;
+    return n;
+}
+
+/* One resolution written as text: the error, or the name and the path. */
+static void describe(fixture *f, const char *mac_path, bool follow, char *out, size_t len)
+{
+    kc_rootfs_ref ref;
+    int err = kc_rootfs_resolve(&f->fs, mac_path, follow, &ref);
+
+    if (err != 0) {
+        assert_int_equal(ref.dirfd, -1);
+        snprintf(out, len, "error %d", err);
+        return;
+    }
+    assert_true(ref.dirfd >= 0);
+    snprintf(out, len, "%s | %s", ref.name, ref.host_path);
+    kc_rootfs_ref_free(&ref);
+}
+
+/* A run remembers what each name on the way is: asking again (each
+ * answer's folder closed by its caller in between) gives the same answers,
+ * through links, "..", absent names and files alike. */
+static void test_second_look_same_answer(void **state)
+{
+    fixture *f = *state;
+    static const char *const paths[] = {
+        "/var/db/SystemPolicyConfiguration/KextPolicy",
+        "/var/db/SystemPolicyConfiguration",
+        "/var",
+        "/private/../var/./db/SystemPolicyConfiguration/../SystemPolicyConfiguration/KextPolicy",
+        "/Library/StagedExtensions/Library/Extensions/Info.plist",
+        "/Library/StagedExtensions/Library/Up/private/var/db",
+        "/Library/StagedExtensions/Library/Out/secret",
+        "/Library/nowhere/x",
+        "/var/db/SystemPolicyConfiguration/KextPolicy/x",
+        "/a/x",
+        "/",
+        "/..",
+    };
+    char first[12][8192], again[8192];
+
+    mkdir_p(f->root, "private/staged");
+    file_at(f->root, "private/staged/Info.plist", "inside");
+    link_at(f->root, "Library/StagedExtensions/Library/Extensions", "/private/staged");
+    link_at(f->root, "Library/StagedExtensions/Library/Up", "../../..");
+    link_at(f->root, "Library/StagedExtensions/Library/Out", "../../../../outside");
+    link_at(f->root, "a", "b");
+    link_at(f->root, "b", "a");
+    for (int follow = 0; follow < 2; follow++) {
+        for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+            describe(f, paths[i], follow, first[i], sizeof(first[i]));
+        for (int round = 0; round < 2; round++)
+            for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+                describe(f, paths[i], follow, again, sizeof(again));
+                assert_string_equal(again, first[i]);
+            }
+    }
+    /* The answers themselves, for the links out of remembered folders. */
+    snprintf(again, sizeof(again), "db | %s/private/var/db", f->fs.real);
+    assert_string_equal(first[5], again);
+    assert_string_equal(first[6], "error 18"); /* EXDEV */
+    expect_read(f, "/Library/StagedExtensions/Library/Extensions/Info.plist", "inside");
+    expect_read(f, "/Library/StagedExtensions/Library/Extensions/Info.plist", "inside");
+}
+
+/* Folders are kept open for the run, but only a few: a root with more
+ * folders on the way than the descriptor limit allows still resolves,
+ * and closing the root closes every folder it kept. */
+static void test_descriptors_bounded(void **state)
+{
+    fixture *f = *state;
+    struct rlimit old, low;
+    kc_rootfs fs;
+    char why[256], rel[64], mac[64];
+    int before = open_fds(), during, failed = 0;
+
+    for (int i = 0; i < 150; i++) {
+        snprintf(rel, sizeof(rel), "many/d%03d/sub", i);
+        mkdir_p(f->root, rel);
+        snprintf(rel, sizeof(rel), "many/d%03d/sub/file", i);
+        file_at(f->root, rel, "x");
+    }
+    assert_int_equal(kc_rootfs_open(&fs, f->root, why, sizeof(why)), 0);
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = (rlim_t)(before + 64);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 150; i++) {
+            char *data = NULL;
+            size_t len = 0;
+            snprintf(mac, sizeof(mac), "/many/d%03d/sub/file", i);
+            if (kc_rootfs_read(&fs, mac, 16, &data, &len, why, sizeof(why)) != 1 || len != 1)
+                failed++;
+            free(data);
+        }
+    during = open_fds();
+    /* The limit goes back before anything is checked. */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(failed, 0);
+    assert_true(during - before <= 1 + 40);
+    kc_rootfs_close(&fs);
+    assert_int_equal(open_fds(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +377,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_follow_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(test_only_regular_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_look_same_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_descriptors_bounded, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
