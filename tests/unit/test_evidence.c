@@ -1359,143 +1359,33 @@ static void plist_symlink_refused(void **state)
 
 /* ---- NUL characters in property lists ---------------------------------------------- */
 
-/* A binary plist written byte by byte (libplist cannot make strings with a
- * NUL): objects in the order made, 1-byte references, 2-byte offsets. */
-typedef struct bpw {
-    unsigned char b[16384];
-    size_t len;
-    size_t off[128];
-    size_t n;
-} bpw;
-
-static void bw_init(bpw *w)
+/* Finishes w and writes it to path. */
+static void bw_write(tu_bplist *w, const char *path)
 {
-    memcpy(w->b, "bplist00", 8);
-    w->len = 8;
-    w->n = 0;
-}
-
-static void bw_byte(bpw *w, unsigned c)
-{
-    assert_true(w->len < sizeof(w->b));
-    w->b[w->len++] = (unsigned char)c;
-}
-
-/* Starts object number w->n with a marker for type and count. */
-static unsigned bw_start(bpw *w, unsigned type, size_t count)
-{
-    assert_true(w->n < sizeof(w->off) / sizeof(w->off[0]));
-    w->off[w->n] = w->len;
-    if (count < 15) {
-        bw_byte(w, type << 4 | (unsigned)count);
-    } else {
-        bw_byte(w, type << 4 | 0xf);
-        bw_byte(w, 0x11); /* a 2-byte integer follows */
-        bw_byte(w, (unsigned)(count >> 8));
-        bw_byte(w, (unsigned)(count & 0xff));
-    }
-    return (unsigned)w->n++;
-}
-
-static unsigned bw_ascii(bpw *w, const char *s, size_t n)
-{
-    unsigned i = bw_start(w, 0x5, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, (unsigned char)s[k]);
-    return i;
-}
-
-/* Each byte of s as one UTF-16 code unit (so "\0" is U+0000, "\xe9" é). */
-static unsigned bw_utf16(bpw *w, const char *s, size_t n)
-{
-    unsigned i = bw_start(w, 0x6, n);
-
-    for (size_t k = 0; k < n; k++) {
-        bw_byte(w, 0);
-        bw_byte(w, (unsigned char)s[k]);
-    }
-    return i;
-}
-
-static unsigned bw_array(bpw *w, const unsigned *items, size_t n)
-{
-    unsigned i = bw_start(w, 0xa, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, items[k]);
-    return i;
-}
-
-static unsigned bw_dict(bpw *w, const unsigned *keys, const unsigned *vals, size_t n)
-{
-    unsigned i = bw_start(w, 0xd, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, keys[k]);
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, vals[k]);
-    return i;
-}
-
-/* Adds the offset table and the trailer; the top object is the last made. */
-static void bw_finish(bpw *w)
-{
-    size_t table = w->len;
-
-    for (size_t k = 0; k < w->n; k++) {
-        bw_byte(w, (unsigned)(w->off[k] >> 8));
-        bw_byte(w, (unsigned)(w->off[k] & 0xff));
-    }
-    for (int k = 0; k < 6; k++)
-        bw_byte(w, 0);
-    bw_byte(w, 2); /* offset size */
-    bw_byte(w, 1); /* reference size */
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)w->n >> (8 * k)) & 0xff);
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)(w->n - 1) >> (8 * k)) & 0xff);
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)table >> (8 * k)) & 0xff);
-}
-
-static void bw_write(bpw *w, const char *path)
-{
-    bw_finish(w);
+    tu_bp_finish(w);
     tu_write_bytes(path, w->b, w->len);
 }
 
-/* { "AllowedKernelExtensions": { KEY: ["com.example.x"], TEAM: ["com.example.y"] } }
- * with KEY (n bytes) as UTF-16 or ASCII. */
+/* tu_bp_kext_policy_key's plist, written to path. */
 static void write_mdm_key(const char *path, const char *key, size_t n, bool utf16)
 {
-    bpw w;
-    unsigned keys[2], vals[2], outer_key, inner, item;
+    tu_bplist w;
 
-    bw_init(&w);
-    keys[0] = utf16 ? bw_utf16(&w, key, n) : bw_ascii(&w, key, n);
-    keys[1] = bw_ascii(&w, T(TEAM));
-    item = bw_ascii(&w, T("com.example.x"));
-    vals[0] = bw_array(&w, &item, 1);
-    item = bw_ascii(&w, T("com.example.y"));
-    vals[1] = bw_array(&w, &item, 1);
-    inner = bw_dict(&w, keys, vals, 2);
-    outer_key = bw_ascii(&w, T("AllowedKernelExtensions"));
-    bw_dict(&w, &outer_key, &inner, 1);
-    bw_write(&w, path);
+    tu_bp_kext_policy_key(&w, key, n, utf16);
+    tu_write_bytes(path, w.b, w.len);
 }
 
 /* { KEY: VALUE } with VALUE (n bytes) as UTF-16 or ASCII. */
 static void write_string_plist(const char *path, const char *key, const char *value, size_t n,
                                bool utf16)
 {
-    bpw w;
+    tu_bplist w;
     unsigned k, v;
 
-    bw_init(&w);
-    v = utf16 ? bw_utf16(&w, value, n) : bw_ascii(&w, value, n);
-    k = bw_ascii(&w, key, strlen(key));
-    bw_dict(&w, &k, &v, 1);
+    tu_bp_init(&w);
+    v = utf16 ? tu_bp_utf16(&w, value, n) : tu_bp_ascii(&w, value, n);
+    k = tu_bp_ascii(&w, key, strlen(key));
+    tu_bp_dict(&w, &k, &v, 1);
     bw_write(&w, path);
 }
 
@@ -1685,7 +1575,7 @@ static void cli_nul_mdm_reports_vendors(void **state)
 /* kc_plist_parse on bytes: the forms of string lengths, and limits. */
 static void plist_parse_bytes(void **state)
 {
-    bpw w;
+    tu_bplist w;
     char why[256], s[40];
     unsigned k, v;
     void *pl;
@@ -1694,20 +1584,20 @@ static void plist_parse_bytes(void **state)
     /* A 20-byte string (length as a following integer) with a NUL at 17. */
     memset(s, 'a', sizeof(s));
     s[17] = '\0';
-    bw_init(&w);
-    v = bw_ascii(&w, s, 20);
-    k = bw_ascii(&w, T("k"));
-    bw_dict(&w, &k, &v, 1);
-    bw_finish(&w);
+    tu_bp_init(&w);
+    v = tu_bp_ascii(&w, s, 20);
+    k = tu_bp_ascii(&w, T("k"));
+    tu_bp_dict(&w, &k, &v, 1);
+    tu_bp_finish(&w);
     assert_null(kc_plist_parse((const char *)w.b, w.len, why, sizeof(why)));
     check_why(why, 0, "object 0: a string or key contains a NUL character");
     /* Without it: parsed. */
     s[17] = 'a';
-    bw_init(&w);
-    v = bw_utf16(&w, s, 20);
-    k = bw_ascii(&w, T("k"));
-    bw_dict(&w, &k, &v, 1);
-    bw_finish(&w);
+    tu_bp_init(&w);
+    v = tu_bp_utf16(&w, s, 20);
+    k = tu_bp_ascii(&w, T("k"));
+    tu_bp_dict(&w, &k, &v, 1);
+    tu_bp_finish(&w);
     pl = kc_plist_parse((const char *)w.b, w.len, why, sizeof(why));
     assert_non_null(pl);
     plist_free(pl);
