@@ -1,8 +1,8 @@
 /*
  * The other signals: kext user consent (spctl kext-consent), SIP (csrutil
- * status), loaded kexts (kextstat / kmutil showloaded), the MDM
- * kernel-extension policy, the macOS version and the system-extension
- * database.
+ * status), loaded kexts (kextstat / kmutil showloaded), the macOS version
+ * and the system-extension database.  (The MDM policies are read by
+ * profiles.c.)
  *
  * The text parsers read untrusted command output: they never look past len,
  * accept only what the tools print (with CRLF line ends, trailing spaces and
@@ -772,8 +772,8 @@ static const char *type_name(plist_t node)
  * cuts an ASCII string at a NUL byte.  So kc_plist_parse refuses a binary
  * plist whose string objects (values and keys alike) hold a NUL, and an XML
  * one with a NUL byte (XML allows none); and the readers below never call
- * those getters: string values are read with their length (string_bytes),
- * dictionary keys through key_text.
+ * plist_get_string_val: string values are read with their length
+ * (string_bytes).
  */
 
 #define BPLIST_HEADER 8
@@ -967,252 +967,6 @@ static int dict_string(plist_t dict, const char *key, const char *where, char **
         return -1;
     }
     return 1;
-}
-
-/* ---- the MDM kernel-extension policy ------------------------------------- */
-
-static void mdm_kexts_free(kc_mdm_kext *k, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(k[i].team_id);
-        free(k[i].bundle_id);
-    }
-    free(k);
-}
-
-static int mdm_teams(plist_t root, kc_strv *teams, char *why, size_t whylen)
-{
-    plist_t arr = plist_dict_get_item(root, "AllowedTeamIdentifiers");
-    plist_array_iter iter = NULL;
-    plist_t item = NULL;
-    strset seen = {NULL, 0};
-    uint32_t idx = 0;
-    int rc = -1;
-
-    if (arr == NULL)
-        return 0;
-    if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "AllowedTeamIdentifiers is %s, expected an array of strings",
-                    type_name(arr));
-        return -1;
-    }
-    plist_array_new_iter(arr, &iter);
-    if (iter == NULL)
-        goto oom;
-    for (plist_array_next_item(arr, iter, &item); item != NULL;
-         plist_array_next_item(arr, iter, &item), idx++) {
-        const char *s;
-        size_t n;
-        char team[TEAM_ID_LEN + 1], ex[1024];
-        if (!string_bytes(item, &s, &n)) {
-            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u] is %s, expected a string",
-                        (unsigned)idx, type_name(item));
-            goto done;
-        }
-        if (!is_team_id(s, n)) {
-            excerpt(s, n, ex, sizeof(ex));
-            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u]: expected " TEAM_ID_RULE
-                        ", got %s", (unsigned)idx, ex);
-            goto done;
-        }
-        memcpy(team, s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
-        if (strset_add(&seen, teams, team) < 0)
-            goto oom;
-    }
-    rc = 0;
-    goto done;
-oom:
-    kc_snprintf(why, whylen, "out of memory");
-done:
-    free(iter);
-    strset_free(&seen);
-    return rc;
-}
-
-static int mdm_push(kc_mdm_kext **kexts, size_t *n, size_t *cap, const char *team,
-                    const char *bundle, size_t bundle_len)
-{
-    kc_mdm_kext *k;
-
-    if (*n == *cap) {
-        size_t ncap = *cap != 0 ? *cap * 2 : 16;
-        kc_mdm_kext *bigger = realloc(*kexts, ncap * sizeof(*bigger));
-        if (bigger == NULL)
-            return -1;
-        *kexts = bigger;
-        *cap = ncap;
-    }
-    k = &(*kexts)[*n];
-    k->team_id = kc_strdup(team);
-    k->bundle_id = kc_utf8_clean(bundle, bundle_len);
-    (*n)++;
-    return k->team_id != NULL && k->bundle_id != NULL ? 0 : -1;
-}
-
-/*
- * A dictionary key's text without plist_get_key_val (which asserts on a key
- * that held U+0000): each byte is found by a binary search with
- * plist_key_val_compare_with_size (strncmp on the key, whose sign orders
- * the byte after the common prefix).  At most cap - 1 bytes are read, into
- * buf, NUL-terminated; *cut says the key goes on.  keynode is a PLIST_KEY.
- */
-static void key_text(plist_t keynode, char *buf, size_t cap, size_t *n, bool *cut)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < cap; i++) {
-        int lo = 1, hi = 255;
-        bool found = false;
-        while (lo <= hi && !found) {
-            int mid = lo + (hi - lo) / 2, c;
-            buf[i] = (char)mid;
-            c = plist_key_val_compare_with_size(keynode, buf, i + 1);
-            if (c == 0)
-                found = true;
-            else if (c < 0)
-                hi = mid - 1;
-            else
-                lo = mid + 1;
-        }
-        if (!found)
-            break; /* the key ends at byte i */
-    }
-    buf[i] = '\0';
-    *n = i;
-    /* With buf[i] = NUL, strncmp is 0 only when the key ends there too. */
-    *cut = i + 1 == cap && plist_key_val_compare_with_size(keynode, buf, i + 1) != 0;
-}
-
-static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *why,
-                     size_t whylen)
-{
-    plist_t dict = plist_dict_get_item(root, "AllowedKernelExtensions");
-    plist_dict_iter iter = NULL;
-    plist_array_iter aiter = NULL;
-    plist_t val = NULL;
-    size_t cap = 0;
-    int rc = -1;
-
-    if (dict == NULL)
-        return 0;
-    if (plist_get_node_type(dict) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "AllowedKernelExtensions is %s, expected a dictionary",
-                    type_name(dict));
-        return -1;
-    }
-    plist_dict_new_iter(dict, &iter);
-    if (iter == NULL)
-        goto oom;
-    for (;;) {
-        plist_t item = NULL, keynode;
-        uint32_t idx = 0;
-        char ex[1024], key[EXCERPT_MAX + 2];
-        size_t key_len;
-        bool cut;
-        /* The value only: asking for the key would call plist_get_key_val. */
-        plist_dict_next_item(dict, iter, NULL, &val);
-        if (val == NULL)
-            break;
-        keynode = plist_dict_item_get_key(val);
-        if (plist_get_node_type(keynode) != PLIST_KEY) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions: a value without a key");
-            goto done;
-        }
-        key_text(keynode, key, sizeof(key), &key_len, &cut);
-        excerpt(key, key_len, ex, sizeof(ex));
-        /* An empty key stands for unsigned legacy kexts. */
-        if (cut || (key_len != 0 && !is_team_id(key, key_len))) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions: the key %s is not "
-                        TEAM_ID_RULE " or \"\"", ex);
-            goto done;
-        }
-        if (plist_get_node_type(val) != PLIST_ARRAY) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions[%s] is %s, expected an array "
-                        "of bundle IDs", ex, type_name(val));
-            goto done;
-        }
-        free(aiter);
-        aiter = NULL;
-        plist_array_new_iter(val, &aiter);
-        if (aiter == NULL)
-            goto oom;
-        for (plist_array_next_item(val, aiter, &item); item != NULL;
-             plist_array_next_item(val, aiter, &item), idx++) {
-            const char *s;
-            size_t n;
-            if (!string_bytes(item, &s, &n)) {
-                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is %s, expected a "
-                            "string", ex, (unsigned)idx, type_name(item));
-                goto done;
-            }
-            if (n == 0) {
-                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is an empty string, "
-                            "expected a bundle ID", ex, (unsigned)idx);
-                goto done;
-            }
-            if (mdm_push(kexts, n_kexts, &cap, key, s, n) != 0)
-                goto oom;
-        }
-    }
-    rc = 0;
-    goto done;
-oom:
-    kc_snprintf(why, whylen, "out of memory");
-done:
-    free(aiter);
-    free(iter);
-    return rc;
-}
-
-int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen)
-{
-    plist_t root = NULL, node;
-    kc_strv teams = {NULL, 0, 0};
-    kc_mdm_kext *kexts = NULL;
-    size_t n_kexts = 0;
-    kc_tri overrides = KC_UNKNOWN;
-    int rc;
-
-    rc = open_plist(path, &root, why, whylen);
-    if (rc == 0)
-        return 0;
-    kc_strv_free(&ev->mdm_teams);
-    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
-    ev->mdm_kexts = NULL;
-    ev->n_mdm_kexts = 0;
-    ev->mdm_user_overrides = KC_UNKNOWN;
-    if (rc < 0)
-        goto done;
-    rc = -1;
-    node = plist_dict_get_item(root, "AllowUserOverrides");
-    if (node != NULL) {
-        uint8_t b = 0;
-        if (plist_get_node_type(node) != PLIST_BOOLEAN) {
-            kc_snprintf(why, whylen, "AllowUserOverrides is %s, expected a boolean",
-                        type_name(node));
-            goto done;
-        }
-        plist_get_bool_val(node, &b);
-        overrides = b ? KC_YES : KC_NO;
-    }
-    if (mdm_teams(root, &teams, why, whylen) != 0 ||
-        mdm_kexts(root, &kexts, &n_kexts, why, whylen) != 0)
-        goto done;
-    ev->mdm_teams = teams;
-    memset(&teams, 0, sizeof(teams));
-    ev->mdm_kexts = kexts;
-    ev->n_mdm_kexts = n_kexts;
-    kexts = NULL;
-    n_kexts = 0;
-    ev->mdm_user_overrides = overrides;
-    rc = 1;
-done:
-    kc_strv_free(&teams);
-    mdm_kexts_free(kexts, n_kexts);
-    if (root != NULL)
-        plist_free(root);
-    return rc;
 }
 
 /* ---- SystemVersion.plist -------------------------------------------------- */
@@ -1658,13 +1412,10 @@ void kc_evidence_free(kc_evidence *ev)
     kc_source_free(&ev->consent_list_src);
     kc_source_free(&ev->sip_src);
     kc_source_free(&ev->loaded_src);
-    kc_source_free(&ev->mdm_src);
     kc_source_free(&ev->os_src);
     kc_source_free(&ev->sysext_src);
     kc_strv_free(&ev->consent_teams);
     loaded_free(ev->loaded, ev->n_loaded);
-    kc_strv_free(&ev->mdm_teams);
-    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
     free(ev->os_version);
     sysexts_free(ev->sysexts, ev->n_sysexts);
     /* Back to "nothing known", ready for reuse. */
@@ -1672,5 +1423,4 @@ void kc_evidence_free(kc_evidence *ev)
     ev->consent_enabled = KC_UNKNOWN;
     ev->sip = KC_SIP_UNKNOWN;
     ev->kext_signing = KC_UNKNOWN;
-    ev->mdm_user_overrides = KC_UNKNOWN;
 }

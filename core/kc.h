@@ -396,8 +396,8 @@ typedef struct kc_bundles {
 int kc_bundles_scan(const kc_rootfs *fs, const char *mac_path, kc_bundles *out);
 void kc_bundles_free(kc_bundles *b);
 
-/* ---- evidence.c: the other signals (issue: consent, SIP, loaded, MDM,
- * system extensions, macOS version) ------------------------------------ */
+/* ---- evidence.c: the other signals (issue: consent, SIP, loaded,
+ * system extensions, macOS version; the MDM policies are in platform.h) -- */
 
 typedef enum kc_tri { KC_UNKNOWN = -1, KC_NO = 0, KC_YES = 1 } kc_tri;
 
@@ -421,11 +421,6 @@ typedef struct kc_sysext {
     char *version;
 } kc_sysext;
 
-typedef struct kc_mdm_kext {
-    char *team_id;
-    char *bundle_id;
-} kc_mdm_kext;
-
 typedef enum kc_sip {
     KC_SIP_UNKNOWN,
     KC_SIP_ENABLED,
@@ -445,11 +440,6 @@ typedef struct kc_evidence {
     kc_source loaded_src;
     kc_loaded_kext *loaded;
     size_t n_loaded;
-    kc_source mdm_src;               /* the installed kernel-extension-policy profile */
-    kc_strv mdm_teams;               /* AllowedTeamIdentifiers */
-    kc_mdm_kext *mdm_kexts;          /* AllowedKernelExtensions */
-    size_t n_mdm_kexts;
-    kc_tri mdm_user_overrides;       /* AllowUserOverrides */
     kc_source os_src;
     char *os_version;                /* ProductVersion */
     int os_major, os_minor;          /* 0 when unknown */
@@ -479,7 +469,6 @@ void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
 void *kc_plist_load(const char *path, char *why, size_t whylen);
 /* Plist readers: path is the full path of the file.  Return 1 when read,
  * 0 when the file does not exist, -1 with why when it could not be used. */
-int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen);
 int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen);
 int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen);
 void kc_evidence_free(kc_evidence *ev);

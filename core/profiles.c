@@ -7,13 +7,12 @@
  * mdm/profiles/com.apple.system-extension-policy.yaml and
  * com.apple.syspolicy.kernel-extension-policy.yaml.
  *
- * The same strictness as core/evidence.c's reader of the kernel-extension
- * policy: every value's type is checked, strings are read with their length
+ * Strict: every value's type is checked, strings are read with their length
  * and refused when they hold a NUL byte, team IDs must look like team IDs,
- * nothing asserts.  Limits of libplist 2.2: dictionary keys come back as C
- * strings, and the binary reader measures strings with strlen, so a NUL
- * inside a key or a binary plist's string cannot be seen (the part before
- * it is what is checked and kept); the XML reader refuses "&#0;".
+ * nothing asserts.  libplist 2.2 gives dictionary keys as C strings, measures
+ * binary strings with strlen and asserts on a key that held U+0000, so
+ * kc_plist_parse refuses a plist with a NUL in any string or key before the
+ * dictionaries are walked (the XML reader refuses "&#0;" itself).
  */
 #include "platform.h"
 
