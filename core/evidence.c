@@ -23,9 +23,6 @@
 #define MAX_LOADED 10000
 #define MAX_SYSEXTS 10000
 #define EXCERPT_MAX 60
-#define TEAM_ID_LEN 10
-
-#define TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
 #define CONSENT_ENABLED "Kernel Extension User Consent: ENABLED"
 #define CONSENT_DISABLED "Kernel Extension User Consent: DISABLED"
 #define CONSENT_LIST_HEADER "Allowed Team Identifiers:"
@@ -159,16 +156,6 @@ static int check_text(const char *text, size_t len, char *why, size_t whylen)
         return -1;
     }
     return 0;
-}
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
 }
 
 static bool is_digit(char c)
@@ -314,15 +301,15 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
         goto done;
     }
     while (next_line(&it, &ln)) {
-        char team[TEAM_ID_LEN + 1];
+        char team[KC_TEAM_ID_LEN + 1];
         if (ln.n == 0 && rest_blank(&it))
             break;
-        if (!is_team_id(ln.s, ln.n)) {
-            bad_line(why, whylen, &ln, TEAM_ID_RULE);
+        if (!kc_team_id_valid(ln.s, ln.n)) {
+            bad_line(why, whylen, &ln, KC_TEAM_ID_RULE);
             goto done;
         }
-        memcpy(team, ln.s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
+        memcpy(team, ln.s, KC_TEAM_ID_LEN);
+        team[KC_TEAM_ID_LEN] = '\0';
         if (strset_add(&seen, &teams, team) < 0) {
             kc_snprintf(why, whylen, "out of memory");
             goto done;

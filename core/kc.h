@@ -62,6 +62,12 @@ char *kc_printable(const char *s);
 /* The string as one POSIX shell word in single quotes. */
 char *kc_shell_quote(const char *s);
 
+/* An Apple team ID: exactly 10 characters of A-Z and 0-9. */
+#define KC_TEAM_ID_LEN 10
+#define KC_TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
+/* Whether the n bytes at s are a team ID (false for NULL). */
+bool kc_team_id_valid(const char *s, size_t n);
+
 /* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen);

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEAM_ID_LEN 10
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -34,16 +32,6 @@ static bool is_hex(char c)
 static bool is_graph(char c)
 {
     return c > 0x20 && c < 0x7f;
-}
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i])))
-            return false;
-    return true;
 }
 
 /* Whether the n bytes hold a C0 control character or DEL (tabs included). */
@@ -1017,12 +1005,12 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
             team_line = ln.no;
             if (vn == 7 && memcmp(v, "not set", 7) == 0) {
                 c.team_not_set = true;
-            } else if (is_team_id(v, vn)) {
+            } else if (kc_team_id_valid(v, vn)) {
                 if (cs_store(&c.team_id, v, vn) != 0)
                     goto oom;
             } else {
-                kc_bad_line(why, whylen, &ln, "\"TeamIdentifier=\" and a team ID (10 "
-                            "characters of A-Z and 0-9) or \"not set\"");
+                kc_bad_line(why, whylen, &ln, "\"TeamIdentifier=\" and " KC_TEAM_ID_RULE
+                            " or \"not set\"");
                 goto done;
             }
         } else if (cs_key_is(k, kn, "Timestamp") || cs_key_is(k, kn, "Signed Time")) {

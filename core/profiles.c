@@ -24,24 +24,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TEAM_ID_LEN 10
-#define TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
 /* Bounds the work on hostile input (team de-duplication is quadratic). */
 #define MAX_ITEMS 4096
 #define MAX_ID_BYTES 1024
 
 #define PT_KEXT "com.apple.syspolicy.kernel-extension-policy"
 #define PT_SYSEXT "com.apple.system-extension-policy"
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
 
 static const char *type_name(plist_t node)
 {
@@ -160,20 +148,20 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
         plist_t item = plist_array_get_item(arr, i);
         const char *s;
         size_t sn;
-        char team[TEAM_ID_LEN + 1], ex[256];
+        char team[KC_TEAM_ID_LEN + 1], ex[256];
         if (item == NULL || !string_bytes(item, &s, &sn)) {
             kc_snprintf(why, whylen, "%s[%lu] is %s, expected a string", where,
                         (unsigned long)i, item != NULL ? type_name(item) : "missing");
             return -1;
         }
-        if (!is_team_id(s, sn)) {
+        if (!kc_team_id_valid(s, sn)) {
             kc_excerpt(s, sn, ex, sizeof(ex));
-            kc_snprintf(why, whylen, "%s[%lu]: expected " TEAM_ID_RULE ", got %s", where,
+            kc_snprintf(why, whylen, "%s[%lu]: expected " KC_TEAM_ID_RULE ", got %s", where,
                         (unsigned long)i, ex);
             return -1;
         }
-        memcpy(team, s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
+        memcpy(team, s, KC_TEAM_ID_LEN);
+        team[KC_TEAM_ID_LEN] = '\0';
         if (!kc_strv_contains(teams, team) && kc_strv_push(teams, team) != 0) {
             kc_snprintf(why, whylen, "out of memory");
             return -1;
@@ -243,8 +231,8 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
             goto oom;
         kl = strlen(k);
         kc_excerpt(k, kl, ex, sizeof(ex));
-        if (!(is_team_id(k, kl) || (empty_key_ok && kl == 0))) {
-            kc_snprintf(why, whylen, "%s: the key %s is not " TEAM_ID_RULE "%s", where, ex,
+        if (!(kc_team_id_valid(k, kl) || (empty_key_ok && kl == 0))) {
+            kc_snprintf(why, whylen, "%s: the key %s is not " KC_TEAM_ID_RULE "%s", where, ex,
                         empty_key_ok ? " or \"\"" : "");
             goto done;
         }

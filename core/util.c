@@ -188,6 +188,16 @@ char *kc_utf8_clean(const char *s, size_t n)
     return out;
 }
 
+bool kc_team_id_valid(const char *s, size_t n)
+{
+    if (s == NULL || n != KC_TEAM_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
 bool kc_utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -212,6 +212,31 @@ static void expect_quote(const char *in, const char *want)
     free(out);
 }
 
+/* Exactly 10 of A-Z and 0-9, measured by n (not by a NUL). */
+static void team_id_valid(void **state)
+{
+    (void)state;
+    assert_true(kc_team_id_valid("ABCDE12345", 10));
+    assert_true(kc_team_id_valid("0123456789", 10));
+    assert_true(kc_team_id_valid("ZZZZZZZZZZ", 10));
+    /* n is the length: a longer string's first 10 bytes are a team ID. */
+    assert_true(kc_team_id_valid("ABCDE12345X", 10));
+    assert_false(kc_team_id_valid("ABCDE12345X", 11));
+    assert_false(kc_team_id_valid("ABCDE1234", 9));
+    assert_false(kc_team_id_valid("", 0));
+    assert_false(kc_team_id_valid(NULL, 10));
+    assert_false(kc_team_id_valid("abcde12345", 10));
+    assert_false(kc_team_id_valid("ABCDE 2345", 10));
+    assert_false(kc_team_id_valid("ABCDE-2345", 10));
+    assert_false(kc_team_id_valid("ABCDE\0" "2345", 10));
+    assert_false(kc_team_id_valid("ABCDE\xc3\x84" "234", 10));
+    /* The characters just outside the ranges. */
+    assert_false(kc_team_id_valid("@BCDE12345", 10));
+    assert_false(kc_team_id_valid("[BCDE12345", 10));
+    assert_false(kc_team_id_valid("/BCDE12345", 10));
+    assert_false(kc_team_id_valid(":BCDE12345", 10));
+}
+
 static void shell_quote(void **state)
 {
     (void)state;
@@ -367,6 +392,7 @@ int main(void)
         cmocka_unit_test(utf8_embedded_nul),
         cmocka_unit_test(printable_controls),
         cmocka_unit_test(printable_text_kept),
+        cmocka_unit_test(team_id_valid),
         cmocka_unit_test(shell_quote),
         cmocka_unit_test(path_under_root),
         cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
