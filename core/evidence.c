@@ -12,6 +12,7 @@
  */
 #include "kc.h"
 #include "bplist.h"
+#include "textlines.h"
 
 #include <errno.h>
 #include <plist/plist.h>
@@ -19,10 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TEXT_MAX_BYTES (1024 * 1024)
 #define MAX_LOADED 10000
 #define MAX_SYSEXTS 10000
-#define EXCERPT_MAX 60
 #define CONSENT_ENABLED "Kernel Extension User Consent: ENABLED"
 #define CONSENT_DISABLED "Kernel Extension User Consent: DISABLED"
 #define CONSENT_LIST_HEADER "Allowed Team Identifiers:"
@@ -33,122 +32,31 @@
 
 /* ---- lines ---------------------------------------------------------------- */
 
-typedef struct line {
-    const char *s;
-    size_t n;  /* without "\n", a final "\r" and trailing spaces or tabs */
-    size_t no; /* 1-based */
-} line;
-
-typedef struct line_iter {
-    const char *text;
-    size_t len;
-    size_t pos;
-    size_t no;
-} line_iter;
-
-static bool next_line(line_iter *it, line *ln)
-{
-    const char *nl;
-    size_t end;
-
-    if (it->pos >= it->len)
-        return false;
-    nl = memchr(it->text + it->pos, '\n', it->len - it->pos);
-    end = nl != NULL ? (size_t)(nl - it->text) : it->len;
-    ln->s = it->text + it->pos;
-    ln->n = end - it->pos;
-    ln->no = ++it->no;
-    it->pos = nl != NULL ? end + 1 : it->len;
-    if (ln->n > 0 && ln->s[ln->n - 1] == '\r')
-        ln->n--;
-    while (ln->n > 0 && (ln->s[ln->n - 1] == ' ' || ln->s[ln->n - 1] == '\t'))
-        ln->n--;
-    return true;
-}
+/* Lines, excerpts and "line N: expected ..." come from textlines.h. */
 
 /* Whether every line after the current one is empty. */
-static bool rest_blank(const line_iter *it)
+static bool rest_blank(const kc_line_iter *it)
 {
-    line_iter copy = *it;
-    line ln;
+    kc_line_iter copy = *it;
+    kc_line ln;
 
-    while (next_line(&copy, &ln))
+    while (kc_next_line(&copy, &ln))
         if (ln.n != 0)
             return false;
     return true;
 }
 
-/* The next non-empty line, if any. */
-static bool next_nonblank(line_iter *it, line *ln)
-{
-    while (next_line(it, ln))
-        if (ln->n != 0)
-            return true;
-    return false;
-}
-
-static bool line_is(const line *ln, const char *s)
-{
-    size_t n = strlen(s);
-    return ln->n == n && memcmp(ln->s, s, n) == 0;
-}
-
-static bool has_nul(const char *s, size_t n)
-{
-    return memchr(s, '\0', n) != NULL;
-}
-
-/* At most EXCERPT_MAX bytes of s, quoted, valid UTF-8 and printable. */
-static void excerpt(const char *s, size_t n, char *buf, size_t buflen)
-{
-    size_t cut = n;
-    char *clean = NULL, *shown = NULL;
-
-    if (cut > EXCERPT_MAX) {
-        cut = EXCERPT_MAX;
-        /* Do not split a UTF-8 sequence. */
-        while (cut > EXCERPT_MAX - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-            cut--;
-    }
-    clean = kc_utf8_clean(s, cut);
-    if (clean != NULL)
-        shown = kc_printable(clean);
-    /* Cut by a small buffer, it is still a usable message. */
-    kc_snprintf(buf, buflen, "\"%s\"%s", shown != NULL ? shown : "(out of memory)",
-                cut < n ? "..." : "");
-    free(shown);
-    free(clean);
-}
-
-/* "line N: expected WHAT, got "..."". */
-static void bad_line(char *why, size_t whylen, const line *ln, const char *what)
-{
-    char ex[1024];
-
-    if (ln->n == 0) {
-        kc_snprintf(why, whylen, "line %zu: expected %s, got an empty line", ln->no, what);
-        return;
-    }
-    if (has_nul(ln->s, ln->n)) {
-        excerpt(ln->s, ln->n, ex, sizeof(ex));
-        kc_snprintf(why, whylen, "line %zu: contains a NUL byte: %s", ln->no, ex);
-        return;
-    }
-    excerpt(ln->s, ln->n, ex, sizeof(ex));
-    kc_snprintf(why, whylen, "line %zu: expected %s, got %s", ln->no, what, ex);
-}
-
 /* Common checks on a whole text: 0, or -1 with why. */
 static int check_text(const char *text, size_t len, char *why, size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
+    kc_line_iter it = {text, len, 0, 0};
 
     if (text == NULL && len > 0) {
         kc_snprintf(why, whylen, "no text");
         return -1;
     }
-    if (len > TEXT_MAX_BYTES) {
-        kc_snprintf(why, whylen, "the output is larger than %d bytes", TEXT_MAX_BYTES);
+    if (len > KC_TEXT_MAX_BYTES) {
+        kc_snprintf(why, whylen, "the output is larger than %d bytes", KC_TEXT_MAX_BYTES);
         return -1;
     }
     if (len == 0 || rest_blank(&it)) {
@@ -243,26 +151,26 @@ static void strset_free(strset *set)
 int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char *why,
                             size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_tri value = KC_UNKNOWN;
     int rc = -1;
 
     ev->consent_enabled = KC_UNKNOWN;
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
-    if (line_is(&ln, CONSENT_ENABLED)) {
+    if (kc_line_is(&ln, CONSENT_ENABLED)) {
         value = KC_YES;
-    } else if (line_is(&ln, CONSENT_DISABLED)) {
+    } else if (kc_line_is(&ln, CONSENT_DISABLED)) {
         value = KC_NO;
     } else {
-        bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
+        kc_bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
         goto done;
     }
-    if (next_nonblank(&it, &ln)) {
-        bad_line(why, whylen, &ln, "nothing after the status line");
+    if (kc_next_nonblank(&it, &ln)) {
+        kc_bad_line(why, whylen, &ln, "nothing after the status line");
         goto done;
     }
     ev->consent_enabled = value;
@@ -276,8 +184,8 @@ done:
 int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *why,
                           size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_strv teams = {NULL, 0, 0};
     strset seen = {NULL, 0};
     int rc = -1;
@@ -285,27 +193,27 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
     kc_strv_free(&ev->consent_teams);
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
-    if (line_is(&ln, CONSENT_LIST_NONE)) {
-        if (next_nonblank(&it, &ln)) {
-            bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
+    if (kc_line_is(&ln, CONSENT_LIST_NONE)) {
+        if (kc_next_nonblank(&it, &ln)) {
+            kc_bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
             goto done;
         }
         rc = 0;
         goto done;
     }
-    if (!line_is(&ln, CONSENT_LIST_HEADER)) {
-        bad_line(why, whylen, &ln,
+    if (!kc_line_is(&ln, CONSENT_LIST_HEADER)) {
+        kc_bad_line(why, whylen, &ln,
                  "\"" CONSENT_LIST_HEADER "\" or \"" CONSENT_LIST_NONE "\"");
         goto done;
     }
-    while (next_line(&it, &ln)) {
+    while (kc_next_line(&it, &ln)) {
         char team[KC_TEAM_ID_LEN + 1];
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!kc_team_id_valid(ln.s, ln.n)) {
-            bad_line(why, whylen, &ln, KC_TEAM_ID_RULE);
+            kc_bad_line(why, whylen, &ln, KC_TEAM_ID_RULE);
             goto done;
         }
         memcpy(team, ln.s, KC_TEAM_ID_LEN);
@@ -327,7 +235,7 @@ done:
 /* ---- csrutil status ------------------------------------------------------ */
 
 /* "<TAB or spaces>Name: enabled|disabled". */
-static bool parse_setting(const line *ln, const char **name, size_t *name_len, bool *enabled)
+static bool parse_setting(const kc_line *ln, const char **name, size_t *name_len, bool *enabled)
 {
     size_t i = 0, start;
     const char *v;
@@ -381,8 +289,8 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
         {SIP_PREFIX "enabled (Custom Configuration).", KC_SIP_CUSTOM},
         {SIP_PREFIX "unknown (Custom Configuration).", KC_SIP_CUSTOM},
     };
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_sip sip = KC_SIP_UNKNOWN;
     kc_tri signing = KC_UNKNOWN;
     size_t settings = 0, signing_line = 0, config_line = 0;
@@ -393,32 +301,32 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
     if (check_text(text, len, why, whylen) != 0)
         goto done;
     /* The first non-empty line: the status (check_text saw one). */
-    if (!next_nonblank(&it, &ln))
+    if (!kc_next_nonblank(&it, &ln))
         goto done;
     for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++)
-        if (line_is(&ln, firsts[i].text))
+        if (kc_line_is(&ln, firsts[i].text))
             sip = firsts[i].sip;
     if (sip == KC_SIP_UNKNOWN) {
-        bad_line(why, whylen, &ln,
+        kc_bad_line(why, whylen, &ln,
                  "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
                  "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
                  "\"unknown (Custom Configuration).\"");
         goto done;
     }
     /* Then nothing, or "Configuration:" (after empty lines) and its block. */
-    if (!next_nonblank(&it, &ln))
+    if (!kc_next_nonblank(&it, &ln))
         goto parsed;
-    if (!line_is(&ln, "Configuration:")) {
-        bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
+    if (!kc_line_is(&ln, "Configuration:")) {
+        kc_bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
         goto done;
     }
     config_line = ln.no;
-    while (next_line(&it, &ln) && ln.n != 0) {
+    while (kc_next_line(&it, &ln) && ln.n != 0) {
         const char *name;
         size_t name_len;
         bool on;
         if (!parse_setting(&ln, &name, &name_len, &on)) {
-            bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
+            kc_bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
             goto done;
         }
         if (name_len == 12 && memcmp(name, "Kext Signing", 12) == 0) {
@@ -563,7 +471,7 @@ static bool take_linked(cursor *c)
 }
 
 /* "INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]". */
-static bool parse_row(const line *ln, const char **id, size_t *id_len, const char **ver,
+static bool parse_row(const kc_line *ln, const char **id, size_t *id_len, const char **ver,
                       size_t *ver_len)
 {
     cursor c = {ln->s, ln->n, 0};
@@ -598,7 +506,7 @@ static bool parse_row(const line *ln, const char **id, size_t *id_len, const cha
 }
 
 /* The header: "Index Refs Address ... Name (Version) UUID <Linked Against>". */
-static bool is_loaded_header(const line *ln)
+static bool is_loaded_header(const kc_line *ln)
 {
     static const char name_col[] = "Name (Version)";
     size_t i = 0, m = sizeof(name_col) - 1;
@@ -649,8 +557,8 @@ static char *clean_text(const char *s, size_t n)
  */
 int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_loaded_kext *rows = NULL;
     size_t n = 0, cap = 0;
     bool pending = false; /* ln holds the first row (no header) */
@@ -661,32 +569,32 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     ev->n_loaded = 0;
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
     /* kextstat on 11+ runs kmutil, which may say so first. */
-    if (line_is(&ln, KMUTIL_EXECUTING) && !next_line(&it, &ln))
+    if (kc_line_is(&ln, KMUTIL_EXECUTING) && !kc_next_line(&it, &ln))
         goto no_header;
-    if (line_is(&ln, KMUTIL_NO_VARIANT) && !next_line(&it, &ln))
+    if (kc_line_is(&ln, KMUTIL_NO_VARIANT) && !kc_next_line(&it, &ln))
         goto no_header;
     if (!is_loaded_header(&ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln,
+            kc_bad_line(why, whylen, &ln,
                      "the header \"Index Refs Address Size Wired Name (Version) ...\" or "
                      ROW_FORM);
             goto done;
         }
         pending = true;
     }
-    while (pending || next_line(&it, &ln)) {
+    while (pending || kc_next_line(&it, &ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
         pending = false;
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln, ROW_FORM);
+            kc_bad_line(why, whylen, &ln, ROW_FORM);
             goto done;
         }
         if (n == MAX_LOADED) {
@@ -1012,7 +920,7 @@ int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t 
         goto done;
     }
     if (!parse_version(s, n, &major, &minor)) {
-        excerpt(s, n, ex, sizeof(ex));
+        kc_excerpt(s, n, ex, sizeof(ex));
         kc_snprintf(why, whylen, "ProductVersion: expected a version like \"14.1\" or "
                     "\"10.13.6\", got %s", ex);
         goto done;

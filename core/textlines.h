@@ -1,7 +1,7 @@
 /* Strict line-by-line reading of captured command output, shared by the
- * parsers of core/platform.c (the same conventions as the static helpers
- * of core/evidence.c: CRLF line ends, trailing blanks and empty lines are
- * allowed; a refused line is named "line N: expected X, got "..."").
+ * parsers of core/evidence.c and core/platform.c: CRLF line ends, trailing
+ * blanks and empty lines are allowed; a refused line is named "line N:
+ * expected X, got "..."".
  *
  * Everything here is bounded by the length given and never reads past it;
  * the text need not be NUL-terminated. */
