@@ -634,7 +634,7 @@ done:
 
 /* ---- property lists ------------------------------------------------------- */
 
-static const char *type_name(plist_t node)
+const char *kc_plist_type_name(void *node)
 {
     switch (plist_get_node_type(node)) {
     case PLIST_BOOLEAN:
@@ -660,6 +660,19 @@ static const char *type_name(plist_t node)
     }
 }
 
+bool kc_plist_string_bytes(void *node, const char **s, size_t *n)
+{
+    uint64_t len = 0;
+
+    if (plist_get_node_type(node) != PLIST_STRING)
+        return false;
+    *s = plist_get_string_ptr(node, &len);
+    if (*s == NULL || len > SIZE_MAX)
+        return false;
+    *n = (size_t)len;
+    return true;
+}
+
 /*
  * libplist 2.2 (Debian 12) aborts the process -- an assert -- when
  * plist_get_string_val or plist_get_key_val meets a string that held U+0000
@@ -668,7 +681,7 @@ static const char *type_name(plist_t node)
  * plist whose string objects (values and keys alike) hold a NUL, and an XML
  * one with a NUL byte (XML allows none); and the readers below never call
  * plist_get_string_val: string values are read with their length
- * (string_bytes).
+ * (kc_plist_string_bytes).
  */
 
 #define BPLIST_HEADER 8
@@ -817,26 +830,12 @@ static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
         return -1;
     if (plist_get_node_type(*out) != PLIST_DICT) {
         kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
-                    type_name(*out));
+                    kc_plist_type_name(*out));
         plist_free(*out);
         *out = NULL;
         return -1;
     }
     return 1;
-}
-
-/* A string node's bytes (its length, NUL bytes included). */
-static bool string_bytes(plist_t node, const char **s, size_t *n)
-{
-    uint64_t len = 0;
-
-    if (plist_get_node_type(node) != PLIST_STRING)
-        return false;
-    *s = plist_get_string_ptr(node, &len);
-    if (*s == NULL || len > SIZE_MAX)
-        return false;
-    *n = (size_t)len;
-    return true;
 }
 
 /* dict[key] as a cleaned copy: 1 found, 0 absent, -1 with why ("WHERE.KEY
@@ -851,9 +850,9 @@ static int dict_string(plist_t dict, const char *key, const char *where, char **
     *out = NULL;
     if (node == NULL)
         return 0;
-    if (!string_bytes(node, &s, &n)) {
+    if (!kc_plist_string_bytes(node, &s, &n)) {
         kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
-                    where[0] != '\0' ? "." : "", key, type_name(node));
+                    where[0] != '\0' ? "." : "", key, kc_plist_type_name(node));
         return -1;
     }
     *out = kc_utf8_clean(s, n);
@@ -915,8 +914,8 @@ int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t 
         kc_snprintf(why, whylen, "no ProductVersion");
         goto done;
     }
-    if (!string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", type_name(node));
+    if (!kc_plist_string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", kc_plist_type_name(node));
         goto done;
     }
     if (!parse_version(s, n, &major, &minor)) {
@@ -976,7 +975,7 @@ static int sysext_version(plist_t entry, const char *where, char **out, char *wh
         return 0;
     if (plist_get_node_type(bv) != PLIST_DICT) {
         kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
-                    type_name(bv));
+                    kc_plist_type_name(bv));
         return -1;
     }
     if (kc_snprintf(sub, sizeof(sub), "%s.bundleVersion", where) != 0 ||
@@ -1022,7 +1021,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
         goto done;
     }
     if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "extensions is %s, expected an array", type_name(arr));
+        kc_snprintf(why, whylen, "extensions is %s, expected an array", kc_plist_type_name(arr));
         goto done;
     }
     want = plist_array_get_size(arr);
@@ -1048,7 +1047,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
         kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
         if (plist_get_node_type(entry) != PLIST_DICT) {
             kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
-                        type_name(entry));
+                        kc_plist_type_name(entry));
             goto done;
         }
         x = &items[n++];
@@ -1258,7 +1257,7 @@ int kc_sysext_db_parse(const char *data, size_t len, int how, kc_evidence *ev, c
         return -1;
     if (plist_get_node_type(root) != PLIST_DICT) {
         kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
-                    type_name(root));
+                    kc_plist_type_name(root));
         plist_free(root);
         return -1;
     }

@@ -473,6 +473,13 @@ void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
 /* kc_plist_parse on a regular file (never a symbolic link) of at most
  * 1 MiB. */
 void *kc_plist_load(const char *path, char *why, size_t whylen);
+/* What the plist node is, for messages: "a string", "an integer", "a
+ * dictionary"... */
+const char *kc_plist_type_name(void *node);
+/* A string node's bytes, read with their length (NUL bytes included)
+ * rather than through plist_get_string_val, which asserts on some: false
+ * when node is not a string. */
+bool kc_plist_string_bytes(void *node, const char **s, size_t *n);
 /* Plist readers: path is the full path of the file.  Return 1 when read,
  * 0 when the file does not exist, -1 with why when it could not be used. */
 int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen);
