@@ -66,21 +66,6 @@ static int check_text(const char *text, size_t len, char *why, size_t whylen)
     return 0;
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* ---- a set of strings, for deduplicating without quadratic work ---------- */
 
 typedef struct strset {
@@ -246,9 +231,9 @@ static bool parse_setting(const kc_line *ln, const char **name, size_t *name_len
     while (i < ln->n && (ln->s[i] == ' ' || ln->s[i] == '\t'))
         i++;
     start = i;
-    if (i == ln->n || !is_alpha(ln->s[i]))
+    if (i == ln->n || !kc_is_alpha(ln->s[i]))
         return false;
-    while (i < ln->n && (is_alpha(ln->s[i]) || is_digit(ln->s[i]) || ln->s[i] == ' ' ||
+    while (i < ln->n && (kc_is_alpha(ln->s[i]) || kc_is_digit(ln->s[i]) || ln->s[i] == ' ' ||
                          ln->s[i] == '-'))
         i++;
     if (ln->s[i - 1] == ' ' || i + 1 >= ln->n || ln->s[i] != ':' || ln->s[i + 1] != ' ')
@@ -386,7 +371,7 @@ static bool take_digits(cursor *c)
 {
     size_t start = c->i;
 
-    while (c->i < c->n && is_digit(c->s[c->i]))
+    while (c->i < c->n && kc_is_digit(c->s[c->i]))
         c->i++;
     return c->i > start;
 }
@@ -399,7 +384,7 @@ static bool take_hex_field(cursor *c)
     if (c->i + 2 <= c->n && c->s[c->i] == '0' && c->s[c->i + 1] == 'x') {
         c->i += 2;
         start = c->i;
-        while (c->i < c->n && is_hex(c->s[c->i]))
+        while (c->i < c->n && kc_is_hex(c->s[c->i]))
             c->i++;
         return c->i > start && c->i - start <= 16;
     }
@@ -440,7 +425,7 @@ static bool take_uuid(cursor *c)
             c->i++;
         }
         for (size_t k = 0; k < groups[g]; k++) {
-            if (at_end(c) || !is_hex(c->s[c->i]))
+            if (at_end(c) || !kc_is_hex(c->s[c->i]))
                 return false;
             c->i++;
         }
@@ -874,7 +859,7 @@ static bool parse_version(const char *s, size_t n, int *major, int *minor)
     for (;;) {
         size_t start = i;
         int v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 4)
+        while (i < n && kc_is_digit(s[i]) && i - start < 4)
             v = v * 10 + (s[i++] - '0');
         if (i == start || count == 3)
             return false;
