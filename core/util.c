@@ -267,55 +267,7 @@ char *kc_shell_quote(const char *s)
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen)
 {
-    int fd = -1, rc = -1;
-    struct stat st;
-    char *buf = NULL;
-    size_t got = 0;
-
-    *data = NULL;
-    *len = 0;
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        kc_snprintf(why, whylen, "%s", errno == ELOOP ? "is a symbolic link" : strerror(errno));
-        goto done;
-    }
-    if (fstat(fd, &st) != 0) {
-        kc_snprintf(why, whylen, "%s", strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        kc_snprintf(why, whylen, "not a regular file");
-        goto done;
-    }
-    if ((uintmax_t)st.st_size > (uintmax_t)max) {
-        kc_snprintf(why, whylen, "larger than %zu bytes", max);
-        goto done;
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
-        goto done;
-    }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            kc_snprintf(why, whylen, "%s", strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    *data = buf;
-    *len = got;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
-    if (fd >= 0)
-        close(fd);
-    return rc;
+    /* The same checks as for a file of the inspected Mac (rootfs.c): looked
+     * at before it is opened, never through a link in its last name. */
+    return kc_read_file_at(AT_FDCWD, path, max, data, len, why, whylen);
 }
