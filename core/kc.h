@@ -68,6 +68,9 @@ char *kc_shell_quote(const char *s);
 /* Whether the n bytes at s are a team ID (false for NULL). */
 bool kc_team_id_valid(const char *s, size_t n);
 
+/* Reads from fd until n bytes or its end, into a new buffer with a NUL
+ * after what was read (*len bytes): 0, or -1 with why. */
+int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen);
 /* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen);

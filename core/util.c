@@ -264,6 +264,40 @@ char *kc_shell_quote(const char *s)
     return out;
 }
 
+int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen)
+{
+    char *buf = NULL;
+    size_t got = 0;
+    int rc = -1;
+
+    *data = NULL;
+    *len = 0;
+    if (n == SIZE_MAX || (buf = malloc(n + 1)) == NULL) {
+        kc_snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            kc_snprintf(why, whylen, "%s", strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    *data = buf;
+    *len = got;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    return rc;
+}
+
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen)
 {

@@ -280,6 +280,44 @@ static void path_under_root(void **state)
 
 /* ---- kc_read_file ------------------------------------------------------- */
 
+/* kc_read_fd(fd, n) must give the want_len bytes of want and a NUL. */
+static void expect_read_fd(int fd, size_t n, const char *want, size_t want_len)
+{
+    char *data = NULL, why[256];
+    size_t len = 99;
+
+    assert_int_equal(kc_read_fd(fd, n, &data, &len, why, sizeof(why)), 0);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(data, want, want_len + 1);
+    free(data);
+}
+
+/* At most n bytes, fewer at the end of the data, always NUL-terminated. */
+static void read_fd(void **state)
+{
+    int fds[2];
+    char *data = NULL, why[256];
+    size_t len = 99;
+
+    (void)state;
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "hello\0!", 7), 7);
+    assert_int_equal(close(fds[1]), 0);
+    expect_read_fd(fds[0], 3, "hel", 3);
+    expect_read_fd(fds[0], 100, "lo\0!", 4);
+    /* At the end, or asked for nothing: an empty string. */
+    expect_read_fd(fds[0], 100, "", 0);
+    expect_read_fd(fds[0], 0, "", 0);
+    assert_int_equal(close(fds[0]), 0);
+    /* A read that fails: nothing returned, the reason given. */
+    assert_int_equal(kc_read_fd(fds[0], 10, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_string_equal(why, strerror(EBADF));
+    assert_int_equal(kc_read_fd(fds[0], SIZE_MAX, &data, &len, why, sizeof(why)), -1);
+    assert_string_equal(why, "out of memory");
+}
+
 static void read_file_ok(void **state)
 {
     fixture *f = *state;
@@ -395,6 +433,7 @@ int main(void)
         cmocka_unit_test(team_id_valid),
         cmocka_unit_test(shell_quote),
         cmocka_unit_test(path_under_root),
+        cmocka_unit_test(read_fd),
         cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_empty, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_size_cap, setup_tmp, teardown_tmp),
