@@ -958,24 +958,6 @@ static int write_manifest(collector *c, const kc_gather *g)
 
 /* ---- DIR -------------------------------------------------------------- */
 
-/* Who may change a folder's entries: root, the owner, and when it is
- * group- or world-writable without the sticky bit, those users too.  NULL
- * when only root and the running user can; else why not. */
-static const char *unsafe_folder(const struct stat *st, char *buf, size_t len)
-{
-    if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
-                    (unsigned long)st->st_uid);
-        return buf;
-    }
-    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
-        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
-                    st->st_mode & S_IWOTH ? "everyone" : "its group");
-        return buf;
-    }
-    return NULL;
-}
-
 /* Opens DIR once: new, or an existing empty folder of the running user's
  * that nobody else can write to, in a parent folder that nobody but root
  * and the running user can change.  0, or an exit code with a message. */
@@ -1029,7 +1011,7 @@ static int open_out(collector *c)
         kc_err(c->out, "%s: %s", parent, strerror(errno));
         goto done;
     }
-    why = unsafe_folder(&st, buf, sizeof(buf));
+    why = kc_unsafe_folder(&st, buf, sizeof(buf));
     if (why != NULL) {
         kc_err(c->out,
                "its folder %s %s: another user could swap the snapshot folder for a link while "

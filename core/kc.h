@@ -68,6 +68,11 @@ char *kc_shell_quote(const char *s);
 /* Whether the n bytes at s are a team ID (false for NULL). */
 bool kc_team_id_valid(const char *s, size_t n);
 
+/* Who may change the entries of the folder st describes: root, its owner,
+ * and everyone its mode lets write unless it is sticky.  NULL when only
+ * root and the running user can; else why not, in buf ("is owned by uid
+ * N, ...", "is writable by everyone and has no sticky bit"). */
+const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len);
 /* Reads from fd until n bytes or its end, into a new buffer with a NUL
  * after what was read (*len bytes): 0, or -1 with why. */
 int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen);

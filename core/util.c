@@ -264,6 +264,21 @@ char *kc_shell_quote(const char *s)
     return out;
 }
 
+const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
+                    (unsigned long)st->st_uid);
+        return buf;
+    }
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
+        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
+                    st->st_mode & S_IWOTH ? "everyone" : "its group");
+        return buf;
+    }
+    return NULL;
+}
+
 int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen)
 {
     char *buf = NULL;

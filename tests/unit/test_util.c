@@ -280,6 +280,34 @@ static void path_under_root(void **state)
 
 /* ---- kc_read_file ------------------------------------------------------- */
 
+/* Only root and the running user may change a folder, unless it is sticky. */
+static void unsafe_folder(void **state)
+{
+    struct stat st;
+    char buf[128];
+    uid_t other = geteuid() == 65534 ? 65533 : 65534;
+
+    (void)state;
+    memset(&st, 0, sizeof(st));
+    st.st_mode = S_IFDIR | 0755;
+    st.st_uid = 0;
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_uid = geteuid();
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_mode = S_IFDIR | 01777; /* /tmp */
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_mode = S_IFDIR | 0777;
+    assert_string_equal(kc_unsafe_folder(&st, buf, sizeof(buf)),
+                        "is writable by everyone and has no sticky bit");
+    st.st_mode = S_IFDIR | 0775;
+    assert_string_equal(kc_unsafe_folder(&st, buf, sizeof(buf)),
+                        "is writable by its group and has no sticky bit");
+    st.st_mode = S_IFDIR | 0755;
+    st.st_uid = other;
+    assert_ptr_equal(kc_unsafe_folder(&st, buf, sizeof(buf)), buf);
+    assert_non_null(strstr(buf, "which is neither root nor the running user"));
+}
+
 /* kc_read_fd(fd, n) must give the want_len bytes of want and a NUL. */
 static void expect_read_fd(int fd, size_t n, const char *want, size_t want_len)
 {
@@ -433,6 +461,7 @@ int main(void)
         cmocka_unit_test(team_id_valid),
         cmocka_unit_test(shell_quote),
         cmocka_unit_test(path_under_root),
+        cmocka_unit_test(unsafe_folder),
         cmocka_unit_test(read_fd),
         cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_empty, setup_tmp, teardown_tmp),
