@@ -963,8 +963,8 @@ static int write_manifest(collector *c, const kc_gather *g)
  * and the running user can change.  0, or an exit code with a message. */
 static int open_out(collector *c)
 {
-    char *copy = kc_strdup(c->out), *base = NULL, *parent, buf[256], real[PATH_MAX];
-    const char *why;
+    char *copy = kc_strdup(c->out), *base = NULL, buf[256], real[PATH_MAX];
+    const char *parent, *why;
     struct stat st;
     int pfd = -1, rc = KC_EXIT_USAGE;
     bool created = false;
@@ -977,14 +977,7 @@ static int open_out(collector *c)
         size_t n = strlen(copy);
         while (n > 1 && copy[n - 1] == '/')
             copy[--n] = '\0';
-        base = strrchr(copy, '/');
-        if (base == NULL) {
-            parent = ".";
-            base = copy;
-        } else {
-            *base++ = '\0';
-            parent = copy[0] ? copy : "/";
-        }
+        kc_split_path(copy, &parent, &base);
         if (pass > 0 || (strcmp(base, ".") != 0 && strcmp(base, "..") != 0))
             break;
         /* "." or "..": an existing folder, named by its real path. */

@@ -68,6 +68,10 @@ char *kc_shell_quote(const char *s);
 /* Whether the n bytes at s are a team ID (false for NULL). */
 bool kc_team_id_valid(const char *s, size_t n);
 
+/* Splits path in place at its last '/' into the folder that holds the last
+ * name (".", when there is no '/'; "/" for a name right under the root)
+ * and that name. */
+void kc_split_path(char *path, const char **parent, char **base);
 /* Who may change the entries of the folder st describes: root, its owner,
  * and everyone its mode lets write unless it is sticky.  NULL when only
  * root and the running user can; else why not, in buf ("is owned by uid

@@ -57,14 +57,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
     copy = kc_strdup(path);
     if (copy == NULL)
         goto oom;
-    base = strrchr(copy, '/');
-    if (base == NULL) {
-        parent = ".";
-        base = copy;
-    } else {
-        *base++ = '\0';
-        parent = copy[0] ? copy : "/";
-    }
+    kc_split_path(copy, &parent, &base);
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         kc_err(path, "name a file to write, not a folder");
         goto done;

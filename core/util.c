@@ -264,6 +264,20 @@ char *kc_shell_quote(const char *s)
     return out;
 }
 
+void kc_split_path(char *path, const char **parent, char **base)
+{
+    char *slash = strrchr(path, '/');
+
+    if (slash == NULL) {
+        *parent = ".";
+        *base = path;
+    } else {
+        *slash = '\0';
+        *parent = path[0] != '\0' ? path : "/";
+        *base = slash + 1;
+    }
+}
+
 const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len)
 {
     if (st->st_uid != 0 && st->st_uid != geteuid()) {

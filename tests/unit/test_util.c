@@ -261,6 +261,32 @@ static void expect_under(const char *root, const char *p, const char *want)
     free(out);
 }
 
+/* kc_split_path on a copy of path gives parent and base. */
+static void expect_split(const char *path, const char *parent, const char *base)
+{
+    char copy[64];
+    const char *p = NULL;
+    char *b = NULL;
+
+    assert_true(strlen(path) < sizeof(copy));
+    memcpy(copy, path, strlen(path) + 1);
+    kc_split_path(copy, &p, &b);
+    assert_string_equal(p, parent);
+    assert_string_equal(b, base);
+}
+
+static void split_path(void **state)
+{
+    (void)state;
+    expect_split("report.json", ".", "report.json");
+    expect_split("out/report.json", "out", "report.json");
+    expect_split("/tmp/report.json", "/tmp", "report.json");
+    expect_split("/report.json", "/", "report.json");
+    expect_split("/a/b/", "/a/b", "");
+    expect_split("/", "/", "");
+    expect_split("", ".", "");
+}
+
 static void path_under_root(void **state)
 {
     (void)state;
@@ -460,6 +486,7 @@ int main(void)
         cmocka_unit_test(printable_text_kept),
         cmocka_unit_test(team_id_valid),
         cmocka_unit_test(shell_quote),
+        cmocka_unit_test(split_path),
         cmocka_unit_test(path_under_root),
         cmocka_unit_test(unsafe_folder),
         cmocka_unit_test(read_fd),
