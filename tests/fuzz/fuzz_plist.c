@@ -77,7 +77,6 @@ static void read_file(void)
     if (k->short_version != NULL)
         fz_check_utf8("short version", k->short_version);
     kc_bundles_free(&b);
-    kc_rootfs_close(&fs);
 }
 #elif defined(FUZZ_MDM_POLICY)
 static void check_tri(const char *what, kc_tri t)
