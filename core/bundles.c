@@ -22,19 +22,16 @@ static int dict_string(plist_t dict, const char *key, char **out)
 {
     plist_t node = plist_dict_get_item(dict, key);
     const char *s;
-    uint64_t len = 0;
+    size_t len = 0;
 
     *out = NULL;
     if (node == NULL)
         return 0;
-    if (plist_get_node_type(node) != PLIST_STRING)
+    if (!kc_plist_string_bytes(node, &s, &len))
         return -1;
-    s = plist_get_string_ptr(node, &len);
-    if (s == NULL || len > SIZE_MAX)
-        return -1;
-    if (memchr(s, '\0', (size_t)len) != NULL)
+    if (memchr(s, '\0', len) != NULL)
         return -2;
-    *out = kc_utf8_clean(s, (size_t)len);
+    *out = kc_utf8_clean(s, len);
     return *out ? 1 : -1;
 }
 

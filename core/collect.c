@@ -246,61 +246,21 @@ static void put_mac_file(collector *c, const char *mac_path, const char *data, s
  * bytes, else its first max + 1 bytes (*size tells the real size).
  * 0, or -1 with why. */
 static int read_prefix(int dirfd, const char *name, size_t max, char **data, size_t *len,
-                       off_t *size, char *why, size_t whylen)
+                       uint64_t *size, char *why, size_t whylen)
 {
-    struct stat before, st;
-    size_t want, got = 0;
-    char *buf = NULL;
-    int fd = -1, rc = -1;
+    struct stat st;
 
     *data = NULL;
     *len = 0;
-    if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         kc_snprintf(why, whylen, "%s", strerror(errno));
         return -1;
     }
-    *size = before.st_size;
-    if (!S_ISREG(before.st_mode) || (uintmax_t)before.st_size <= (uintmax_t)max)
+    *size = (uint64_t)st.st_size;
+    if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size <= (uintmax_t)max)
         return kc_read_file_at(dirfd, name, max, data, len, why, whylen);
     /* Too large for kextcheck: keep the start, enough to show that. */
-    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        kc_snprintf(why, whylen, "%s", strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
-        kc_snprintf(why, whylen, "not a regular file (it changed while being opened)");
-        goto done;
-    }
-    want = max + 1;
-    buf = malloc(want + 1);
-    if (buf == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
-        goto done;
-    }
-    while (got < want) {
-        ssize_t r = read(fd, buf + got, want - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            kc_snprintf(why, whylen, "%s", strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    *size = st.st_size;
-    *data = buf;
-    *len = got;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
-    if (fd >= 0)
-        close(fd);
-    return rc;
+    return kc_read_head_at(dirfd, name, max + 1, data, len, size, why, whylen);
 }
 
 /* Copies mac_path (inside the root) into the snapshot when it exists
@@ -312,7 +272,7 @@ static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_pat
     char why[512], *data = NULL, *how = NULL;
     kc_rootfs_ref ref;
     size_t len = 0;
-    off_t size = 0;
+    uint64_t size = 0;
     int err = kc_rootfs_resolve(fs, mac_path, true, &ref);
 
     if (err != 0) {
@@ -325,9 +285,9 @@ static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_pat
         goto done;
     }
     if (len > max) {
-        how = kc_asprintf("cut to its first %zu bytes: the file has %lld, more than the %zu "
+        how = kc_asprintf("cut to its first %zu bytes: the file has %llu, more than the %zu "
                           "kextcheck reads",
-                          len, (long long)size, max);
+                          len, (unsigned long long)size, max);
         kc_err(ref.host_path, "larger than %zu bytes (kextcheck reads no more): only its first "
                               "%zu bytes were copied",
                max, len);
@@ -998,31 +958,13 @@ static int write_manifest(collector *c, const kc_gather *g)
 
 /* ---- DIR -------------------------------------------------------------- */
 
-/* Who may change a folder's entries: root, the owner, and when it is
- * group- or world-writable without the sticky bit, those users too.  NULL
- * when only root and the running user can; else why not. */
-static const char *unsafe_folder(const struct stat *st, char *buf, size_t len)
-{
-    if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
-                    (unsigned long)st->st_uid);
-        return buf;
-    }
-    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
-        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
-                    st->st_mode & S_IWOTH ? "everyone" : "its group");
-        return buf;
-    }
-    return NULL;
-}
-
 /* Opens DIR once: new, or an existing empty folder of the running user's
  * that nobody else can write to, in a parent folder that nobody but root
  * and the running user can change.  0, or an exit code with a message. */
 static int open_out(collector *c)
 {
-    char *copy = kc_strdup(c->out), *base = NULL, *parent, buf[256], real[PATH_MAX];
-    const char *why;
+    char *copy = kc_strdup(c->out), *base = NULL, buf[256], real[PATH_MAX];
+    const char *parent, *why;
     struct stat st;
     int pfd = -1, rc = KC_EXIT_USAGE;
     bool created = false;
@@ -1035,14 +977,7 @@ static int open_out(collector *c)
         size_t n = strlen(copy);
         while (n > 1 && copy[n - 1] == '/')
             copy[--n] = '\0';
-        base = strrchr(copy, '/');
-        if (base == NULL) {
-            parent = ".";
-            base = copy;
-        } else {
-            *base++ = '\0';
-            parent = copy[0] ? copy : "/";
-        }
+        kc_split_path(copy, &parent, &base);
         if (pass > 0 || (strcmp(base, ".") != 0 && strcmp(base, "..") != 0))
             break;
         /* "." or "..": an existing folder, named by its real path. */
@@ -1069,7 +1004,7 @@ static int open_out(collector *c)
         kc_err(c->out, "%s: %s", parent, strerror(errno));
         goto done;
     }
-    why = unsafe_folder(&st, buf, sizeof(buf));
+    why = kc_unsafe_folder(&st, buf, sizeof(buf));
     if (why != NULL) {
         kc_err(c->out,
                "its folder %s %s: another user could swap the snapshot folder for a link while "

@@ -67,7 +67,7 @@ static char *read_line(char *str, int num, void *stream)
 static int read_config(const char *path, char **text, size_t *len, char *why, size_t whylen)
 {
     struct stat st;
-    char *buf = NULL;
+    char *buf = NULL, err[256];
     size_t got = 0;
     int fd, rc = -1;
 
@@ -91,24 +91,11 @@ static int read_config(const char *path, char **text, size_t *len, char *why, si
                     path);
         goto done;
     }
-    buf = malloc(CONFIG_MAX + 2);
-    if (buf == NULL) {
-        kc_snprintf(why, whylen, "%s: out of memory", path);
-        goto done;
-    }
     /* One byte more than allowed tells a file too large, even one that
      * grows while it is read. */
-    while (got <= CONFIG_MAX) {
-        ssize_t r = read(fd, buf + got, CONFIG_MAX + 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
+    if (kc_read_fd(fd, CONFIG_MAX + 1, &buf, &got, err, sizeof(err)) != 0) {
+        kc_snprintf(why, whylen, "%s: %s", path, err);
+        goto done;
     }
     if (got > CONFIG_MAX) {
         kc_snprintf(why, whylen, "%s: larger than %d bytes (64 KiB, the most a configuration "
@@ -116,7 +103,6 @@ static int read_config(const char *path, char **text, size_t *len, char *why, si
                     path, CONFIG_MAX);
         goto done;
     }
-    buf[got] = '\0';
     *text = buf;
     *len = got;
     buf = NULL;

@@ -1,8 +1,8 @@
 /*
  * The other signals: kext user consent (spctl kext-consent), SIP (csrutil
- * status), loaded kexts (kextstat / kmutil showloaded), the MDM
- * kernel-extension policy, the macOS version and the system-extension
- * database.
+ * status), loaded kexts (kextstat / kmutil showloaded), the macOS version
+ * and the system-extension database.  (The MDM policies are read by
+ * profiles.c.)
  *
  * The text parsers read untrusted command output: they never look past len,
  * accept only what the tools print (with CRLF line ends, trailing spaces and
@@ -12,6 +12,7 @@
  */
 #include "kc.h"
 #include "bplist.h"
+#include "textlines.h"
 
 #include <errno.h>
 #include <plist/plist.h>
@@ -19,13 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TEXT_MAX_BYTES (1024 * 1024)
 #define MAX_LOADED 10000
 #define MAX_SYSEXTS 10000
-#define EXCERPT_MAX 60
-#define TEAM_ID_LEN 10
-
-#define TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
 #define CONSENT_ENABLED "Kernel Extension User Consent: ENABLED"
 #define CONSENT_DISABLED "Kernel Extension User Consent: DISABLED"
 #define CONSENT_LIST_HEADER "Allowed Team Identifiers:"
@@ -36,122 +32,31 @@
 
 /* ---- lines ---------------------------------------------------------------- */
 
-typedef struct line {
-    const char *s;
-    size_t n;  /* without "\n", a final "\r" and trailing spaces or tabs */
-    size_t no; /* 1-based */
-} line;
-
-typedef struct line_iter {
-    const char *text;
-    size_t len;
-    size_t pos;
-    size_t no;
-} line_iter;
-
-static bool next_line(line_iter *it, line *ln)
-{
-    const char *nl;
-    size_t end;
-
-    if (it->pos >= it->len)
-        return false;
-    nl = memchr(it->text + it->pos, '\n', it->len - it->pos);
-    end = nl != NULL ? (size_t)(nl - it->text) : it->len;
-    ln->s = it->text + it->pos;
-    ln->n = end - it->pos;
-    ln->no = ++it->no;
-    it->pos = nl != NULL ? end + 1 : it->len;
-    if (ln->n > 0 && ln->s[ln->n - 1] == '\r')
-        ln->n--;
-    while (ln->n > 0 && (ln->s[ln->n - 1] == ' ' || ln->s[ln->n - 1] == '\t'))
-        ln->n--;
-    return true;
-}
+/* Lines, excerpts and "line N: expected ..." come from textlines.h. */
 
 /* Whether every line after the current one is empty. */
-static bool rest_blank(const line_iter *it)
+static bool rest_blank(const kc_line_iter *it)
 {
-    line_iter copy = *it;
-    line ln;
+    kc_line_iter copy = *it;
+    kc_line ln;
 
-    while (next_line(&copy, &ln))
+    while (kc_next_line(&copy, &ln))
         if (ln.n != 0)
             return false;
     return true;
 }
 
-/* The next non-empty line, if any. */
-static bool next_nonblank(line_iter *it, line *ln)
-{
-    while (next_line(it, ln))
-        if (ln->n != 0)
-            return true;
-    return false;
-}
-
-static bool line_is(const line *ln, const char *s)
-{
-    size_t n = strlen(s);
-    return ln->n == n && memcmp(ln->s, s, n) == 0;
-}
-
-static bool has_nul(const char *s, size_t n)
-{
-    return memchr(s, '\0', n) != NULL;
-}
-
-/* At most EXCERPT_MAX bytes of s, quoted, valid UTF-8 and printable. */
-static void excerpt(const char *s, size_t n, char *buf, size_t buflen)
-{
-    size_t cut = n;
-    char *clean = NULL, *shown = NULL;
-
-    if (cut > EXCERPT_MAX) {
-        cut = EXCERPT_MAX;
-        /* Do not split a UTF-8 sequence. */
-        while (cut > EXCERPT_MAX - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-            cut--;
-    }
-    clean = kc_utf8_clean(s, cut);
-    if (clean != NULL)
-        shown = kc_printable(clean);
-    /* Cut by a small buffer, it is still a usable message. */
-    kc_snprintf(buf, buflen, "\"%s\"%s", shown != NULL ? shown : "(out of memory)",
-                cut < n ? "..." : "");
-    free(shown);
-    free(clean);
-}
-
-/* "line N: expected WHAT, got "..."". */
-static void bad_line(char *why, size_t whylen, const line *ln, const char *what)
-{
-    char ex[1024];
-
-    if (ln->n == 0) {
-        kc_snprintf(why, whylen, "line %zu: expected %s, got an empty line", ln->no, what);
-        return;
-    }
-    if (has_nul(ln->s, ln->n)) {
-        excerpt(ln->s, ln->n, ex, sizeof(ex));
-        kc_snprintf(why, whylen, "line %zu: contains a NUL byte: %s", ln->no, ex);
-        return;
-    }
-    excerpt(ln->s, ln->n, ex, sizeof(ex));
-    kc_snprintf(why, whylen, "line %zu: expected %s, got %s", ln->no, what, ex);
-}
-
 /* Common checks on a whole text: 0, or -1 with why. */
 static int check_text(const char *text, size_t len, char *why, size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
+    kc_line_iter it = {text, len, 0, 0};
 
     if (text == NULL && len > 0) {
         kc_snprintf(why, whylen, "no text");
         return -1;
     }
-    if (len > TEXT_MAX_BYTES) {
-        kc_snprintf(why, whylen, "the output is larger than %d bytes", TEXT_MAX_BYTES);
+    if (len > KC_TEXT_MAX_BYTES) {
+        kc_snprintf(why, whylen, "the output is larger than %d bytes", KC_TEXT_MAX_BYTES);
         return -1;
     }
     if (len == 0 || rest_blank(&it)) {
@@ -159,31 +64,6 @@ static int check_text(const char *text, size_t len, char *why, size_t whylen)
         return -1;
     }
     return 0;
-}
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* ---- a set of strings, for deduplicating without quadratic work ---------- */
@@ -256,26 +136,26 @@ static void strset_free(strset *set)
 int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char *why,
                             size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_tri value = KC_UNKNOWN;
     int rc = -1;
 
     ev->consent_enabled = KC_UNKNOWN;
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
-    if (line_is(&ln, CONSENT_ENABLED)) {
+    if (kc_line_is(&ln, CONSENT_ENABLED)) {
         value = KC_YES;
-    } else if (line_is(&ln, CONSENT_DISABLED)) {
+    } else if (kc_line_is(&ln, CONSENT_DISABLED)) {
         value = KC_NO;
     } else {
-        bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
+        kc_bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
         goto done;
     }
-    if (next_nonblank(&it, &ln)) {
-        bad_line(why, whylen, &ln, "nothing after the status line");
+    if (kc_next_nonblank(&it, &ln)) {
+        kc_bad_line(why, whylen, &ln, "nothing after the status line");
         goto done;
     }
     ev->consent_enabled = value;
@@ -289,8 +169,8 @@ done:
 int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *why,
                           size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_strv teams = {NULL, 0, 0};
     strset seen = {NULL, 0};
     int rc = -1;
@@ -298,31 +178,31 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
     kc_strv_free(&ev->consent_teams);
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
-    if (line_is(&ln, CONSENT_LIST_NONE)) {
-        if (next_nonblank(&it, &ln)) {
-            bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
+    if (kc_line_is(&ln, CONSENT_LIST_NONE)) {
+        if (kc_next_nonblank(&it, &ln)) {
+            kc_bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
             goto done;
         }
         rc = 0;
         goto done;
     }
-    if (!line_is(&ln, CONSENT_LIST_HEADER)) {
-        bad_line(why, whylen, &ln,
+    if (!kc_line_is(&ln, CONSENT_LIST_HEADER)) {
+        kc_bad_line(why, whylen, &ln,
                  "\"" CONSENT_LIST_HEADER "\" or \"" CONSENT_LIST_NONE "\"");
         goto done;
     }
-    while (next_line(&it, &ln)) {
-        char team[TEAM_ID_LEN + 1];
+    while (kc_next_line(&it, &ln)) {
+        char team[KC_TEAM_ID_LEN + 1];
         if (ln.n == 0 && rest_blank(&it))
             break;
-        if (!is_team_id(ln.s, ln.n)) {
-            bad_line(why, whylen, &ln, TEAM_ID_RULE);
+        if (!kc_team_id_valid(ln.s, ln.n)) {
+            kc_bad_line(why, whylen, &ln, KC_TEAM_ID_RULE);
             goto done;
         }
-        memcpy(team, ln.s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
+        memcpy(team, ln.s, KC_TEAM_ID_LEN);
+        team[KC_TEAM_ID_LEN] = '\0';
         if (strset_add(&seen, &teams, team) < 0) {
             kc_snprintf(why, whylen, "out of memory");
             goto done;
@@ -340,7 +220,7 @@ done:
 /* ---- csrutil status ------------------------------------------------------ */
 
 /* "<TAB or spaces>Name: enabled|disabled". */
-static bool parse_setting(const line *ln, const char **name, size_t *name_len, bool *enabled)
+static bool parse_setting(const kc_line *ln, const char **name, size_t *name_len, bool *enabled)
 {
     size_t i = 0, start;
     const char *v;
@@ -351,9 +231,9 @@ static bool parse_setting(const line *ln, const char **name, size_t *name_len, b
     while (i < ln->n && (ln->s[i] == ' ' || ln->s[i] == '\t'))
         i++;
     start = i;
-    if (i == ln->n || !is_alpha(ln->s[i]))
+    if (i == ln->n || !kc_is_alpha(ln->s[i]))
         return false;
-    while (i < ln->n && (is_alpha(ln->s[i]) || is_digit(ln->s[i]) || ln->s[i] == ' ' ||
+    while (i < ln->n && (kc_is_alpha(ln->s[i]) || kc_is_digit(ln->s[i]) || ln->s[i] == ' ' ||
                          ln->s[i] == '-'))
         i++;
     if (ln->s[i - 1] == ' ' || i + 1 >= ln->n || ln->s[i] != ':' || ln->s[i + 1] != ' ')
@@ -394,8 +274,8 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
         {SIP_PREFIX "enabled (Custom Configuration).", KC_SIP_CUSTOM},
         {SIP_PREFIX "unknown (Custom Configuration).", KC_SIP_CUSTOM},
     };
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_sip sip = KC_SIP_UNKNOWN;
     kc_tri signing = KC_UNKNOWN;
     size_t settings = 0, signing_line = 0, config_line = 0;
@@ -406,32 +286,32 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
     if (check_text(text, len, why, whylen) != 0)
         goto done;
     /* The first non-empty line: the status (check_text saw one). */
-    if (!next_nonblank(&it, &ln))
+    if (!kc_next_nonblank(&it, &ln))
         goto done;
     for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++)
-        if (line_is(&ln, firsts[i].text))
+        if (kc_line_is(&ln, firsts[i].text))
             sip = firsts[i].sip;
     if (sip == KC_SIP_UNKNOWN) {
-        bad_line(why, whylen, &ln,
+        kc_bad_line(why, whylen, &ln,
                  "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
                  "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
                  "\"unknown (Custom Configuration).\"");
         goto done;
     }
     /* Then nothing, or "Configuration:" (after empty lines) and its block. */
-    if (!next_nonblank(&it, &ln))
+    if (!kc_next_nonblank(&it, &ln))
         goto parsed;
-    if (!line_is(&ln, "Configuration:")) {
-        bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
+    if (!kc_line_is(&ln, "Configuration:")) {
+        kc_bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
         goto done;
     }
     config_line = ln.no;
-    while (next_line(&it, &ln) && ln.n != 0) {
+    while (kc_next_line(&it, &ln) && ln.n != 0) {
         const char *name;
         size_t name_len;
         bool on;
         if (!parse_setting(&ln, &name, &name_len, &on)) {
-            bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
+            kc_bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
             goto done;
         }
         if (name_len == 12 && memcmp(name, "Kext Signing", 12) == 0) {
@@ -491,7 +371,7 @@ static bool take_digits(cursor *c)
 {
     size_t start = c->i;
 
-    while (c->i < c->n && is_digit(c->s[c->i]))
+    while (c->i < c->n && kc_is_digit(c->s[c->i]))
         c->i++;
     return c->i > start;
 }
@@ -504,7 +384,7 @@ static bool take_hex_field(cursor *c)
     if (c->i + 2 <= c->n && c->s[c->i] == '0' && c->s[c->i + 1] == 'x') {
         c->i += 2;
         start = c->i;
-        while (c->i < c->n && is_hex(c->s[c->i]))
+        while (c->i < c->n && kc_is_hex(c->s[c->i]))
             c->i++;
         return c->i > start && c->i - start <= 16;
     }
@@ -545,7 +425,7 @@ static bool take_uuid(cursor *c)
             c->i++;
         }
         for (size_t k = 0; k < groups[g]; k++) {
-            if (at_end(c) || !is_hex(c->s[c->i]))
+            if (at_end(c) || !kc_is_hex(c->s[c->i]))
                 return false;
             c->i++;
         }
@@ -576,7 +456,7 @@ static bool take_linked(cursor *c)
 }
 
 /* "INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]". */
-static bool parse_row(const line *ln, const char **id, size_t *id_len, const char **ver,
+static bool parse_row(const kc_line *ln, const char **id, size_t *id_len, const char **ver,
                       size_t *ver_len)
 {
     cursor c = {ln->s, ln->n, 0};
@@ -611,7 +491,7 @@ static bool parse_row(const line *ln, const char **id, size_t *id_len, const cha
 }
 
 /* The header: "Index Refs Address ... Name (Version) UUID <Linked Against>". */
-static bool is_loaded_header(const line *ln)
+static bool is_loaded_header(const kc_line *ln)
 {
     static const char name_col[] = "Name (Version)";
     size_t i = 0, m = sizeof(name_col) - 1;
@@ -662,8 +542,8 @@ static char *clean_text(const char *s, size_t n)
  */
 int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, size_t whylen)
 {
-    line_iter it = {text, len, 0, 0};
-    line ln;
+    kc_line_iter it = {text, len, 0, 0};
+    kc_line ln;
     kc_loaded_kext *rows = NULL;
     size_t n = 0, cap = 0;
     bool pending = false; /* ln holds the first row (no header) */
@@ -674,32 +554,32 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     ev->n_loaded = 0;
     if (check_text(text, len, why, whylen) != 0)
         goto done;
-    if (!next_line(&it, &ln))
+    if (!kc_next_line(&it, &ln))
         goto done;
     /* kextstat on 11+ runs kmutil, which may say so first. */
-    if (line_is(&ln, KMUTIL_EXECUTING) && !next_line(&it, &ln))
+    if (kc_line_is(&ln, KMUTIL_EXECUTING) && !kc_next_line(&it, &ln))
         goto no_header;
-    if (line_is(&ln, KMUTIL_NO_VARIANT) && !next_line(&it, &ln))
+    if (kc_line_is(&ln, KMUTIL_NO_VARIANT) && !kc_next_line(&it, &ln))
         goto no_header;
     if (!is_loaded_header(&ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln,
+            kc_bad_line(why, whylen, &ln,
                      "the header \"Index Refs Address Size Wired Name (Version) ...\" or "
                      ROW_FORM);
             goto done;
         }
         pending = true;
     }
-    while (pending || next_line(&it, &ln)) {
+    while (pending || kc_next_line(&it, &ln)) {
         const char *id, *ver;
         size_t id_len, ver_len;
         pending = false;
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            bad_line(why, whylen, &ln, ROW_FORM);
+            kc_bad_line(why, whylen, &ln, ROW_FORM);
             goto done;
         }
         if (n == MAX_LOADED) {
@@ -739,7 +619,7 @@ done:
 
 /* ---- property lists ------------------------------------------------------- */
 
-static const char *type_name(plist_t node)
+const char *kc_plist_type_name(void *node)
 {
     switch (plist_get_node_type(node)) {
     case PLIST_BOOLEAN:
@@ -765,6 +645,19 @@ static const char *type_name(plist_t node)
     }
 }
 
+bool kc_plist_string_bytes(void *node, const char **s, size_t *n)
+{
+    uint64_t len = 0;
+
+    if (plist_get_node_type(node) != PLIST_STRING)
+        return false;
+    *s = plist_get_string_ptr(node, &len);
+    if (*s == NULL || len > SIZE_MAX)
+        return false;
+    *n = (size_t)len;
+    return true;
+}
+
 /*
  * libplist 2.2 (Debian 12) aborts the process -- an assert -- when
  * plist_get_string_val or plist_get_key_val meets a string that held U+0000
@@ -772,8 +665,8 @@ static const char *type_name(plist_t node)
  * cuts an ASCII string at a NUL byte.  So kc_plist_parse refuses a binary
  * plist whose string objects (values and keys alike) hold a NUL, and an XML
  * one with a NUL byte (XML allows none); and the readers below never call
- * those getters: string values are read with their length (string_bytes),
- * dictionary keys through key_text.
+ * plist_get_string_val: string values are read with their length
+ * (kc_plist_string_bytes).
  */
 
 #define BPLIST_HEADER 8
@@ -922,26 +815,12 @@ static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
         return -1;
     if (plist_get_node_type(*out) != PLIST_DICT) {
         kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
-                    type_name(*out));
+                    kc_plist_type_name(*out));
         plist_free(*out);
         *out = NULL;
         return -1;
     }
     return 1;
-}
-
-/* A string node's bytes (its length, NUL bytes included). */
-static bool string_bytes(plist_t node, const char **s, size_t *n)
-{
-    uint64_t len = 0;
-
-    if (plist_get_node_type(node) != PLIST_STRING)
-        return false;
-    *s = plist_get_string_ptr(node, &len);
-    if (*s == NULL || len > SIZE_MAX)
-        return false;
-    *n = (size_t)len;
-    return true;
 }
 
 /* dict[key] as a cleaned copy: 1 found, 0 absent, -1 with why ("WHERE.KEY
@@ -956,9 +835,9 @@ static int dict_string(plist_t dict, const char *key, const char *where, char **
     *out = NULL;
     if (node == NULL)
         return 0;
-    if (!string_bytes(node, &s, &n)) {
+    if (!kc_plist_string_bytes(node, &s, &n)) {
         kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
-                    where[0] != '\0' ? "." : "", key, type_name(node));
+                    where[0] != '\0' ? "." : "", key, kc_plist_type_name(node));
         return -1;
     }
     *out = kc_utf8_clean(s, n);
@@ -967,252 +846,6 @@ static int dict_string(plist_t dict, const char *key, const char *where, char **
         return -1;
     }
     return 1;
-}
-
-/* ---- the MDM kernel-extension policy ------------------------------------- */
-
-static void mdm_kexts_free(kc_mdm_kext *k, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(k[i].team_id);
-        free(k[i].bundle_id);
-    }
-    free(k);
-}
-
-static int mdm_teams(plist_t root, kc_strv *teams, char *why, size_t whylen)
-{
-    plist_t arr = plist_dict_get_item(root, "AllowedTeamIdentifiers");
-    plist_array_iter iter = NULL;
-    plist_t item = NULL;
-    strset seen = {NULL, 0};
-    uint32_t idx = 0;
-    int rc = -1;
-
-    if (arr == NULL)
-        return 0;
-    if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "AllowedTeamIdentifiers is %s, expected an array of strings",
-                    type_name(arr));
-        return -1;
-    }
-    plist_array_new_iter(arr, &iter);
-    if (iter == NULL)
-        goto oom;
-    for (plist_array_next_item(arr, iter, &item); item != NULL;
-         plist_array_next_item(arr, iter, &item), idx++) {
-        const char *s;
-        size_t n;
-        char team[TEAM_ID_LEN + 1], ex[1024];
-        if (!string_bytes(item, &s, &n)) {
-            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u] is %s, expected a string",
-                        (unsigned)idx, type_name(item));
-            goto done;
-        }
-        if (!is_team_id(s, n)) {
-            excerpt(s, n, ex, sizeof(ex));
-            kc_snprintf(why, whylen, "AllowedTeamIdentifiers[%u]: expected " TEAM_ID_RULE
-                        ", got %s", (unsigned)idx, ex);
-            goto done;
-        }
-        memcpy(team, s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
-        if (strset_add(&seen, teams, team) < 0)
-            goto oom;
-    }
-    rc = 0;
-    goto done;
-oom:
-    kc_snprintf(why, whylen, "out of memory");
-done:
-    free(iter);
-    strset_free(&seen);
-    return rc;
-}
-
-static int mdm_push(kc_mdm_kext **kexts, size_t *n, size_t *cap, const char *team,
-                    const char *bundle, size_t bundle_len)
-{
-    kc_mdm_kext *k;
-
-    if (*n == *cap) {
-        size_t ncap = *cap != 0 ? *cap * 2 : 16;
-        kc_mdm_kext *bigger = realloc(*kexts, ncap * sizeof(*bigger));
-        if (bigger == NULL)
-            return -1;
-        *kexts = bigger;
-        *cap = ncap;
-    }
-    k = &(*kexts)[*n];
-    k->team_id = kc_strdup(team);
-    k->bundle_id = kc_utf8_clean(bundle, bundle_len);
-    (*n)++;
-    return k->team_id != NULL && k->bundle_id != NULL ? 0 : -1;
-}
-
-/*
- * A dictionary key's text without plist_get_key_val (which asserts on a key
- * that held U+0000): each byte is found by a binary search with
- * plist_key_val_compare_with_size (strncmp on the key, whose sign orders
- * the byte after the common prefix).  At most cap - 1 bytes are read, into
- * buf, NUL-terminated; *cut says the key goes on.  keynode is a PLIST_KEY.
- */
-static void key_text(plist_t keynode, char *buf, size_t cap, size_t *n, bool *cut)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < cap; i++) {
-        int lo = 1, hi = 255;
-        bool found = false;
-        while (lo <= hi && !found) {
-            int mid = lo + (hi - lo) / 2, c;
-            buf[i] = (char)mid;
-            c = plist_key_val_compare_with_size(keynode, buf, i + 1);
-            if (c == 0)
-                found = true;
-            else if (c < 0)
-                hi = mid - 1;
-            else
-                lo = mid + 1;
-        }
-        if (!found)
-            break; /* the key ends at byte i */
-    }
-    buf[i] = '\0';
-    *n = i;
-    /* With buf[i] = NUL, strncmp is 0 only when the key ends there too. */
-    *cut = i + 1 == cap && plist_key_val_compare_with_size(keynode, buf, i + 1) != 0;
-}
-
-static int mdm_kexts(plist_t root, kc_mdm_kext **kexts, size_t *n_kexts, char *why,
-                     size_t whylen)
-{
-    plist_t dict = plist_dict_get_item(root, "AllowedKernelExtensions");
-    plist_dict_iter iter = NULL;
-    plist_array_iter aiter = NULL;
-    plist_t val = NULL;
-    size_t cap = 0;
-    int rc = -1;
-
-    if (dict == NULL)
-        return 0;
-    if (plist_get_node_type(dict) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "AllowedKernelExtensions is %s, expected a dictionary",
-                    type_name(dict));
-        return -1;
-    }
-    plist_dict_new_iter(dict, &iter);
-    if (iter == NULL)
-        goto oom;
-    for (;;) {
-        plist_t item = NULL, keynode;
-        uint32_t idx = 0;
-        char ex[1024], key[EXCERPT_MAX + 2];
-        size_t key_len;
-        bool cut;
-        /* The value only: asking for the key would call plist_get_key_val. */
-        plist_dict_next_item(dict, iter, NULL, &val);
-        if (val == NULL)
-            break;
-        keynode = plist_dict_item_get_key(val);
-        if (plist_get_node_type(keynode) != PLIST_KEY) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions: a value without a key");
-            goto done;
-        }
-        key_text(keynode, key, sizeof(key), &key_len, &cut);
-        excerpt(key, key_len, ex, sizeof(ex));
-        /* An empty key stands for unsigned legacy kexts. */
-        if (cut || (key_len != 0 && !is_team_id(key, key_len))) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions: the key %s is not "
-                        TEAM_ID_RULE " or \"\"", ex);
-            goto done;
-        }
-        if (plist_get_node_type(val) != PLIST_ARRAY) {
-            kc_snprintf(why, whylen, "AllowedKernelExtensions[%s] is %s, expected an array "
-                        "of bundle IDs", ex, type_name(val));
-            goto done;
-        }
-        free(aiter);
-        aiter = NULL;
-        plist_array_new_iter(val, &aiter);
-        if (aiter == NULL)
-            goto oom;
-        for (plist_array_next_item(val, aiter, &item); item != NULL;
-             plist_array_next_item(val, aiter, &item), idx++) {
-            const char *s;
-            size_t n;
-            if (!string_bytes(item, &s, &n)) {
-                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is %s, expected a "
-                            "string", ex, (unsigned)idx, type_name(item));
-                goto done;
-            }
-            if (n == 0) {
-                kc_snprintf(why, whylen, "AllowedKernelExtensions[%s][%u] is an empty string, "
-                            "expected a bundle ID", ex, (unsigned)idx);
-                goto done;
-            }
-            if (mdm_push(kexts, n_kexts, &cap, key, s, n) != 0)
-                goto oom;
-        }
-    }
-    rc = 0;
-    goto done;
-oom:
-    kc_snprintf(why, whylen, "out of memory");
-done:
-    free(aiter);
-    free(iter);
-    return rc;
-}
-
-int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen)
-{
-    plist_t root = NULL, node;
-    kc_strv teams = {NULL, 0, 0};
-    kc_mdm_kext *kexts = NULL;
-    size_t n_kexts = 0;
-    kc_tri overrides = KC_UNKNOWN;
-    int rc;
-
-    rc = open_plist(path, &root, why, whylen);
-    if (rc == 0)
-        return 0;
-    kc_strv_free(&ev->mdm_teams);
-    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
-    ev->mdm_kexts = NULL;
-    ev->n_mdm_kexts = 0;
-    ev->mdm_user_overrides = KC_UNKNOWN;
-    if (rc < 0)
-        goto done;
-    rc = -1;
-    node = plist_dict_get_item(root, "AllowUserOverrides");
-    if (node != NULL) {
-        uint8_t b = 0;
-        if (plist_get_node_type(node) != PLIST_BOOLEAN) {
-            kc_snprintf(why, whylen, "AllowUserOverrides is %s, expected a boolean",
-                        type_name(node));
-            goto done;
-        }
-        plist_get_bool_val(node, &b);
-        overrides = b ? KC_YES : KC_NO;
-    }
-    if (mdm_teams(root, &teams, why, whylen) != 0 ||
-        mdm_kexts(root, &kexts, &n_kexts, why, whylen) != 0)
-        goto done;
-    ev->mdm_teams = teams;
-    memset(&teams, 0, sizeof(teams));
-    ev->mdm_kexts = kexts;
-    ev->n_mdm_kexts = n_kexts;
-    kexts = NULL;
-    n_kexts = 0;
-    ev->mdm_user_overrides = overrides;
-    rc = 1;
-done:
-    kc_strv_free(&teams);
-    mdm_kexts_free(kexts, n_kexts);
-    if (root != NULL)
-        plist_free(root);
-    return rc;
 }
 
 /* ---- SystemVersion.plist -------------------------------------------------- */
@@ -1226,7 +859,7 @@ static bool parse_version(const char *s, size_t n, int *major, int *minor)
     for (;;) {
         size_t start = i;
         int v = 0;
-        while (i < n && is_digit(s[i]) && i - start < 4)
+        while (i < n && kc_is_digit(s[i]) && i - start < 4)
             v = v * 10 + (s[i++] - '0');
         if (i == start || count == 3)
             return false;
@@ -1266,12 +899,12 @@ int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t 
         kc_snprintf(why, whylen, "no ProductVersion");
         goto done;
     }
-    if (!string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", type_name(node));
+    if (!kc_plist_string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", kc_plist_type_name(node));
         goto done;
     }
     if (!parse_version(s, n, &major, &minor)) {
-        excerpt(s, n, ex, sizeof(ex));
+        kc_excerpt(s, n, ex, sizeof(ex));
         kc_snprintf(why, whylen, "ProductVersion: expected a version like \"14.1\" or "
                     "\"10.13.6\", got %s", ex);
         goto done;
@@ -1327,7 +960,7 @@ static int sysext_version(plist_t entry, const char *where, char **out, char *wh
         return 0;
     if (plist_get_node_type(bv) != PLIST_DICT) {
         kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
-                    type_name(bv));
+                    kc_plist_type_name(bv));
         return -1;
     }
     if (kc_snprintf(sub, sizeof(sub), "%s.bundleVersion", where) != 0 ||
@@ -1373,7 +1006,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
         goto done;
     }
     if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "extensions is %s, expected an array", type_name(arr));
+        kc_snprintf(why, whylen, "extensions is %s, expected an array", kc_plist_type_name(arr));
         goto done;
     }
     want = plist_array_get_size(arr);
@@ -1399,7 +1032,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
         kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
         if (plist_get_node_type(entry) != PLIST_DICT) {
             kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
-                        type_name(entry));
+                        kc_plist_type_name(entry));
             goto done;
         }
         x = &items[n++];
@@ -1609,7 +1242,7 @@ int kc_sysext_db_parse(const char *data, size_t len, int how, kc_evidence *ev, c
         return -1;
     if (plist_get_node_type(root) != PLIST_DICT) {
         kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
-                    type_name(root));
+                    kc_plist_type_name(root));
         plist_free(root);
         return -1;
     }
@@ -1658,13 +1291,10 @@ void kc_evidence_free(kc_evidence *ev)
     kc_source_free(&ev->consent_list_src);
     kc_source_free(&ev->sip_src);
     kc_source_free(&ev->loaded_src);
-    kc_source_free(&ev->mdm_src);
     kc_source_free(&ev->os_src);
     kc_source_free(&ev->sysext_src);
     kc_strv_free(&ev->consent_teams);
     loaded_free(ev->loaded, ev->n_loaded);
-    kc_strv_free(&ev->mdm_teams);
-    mdm_kexts_free(ev->mdm_kexts, ev->n_mdm_kexts);
     free(ev->os_version);
     sysexts_free(ev->sysexts, ev->n_sysexts);
     /* Back to "nothing known", ready for reuse. */
@@ -1672,5 +1302,4 @@ void kc_evidence_free(kc_evidence *ev)
     ev->consent_enabled = KC_UNKNOWN;
     ev->sip = KC_SIP_UNKNOWN;
     ev->kext_signing = KC_UNKNOWN;
-    ev->mdm_user_overrides = KC_UNKNOWN;
 }

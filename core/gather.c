@@ -343,7 +343,6 @@ int kc_gather_evidence(const kc_gather *g, kc_evidence *ev)
     memset(ev, 0, sizeof(*ev));
     ev->consent_enabled = KC_UNKNOWN;
     ev->kext_signing = KC_UNKNOWN;
-    ev->mdm_user_overrides = KC_UNKNOWN;
     ev->sip = KC_SIP_UNKNOWN;
     if (kc_gather_capture(g, KC_CAP_CONSENT_STATUS, &ev->consent_status_src,
                           parse_consent_status, ev) != 0 ||

@@ -62,6 +62,24 @@ char *kc_printable(const char *s);
 /* The string as one POSIX shell word in single quotes. */
 char *kc_shell_quote(const char *s);
 
+/* An Apple team ID: exactly 10 characters of A-Z and 0-9. */
+#define KC_TEAM_ID_LEN 10
+#define KC_TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
+/* Whether the n bytes at s are a team ID (false for NULL). */
+bool kc_team_id_valid(const char *s, size_t n);
+
+/* Splits path in place at its last '/' into the folder that holds the last
+ * name (".", when there is no '/'; "/" for a name right under the root)
+ * and that name. */
+void kc_split_path(char *path, const char **parent, char **base);
+/* Who may change the entries of the folder st describes: root, its owner,
+ * and everyone its mode lets write unless it is sticky.  NULL when only
+ * root and the running user can; else why not, in buf ("is owned by uid
+ * N, ...", "is writable by everyone and has no sticky bit"). */
+const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len);
+/* Reads from fd until n bytes or its end, into a new buffer with a NUL
+ * after what was read (*len bytes): 0, or -1 with why. */
+int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen);
 /* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen);
@@ -396,8 +414,8 @@ typedef struct kc_bundles {
 int kc_bundles_scan(const kc_rootfs *fs, const char *mac_path, kc_bundles *out);
 void kc_bundles_free(kc_bundles *b);
 
-/* ---- evidence.c: the other signals (issue: consent, SIP, loaded, MDM,
- * system extensions, macOS version) ------------------------------------ */
+/* ---- evidence.c: the other signals (issue: consent, SIP, loaded,
+ * system extensions, macOS version; the MDM policies are in platform.h) -- */
 
 typedef enum kc_tri { KC_UNKNOWN = -1, KC_NO = 0, KC_YES = 1 } kc_tri;
 
@@ -421,11 +439,6 @@ typedef struct kc_sysext {
     char *version;
 } kc_sysext;
 
-typedef struct kc_mdm_kext {
-    char *team_id;
-    char *bundle_id;
-} kc_mdm_kext;
-
 typedef enum kc_sip {
     KC_SIP_UNKNOWN,
     KC_SIP_ENABLED,
@@ -445,11 +458,6 @@ typedef struct kc_evidence {
     kc_source loaded_src;
     kc_loaded_kext *loaded;
     size_t n_loaded;
-    kc_source mdm_src;               /* the installed kernel-extension-policy profile */
-    kc_strv mdm_teams;               /* AllowedTeamIdentifiers */
-    kc_mdm_kext *mdm_kexts;          /* AllowedKernelExtensions */
-    size_t n_mdm_kexts;
-    kc_tri mdm_user_overrides;       /* AllowUserOverrides */
     kc_source os_src;
     char *os_version;                /* ProductVersion */
     int os_major, os_minor;          /* 0 when unknown */
@@ -477,9 +485,15 @@ void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen);
 /* kc_plist_parse on a regular file (never a symbolic link) of at most
  * 1 MiB. */
 void *kc_plist_load(const char *path, char *why, size_t whylen);
+/* What the plist node is, for messages: "a string", "an integer", "a
+ * dictionary"... */
+const char *kc_plist_type_name(void *node);
+/* A string node's bytes, read with their length (NUL bytes included)
+ * rather than through plist_get_string_val, which asserts on some: false
+ * when node is not a string. */
+bool kc_plist_string_bytes(void *node, const char **s, size_t *n);
 /* Plist readers: path is the full path of the file.  Return 1 when read,
  * 0 when the file does not exist, -1 with why when it could not be used. */
-int kc_read_mdm_policy(const char *path, kc_evidence *ev, char *why, size_t whylen);
 int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t whylen);
 int kc_read_sysext_db(const char *path, kc_evidence *ev, char *why, size_t whylen);
 void kc_evidence_free(kc_evidence *ev);

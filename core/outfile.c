@@ -13,24 +13,6 @@
 
 #define TMP_TRIES 64
 
-/* Who may change a folder's entries: root, its owner, and everyone its
- * mode lets write unless it is sticky.  NULL when only root and the
- * running user can; else why not (the rule collect applies to its DIR). */
-static const char *unsafe_folder(const struct stat *st, char *buf, size_t len)
-{
-    if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
-                    (unsigned long)st->st_uid);
-        return buf;
-    }
-    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
-        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
-                    st->st_mode & S_IWOTH ? "everyone" : "its group");
-        return buf;
-    }
-    return NULL;
-}
-
 /* 12 letters for a temporary name: from /dev/urandom, or (without it) from
  * the process, the clock and the try. */
 static void random_letters(char out[13], unsigned try)
@@ -75,14 +57,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
     copy = kc_strdup(path);
     if (copy == NULL)
         goto oom;
-    base = strrchr(copy, '/');
-    if (base == NULL) {
-        parent = ".";
-        base = copy;
-    } else {
-        *base++ = '\0';
-        parent = copy[0] ? copy : "/";
-    }
+    kc_split_path(copy, &parent, &base);
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         kc_err(path, "name a file to write, not a folder");
         goto done;
@@ -97,7 +72,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
         kc_err(path, "%s: %s", parent, strerror(errno));
         goto done;
     }
-    why = unsafe_folder(&st, buf, sizeof(buf));
+    why = kc_unsafe_folder(&st, buf, sizeof(buf));
     if (why != NULL) {
         kc_err(path,
                "its folder %s %s: another user could replace the file while kextcheck writes "

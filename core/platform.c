@@ -13,37 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEAM_ID_LEN 10
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* Printable ASCII other than space. */
 static bool is_graph(char c)
 {
     return c > 0x20 && c < 0x7f;
-}
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i])))
-            return false;
-    return true;
 }
 
 /* Whether the n bytes hold a C0 control character or DEL (tabs included). */
@@ -137,7 +110,7 @@ static size_t word_len(const char *s, size_t n, size_t i)
 {
     size_t start = i;
 
-    while (i < n && is_alpha(s[i]))
+    while (i < n && kc_is_alpha(s[i]))
         i++;
     return i - start;
 }
@@ -613,7 +586,7 @@ static bool is_bsd_disk(const char *s, size_t n)
         return false;
     for (;;) {
         size_t start = i;
-        while (i < n && is_digit(s[i]))
+        while (i < n && kc_is_digit(s[i]))
             i++;
         if (i == start || i - start > 6)
             return false;
@@ -802,7 +775,7 @@ static int cs_archs(const char *f, size_t n, kc_strv *archs)
     for (;;) {
         size_t start = i;
         char name[32];
-        while (i < n && (is_alpha(f[i]) || is_digit(f[i]) || f[i] == '_'))
+        while (i < n && (kc_is_alpha(f[i]) || kc_is_digit(f[i]) || f[i] == '_'))
             i++;
         if (i == start || i - start >= sizeof(name) || i == n)
             return -1;
@@ -829,12 +802,12 @@ static bool cs_flags(const char *s, size_t n, uint32_t *flags)
             continue;
         size_t i = p + ml, start = i;
         uint32_t v = 0;
-        while (i < n && is_hex(s[i]) && i - start < 8) {
+        while (i < n && kc_is_hex(s[i]) && i - start < 8) {
             char c = s[i];
-            v = v * 16 + (uint32_t)(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+            v = v * 16 + (uint32_t)(kc_is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
             i++;
         }
-        if (i == start || (i < n && is_hex(s[i])))
+        if (i == start || (i < n && kc_is_hex(s[i])))
             return false;
         *flags = v;
         return true;
@@ -1017,12 +990,12 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
             team_line = ln.no;
             if (vn == 7 && memcmp(v, "not set", 7) == 0) {
                 c.team_not_set = true;
-            } else if (is_team_id(v, vn)) {
+            } else if (kc_team_id_valid(v, vn)) {
                 if (cs_store(&c.team_id, v, vn) != 0)
                     goto oom;
             } else {
-                kc_bad_line(why, whylen, &ln, "\"TeamIdentifier=\" and a team ID (10 "
-                            "characters of A-Z and 0-9) or \"not set\"");
+                kc_bad_line(why, whylen, &ln, "\"TeamIdentifier=\" and " KC_TEAM_ID_RULE
+                            " or \"not set\"");
                 goto done;
             }
         } else if (cs_key_is(k, kn, "Timestamp") || cs_key_is(k, kn, "Signed Time")) {

@@ -7,13 +7,12 @@
  * mdm/profiles/com.apple.system-extension-policy.yaml and
  * com.apple.syspolicy.kernel-extension-policy.yaml.
  *
- * The same strictness as core/evidence.c's reader of the kernel-extension
- * policy: every value's type is checked, strings are read with their length
+ * Strict: every value's type is checked, strings are read with their length
  * and refused when they hold a NUL byte, team IDs must look like team IDs,
- * nothing asserts.  Limits of libplist 2.2: dictionary keys come back as C
- * strings, and the binary reader measures strings with strlen, so a NUL
- * inside a key or a binary plist's string cannot be seen (the part before
- * it is what is checked and kept); the XML reader refuses "&#0;".
+ * nothing asserts.  libplist 2.2 gives dictionary keys as C strings, measures
+ * binary strings with strlen and asserts on a key that held U+0000, so
+ * kc_plist_parse refuses a plist with a NUL in any string or key before the
+ * dictionaries are walked (the XML reader refuses "&#0;" itself).
  */
 #include "platform.h"
 
@@ -25,64 +24,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TEAM_ID_LEN 10
-#define TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
 /* Bounds the work on hostile input (team de-duplication is quadratic). */
 #define MAX_ITEMS 4096
 #define MAX_ID_BYTES 1024
 
 #define PT_KEXT "com.apple.syspolicy.kernel-extension-policy"
 #define PT_SYSEXT "com.apple.system-extension-policy"
-
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != TEAM_ID_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
-
-static const char *type_name(plist_t node)
-{
-    switch (plist_get_node_type(node)) {
-    case PLIST_BOOLEAN:
-        return "a boolean";
-    case PLIST_UINT:
-        return "an integer";
-    case PLIST_REAL:
-        return "a real number";
-    case PLIST_STRING:
-        return "a string";
-    case PLIST_ARRAY:
-        return "an array";
-    case PLIST_DICT:
-        return "a dictionary";
-    case PLIST_DATE:
-        return "a date";
-    case PLIST_DATA:
-        return "data";
-    case PLIST_UID:
-        return "a UID";
-    default:
-        return "of an unknown type";
-    }
-}
-
-/* A string node's bytes (its length, NUL bytes included). */
-static bool string_bytes(plist_t node, const char **s, size_t *n)
-{
-    uint64_t len = 0;
-
-    if (plist_get_node_type(node) != PLIST_STRING)
-        return false;
-    *s = plist_get_string_ptr(node, &len);
-    if (*s == NULL || len > SIZE_MAX)
-        return false;
-    *n = (size_t)len;
-    return true;
-}
 
 /* "PREFIX" + "." or "" + "KEY" into buf. */
 static void where_join(char *buf, size_t buflen, const char *prefix, const char *key)
@@ -98,8 +45,8 @@ static char *id_string(plist_t node, const char *where, char *why, size_t whylen
     size_t n;
     char *copy;
 
-    if (!string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "%s is %s, expected a string", where, type_name(node));
+    if (!kc_plist_string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "%s is %s, expected a string", where, kc_plist_type_name(node));
         return NULL;
     }
     if (n == 0 || n > MAX_ID_BYTES || memchr(s, '\0', n) != NULL) {
@@ -127,7 +74,7 @@ static int get_bool(plist_t dict, const char *key, const char *prefix, kc_tri *o
         return 0;
     if (plist_get_node_type(node) != PLIST_BOOLEAN) {
         where_join(where, sizeof(where), prefix, key);
-        kc_snprintf(why, whylen, "%s is %s, expected a boolean", where, type_name(node));
+        kc_snprintf(why, whylen, "%s is %s, expected a boolean", where, kc_plist_type_name(node));
         return -1;
     }
     plist_get_bool_val(node, &b);
@@ -148,7 +95,7 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
         return 0;
     if (plist_get_node_type(arr) != PLIST_ARRAY) {
         kc_snprintf(why, whylen, "%s is %s, expected an array of team IDs", where,
-                    type_name(arr));
+                    kc_plist_type_name(arr));
         return -1;
     }
     n = plist_array_get_size(arr);
@@ -161,20 +108,20 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
         plist_t item = plist_array_get_item(arr, i);
         const char *s;
         size_t sn;
-        char team[TEAM_ID_LEN + 1], ex[256];
-        if (item == NULL || !string_bytes(item, &s, &sn)) {
+        char team[KC_TEAM_ID_LEN + 1], ex[256];
+        if (item == NULL || !kc_plist_string_bytes(item, &s, &sn)) {
             kc_snprintf(why, whylen, "%s[%lu] is %s, expected a string", where,
-                        (unsigned long)i, item != NULL ? type_name(item) : "missing");
+                        (unsigned long)i, item != NULL ? kc_plist_type_name(item) : "missing");
             return -1;
         }
-        if (!is_team_id(s, sn)) {
+        if (!kc_team_id_valid(s, sn)) {
             kc_excerpt(s, sn, ex, sizeof(ex));
-            kc_snprintf(why, whylen, "%s[%lu]: expected " TEAM_ID_RULE ", got %s", where,
+            kc_snprintf(why, whylen, "%s[%lu]: expected " KC_TEAM_ID_RULE ", got %s", where,
                         (unsigned long)i, ex);
             return -1;
         }
-        memcpy(team, s, TEAM_ID_LEN);
-        team[TEAM_ID_LEN] = '\0';
+        memcpy(team, s, KC_TEAM_ID_LEN);
+        team[KC_TEAM_ID_LEN] = '\0';
         if (!kc_strv_contains(teams, team) && kc_strv_push(teams, team) != 0) {
             kc_snprintf(why, whylen, "out of memory");
             return -1;
@@ -212,7 +159,7 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
     if (map == NULL)
         return 0;
     if (plist_get_node_type(map) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where, type_name(map));
+        kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where, kc_plist_type_name(map));
         return -1;
     }
     count = plist_dict_get_size(map);
@@ -244,14 +191,14 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
             goto oom;
         kl = strlen(k);
         kc_excerpt(k, kl, ex, sizeof(ex));
-        if (!(is_team_id(k, kl) || (empty_key_ok && kl == 0))) {
-            kc_snprintf(why, whylen, "%s: the key %s is not " TEAM_ID_RULE "%s", where, ex,
+        if (!(kc_team_id_valid(k, kl) || (empty_key_ok && kl == 0))) {
+            kc_snprintf(why, whylen, "%s: the key %s is not " KC_TEAM_ID_RULE "%s", where, ex,
                         empty_key_ok ? " or \"\"" : "");
             goto done;
         }
         if (plist_get_node_type(val) != PLIST_ARRAY) {
             kc_snprintf(why, whylen, "%s[%s] is %s, expected an array of strings", where, ex,
-                        type_name(val));
+                        kc_plist_type_name(val));
             goto done;
         }
         if (m.n == count) {
@@ -401,7 +348,7 @@ static plist_t dict_from_bytes(const char *data, size_t len, char *why, size_t w
     if (root == NULL)
         return NULL;
     if (plist_get_node_type(root) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary", type_name(root));
+        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary", kc_plist_type_name(root));
         plist_free(root);
         return NULL;
     }
@@ -487,8 +434,8 @@ static int opt_string(plist_t dict, const char *key, char **out, char *why, size
     *out = NULL;
     if (node == NULL)
         return 0;
-    if (!string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "%s is %s, expected a string", key, type_name(node));
+    if (!kc_plist_string_bytes(node, &s, &n)) {
+        kc_snprintf(why, whylen, "%s is %s, expected a string", key, kc_plist_type_name(node));
         return -1;
     }
     if (memchr(s, '\0', n) != NULL || n > MAX_ID_BYTES) {
@@ -530,7 +477,7 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
     }
     if (plist_get_node_type(content) != PLIST_ARRAY) {
         kc_snprintf(why, whylen, "PayloadContent is %s, expected an array of payloads",
-                    type_name(content));
+                    kc_plist_type_name(content));
         goto done;
     }
     n = plist_array_get_size(content);
@@ -547,13 +494,13 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
         kc_snprintf(where, sizeof(where), "PayloadContent[%lu]", (unsigned long)i);
         if (pl == NULL || plist_get_node_type(pl) != PLIST_DICT) {
             kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
-                        pl != NULL ? type_name(pl) : "missing");
+                        pl != NULL ? kc_plist_type_name(pl) : "missing");
             goto done;
         }
         type = plist_dict_get_item(pl, "PayloadType");
-        if (type == NULL || !string_bytes(type, &s, &sn)) {
+        if (type == NULL || !kc_plist_string_bytes(type, &s, &sn)) {
             kc_snprintf(why, whylen, "%s.PayloadType is %s, expected a string", where,
-                        type != NULL ? type_name(type) : "missing");
+                        type != NULL ? kc_plist_type_name(type) : "missing");
             goto done;
         }
         p->n_payloads++;

@@ -606,9 +606,8 @@ int kc_read_head_at(int dirfd, const char *name, size_t max, char **data, size_t
                     uint64_t *size, char *why, size_t whylen)
 {
     struct stat st;
-    char *buf = NULL;
-    size_t want, got = 0;
-    int fd, rc = -1;
+    size_t want;
+    int fd, rc;
 
     *data = NULL;
     *len = 0;
@@ -617,31 +616,9 @@ int kc_read_head_at(int dirfd, const char *name, size_t max, char **data, size_t
     if (fd < 0)
         return -1;
     want = (uintmax_t)st.st_size < (uintmax_t)max ? (size_t)st.st_size : max;
-    buf = malloc(want + 1);
-    if (buf == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
-        goto done;
-    }
-    while (got < want) {
-        ssize_t r = read(fd, buf + got, want - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            kc_snprintf(why, whylen, "%s", strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    *data = buf;
-    *len = got;
-    *size = (uint64_t)st.st_size;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
+    rc = kc_read_fd(fd, want, data, len, why, whylen);
+    if (rc == 0)
+        *size = (uint64_t)st.st_size;
     close(fd);
     return rc;
 }

@@ -355,16 +355,6 @@ static bool is_alnum(char c)
     return is_upper_alnum(c) || (c >= 'a' && c <= 'z');
 }
 
-static bool is_team_id(const char *s, size_t n)
-{
-    if (n != 10)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!is_upper_alnum(s[i]))
-            return false;
-    return true;
-}
-
 /* Reverse-DNS, as plugin.h asks of bundle IDs: labels of A-Z a-z 0-9 - _
  * separated by single dots, at least two, at most 255 bytes. */
 static bool is_bundle_id(const char *s, size_t n)
@@ -569,9 +559,8 @@ static int push_unique(parse_ctx *ctx, const keydef *k, kc_strv *sv, const char 
 
 static int team_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
 {
-    if (!is_team_id(s, strlen(s)))
-        return FAIL(ctx, "%s: \"%s\" is not a team ID (10 characters of A-Z and 0-9)",
-                    k->name, s);
+    if (!kc_team_id_valid(s, strlen(s)))
+        return FAIL(ctx, "%s: \"%s\" is not " KC_TEAM_ID_RULE, k->name, s);
     return push_unique(ctx, k, slot, s);
 }
 
@@ -580,7 +569,7 @@ static int pair_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
 {
     const char *colon = strchr(s, ':');
 
-    if (colon == NULL || !is_team_id(s, (size_t)(colon - s)))
+    if (colon == NULL || !kc_team_id_valid(s, (size_t)(colon - s)))
         return FAIL(ctx, "%s: \"%s\" is not TEAMID:%s (a team ID of 10 characters of A-Z "
                     "and 0-9, a colon, then %s)", k->name, s,
                     k->kind == V_PAIRS_ID ? "bundle.id" : "type",
@@ -641,9 +630,9 @@ static int parse_signature(parse_ctx *ctx, const keydef *k, sig_spec *sig, const
 
     if (strncmp(value, prefix, sizeof(prefix) - 1) == 0) {
         const char *team = value + sizeof(prefix) - 1;
-        if (!is_team_id(team, strlen(team)))
-            return FAIL(ctx, "%s \"%s\": \"%s\" is not a team ID (10 characters of A-Z and "
-                        "0-9)", k->name, value, team);
+        if (!kc_team_id_valid(team, strlen(team)))
+            return FAIL(ctx, "%s \"%s\": \"%s\" is not " KC_TEAM_ID_RULE, k->name, value,
+                        team);
         sig->kind = SIG_OTHER_TEAM;
         return set_string(ctx, &sig->team, team);
     }
@@ -736,9 +725,8 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
         return 1;
     }
     case V_TEAM:
-        if (!is_team_id(value, strlen(value)))
-            return FAIL(ctx, "%s \"%s\" is not a team ID (10 characters of A-Z and 0-9)",
-                        k->name, value);
+        if (!kc_team_id_valid(value, strlen(value)))
+            return FAIL(ctx, "%s \"%s\" is not " KC_TEAM_ID_RULE, k->name, value);
         return set_string(ctx, slot, value);
     case V_TEXT:
         if (strlen(value) > TEXT_MAX || has_control(value) || !kc_utf8_valid(value))

@@ -1,7 +1,7 @@
 /* Strict line-by-line reading of captured command output, shared by the
- * parsers of core/platform.c (the same conventions as the static helpers
- * of core/evidence.c: CRLF line ends, trailing blanks and empty lines are
- * allowed; a refused line is named "line N: expected X, got "..."").
+ * parsers of core/evidence.c and core/platform.c: CRLF line ends, trailing
+ * blanks and empty lines are allowed; a refused line is named "line N:
+ * expected X, got "..."".
  *
  * Everything here is bounded by the length given and never reads past it;
  * the text need not be NUL-terminated. */
@@ -13,6 +13,22 @@
 
 /* The largest output any text parser accepts (1 MiB). */
 #define KC_TEXT_MAX_BYTES (1024 * 1024)
+
+/* ASCII character classes, whatever the locale (ctype's follow it). */
+static inline bool kc_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline bool kc_is_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static inline bool kc_is_hex(char c)
+{
+    return kc_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 /* One line: s[0..n) without "\n", a final "\r" and trailing spaces or tabs. */
 typedef struct kc_line {

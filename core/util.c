@@ -188,6 +188,16 @@ char *kc_utf8_clean(const char *s, size_t n)
     return out;
 }
 
+bool kc_team_id_valid(const char *s, size_t n)
+{
+    if (s == NULL || n != KC_TEAM_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
 bool kc_utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -254,43 +264,52 @@ char *kc_shell_quote(const char *s)
     return out;
 }
 
-int kc_read_file(const char *path, size_t max, char **data, size_t *len,
-                 char *why, size_t whylen)
+void kc_split_path(char *path, const char **parent, char **base)
 {
-    int fd = -1, rc = -1;
-    struct stat st;
+    char *slash = strrchr(path, '/');
+
+    if (slash == NULL) {
+        *parent = ".";
+        *base = path;
+    } else {
+        *slash = '\0';
+        *parent = path[0] != '\0' ? path : "/";
+        *base = slash + 1;
+    }
+}
+
+const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
+                    (unsigned long)st->st_uid);
+        return buf;
+    }
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
+        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
+                    st->st_mode & S_IWOTH ? "everyone" : "its group");
+        return buf;
+    }
+    return NULL;
+}
+
+int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen)
+{
     char *buf = NULL;
     size_t got = 0;
+    int rc = -1;
 
     *data = NULL;
     *len = 0;
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        kc_snprintf(why, whylen, "%s", errno == ELOOP ? "is a symbolic link" : strerror(errno));
-        goto done;
-    }
-    if (fstat(fd, &st) != 0) {
-        kc_snprintf(why, whylen, "%s", strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        kc_snprintf(why, whylen, "not a regular file");
-        goto done;
-    }
-    if ((uintmax_t)st.st_size > (uintmax_t)max) {
-        kc_snprintf(why, whylen, "larger than %zu bytes", max);
-        goto done;
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
+    if (n == SIZE_MAX || (buf = malloc(n + 1)) == NULL) {
         kc_snprintf(why, whylen, "out of memory");
         goto done;
     }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
             kc_snprintf(why, whylen, "%s", strerror(errno));
             goto done;
         }
@@ -305,7 +324,13 @@ int kc_read_file(const char *path, size_t max, char **data, size_t *len,
     rc = 0;
 done:
     free(buf);
-    if (fd >= 0)
-        close(fd);
     return rc;
+}
+
+int kc_read_file(const char *path, size_t max, char **data, size_t *len,
+                 char *why, size_t whylen)
+{
+    /* The same checks as for a file of the inspected Mac (rootfs.c): looked
+     * at before it is opened, never through a link in its last name. */
+    return kc_read_file_at(AT_FDCWD, path, max, data, len, why, whylen);
 }

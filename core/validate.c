@@ -96,17 +96,14 @@ static int check_team(const char *field, const char *s, char *why, size_t whylen
         WHY("%s is NULL", field);
         return -1;
     }
-    n = bounded_len(s, 10);
-    if (n != 10) {
+    n = bounded_len(s, KC_TEAM_ID_LEN);
+    if (n != KC_TEAM_ID_LEN) {
         WHY("%s must be exactly 10 characters of A-Z and 0-9", field);
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-            WHY("%s \"%s\" must be 10 characters of A-Z and 0-9", field, s);
-            return -1;
-        }
+    if (!kc_team_id_valid(s, n)) {
+        WHY("%s \"%s\" must be 10 characters of A-Z and 0-9", field, s);
+        return -1;
     }
     return 0;
 }

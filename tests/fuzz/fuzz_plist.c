@@ -1,8 +1,9 @@
 /*
  * libFuzzer harness for one property-list reader, chosen when compiling:
- * -DFUZZ_MDM_POLICY (kc_read_mdm_policy), -DFUZZ_SYSTEM_VERSION
- * (kc_read_system_version), -DFUZZ_SYSEXT_DB (kc_read_sysext_db) or
- * -DFUZZ_INFO_PLIST (a kext's Contents/Info.plist through kc_bundles_scan).
+ * -DFUZZ_MDM_POLICY (kc_parse_kext_policy on the file's bytes, as the read
+ * stage gives them to it), -DFUZZ_SYSTEM_VERSION (kc_read_system_version),
+ * -DFUZZ_SYSEXT_DB (kc_read_sysext_db) or -DFUZZ_INFO_PLIST (a kext's
+ * Contents/Info.plist through kc_bundles_scan).
  * The input is the file's content: it goes through kc_plist_parse in memory,
  * then is written to a file in a private temporary folder and read there as
  * kextcheck reads it.
@@ -16,6 +17,7 @@
  * every input it accepts.
  */
 #include "fuzz_util.h"
+#include "platform.h"
 #ifdef FUZZ_SYSEXT_DB
 #include "bplist.h"
 #endif
@@ -75,24 +77,61 @@ static void read_file(void)
     if (k->short_version != NULL)
         fz_check_utf8("short version", k->short_version);
     kc_bundles_free(&b);
-    kc_rootfs_close(&fs);
+}
+#elif defined(FUZZ_MDM_POLICY)
+static void check_tri(const char *what, kc_tri t)
+{
+    if (t != KC_UNKNOWN && t != KC_NO && t != KC_YES)
+        fz_die(what, "%d is not a kc_tri", (int)t);
+}
+
+static void read_file(void)
+{
+    kc_kext_policy p;
+    char why[512], *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    memset(why, 'x', sizeof(why));
+    if (kc_read_file(file_path, KC_PLIST_MAX, &data, &len, why, sizeof(why)) != 0) {
+        fz_check_why(why, sizeof(why)); /* larger than KC_PLIST_MAX: kextcheck stops here too */
+        return;
+    }
+    memset(why, 'x', sizeof(why));
+    rc = kc_parse_kext_policy(data, len, &p, why, sizeof(why));
+    if (rc == 0) {
+        check_tri("AllowUserOverrides", p.allow_user_overrides);
+        check_tri("AllowNonAdminUserApprovals", p.allow_non_admin_approvals);
+        for (size_t i = 0; i < p.allowed_teams.n; i++)
+            fz_check_team("AllowedTeamIdentifiers", p.allowed_teams.v[i]);
+        if (p.allowed.n != 0 && p.allowed.v == NULL)
+            fz_die("AllowedKernelExtensions", "count and array disagree");
+        for (size_t i = 0; i < p.allowed.n; i++) {
+            const kc_team_ids *t = &p.allowed.v[i];
+            if (t->team_id == NULL || t->team_id[0] != '\0')
+                fz_check_team("AllowedKernelExtensions key", t->team_id);
+            for (size_t j = 0; j < t->ids.n; j++) {
+                fz_check_utf8("AllowedKernelExtensions bundle ID", t->ids.v[j]);
+                if (t->ids.v[j][0] == '\0')
+                    fz_die("AllowedKernelExtensions", "an empty bundle ID");
+            }
+        }
+    } else if (rc == -1) {
+        fz_check_why(why, sizeof(why));
+        if (p.allow_user_overrides != KC_UNKNOWN || p.allow_non_admin_approvals != KC_UNKNOWN ||
+            p.allowed_teams.n != 0 || p.allowed.v != NULL || p.allowed.n != 0)
+            fz_die("kc_parse_kext_policy", "a refused input left something known");
+    } else {
+        fz_die("kc_parse_kext_policy", "returned %d", rc);
+    }
+    kc_kext_policy_free(&p);
+    free(data);
 }
 #else
 static void check_accepted(const kc_evidence *ev)
 {
-#if defined(FUZZ_MDM_POLICY)
-    for (size_t i = 0; i < ev->mdm_teams.n; i++)
-        fz_check_team("AllowedTeamIdentifiers", ev->mdm_teams.v[i]);
-    if ((ev->n_mdm_kexts != 0) != (ev->mdm_kexts != NULL))
-        fz_die("AllowedKernelExtensions", "count and array disagree");
-    for (size_t i = 0; i < ev->n_mdm_kexts; i++) {
-        if (ev->mdm_kexts[i].team_id == NULL || ev->mdm_kexts[i].team_id[0] != '\0')
-            fz_check_team("AllowedKernelExtensions key", ev->mdm_kexts[i].team_id);
-        fz_check_utf8("AllowedKernelExtensions bundle ID", ev->mdm_kexts[i].bundle_id);
-        if (ev->mdm_kexts[i].bundle_id[0] == '\0')
-            fz_die("AllowedKernelExtensions", "an empty bundle ID");
-    }
-#elif defined(FUZZ_SYSTEM_VERSION)
+#if defined(FUZZ_SYSTEM_VERSION)
     fz_check_utf8("ProductVersion", ev->os_version);
     if (ev->os_major < 0 || ev->os_major > 9999 || ev->os_minor < 0 || ev->os_minor > 9999)
         fz_die("ProductVersion", "%d.%d", ev->os_major, ev->os_minor);
@@ -117,9 +156,7 @@ static void read_file(void)
 
     fz_evidence_init(&ev);
     memset(why, 'x', sizeof(why));
-#if defined(FUZZ_MDM_POLICY)
-    rc = kc_read_mdm_policy(file_path, &ev, why, sizeof(why));
-#elif defined(FUZZ_SYSTEM_VERSION)
+#if defined(FUZZ_SYSTEM_VERSION)
     rc = kc_read_system_version(file_path, &ev, why, sizeof(why));
 #else
     rc = kc_read_sysext_db(file_path, &ev, why, sizeof(why));

@@ -190,9 +190,7 @@ void fz_check_all_unknown(const kc_evidence *ev)
 {
     if (ev->consent_enabled != KC_UNKNOWN || ev->consent_teams.n != 0 ||
         ev->sip != KC_SIP_UNKNOWN || ev->kext_signing != KC_UNKNOWN || ev->loaded != NULL ||
-        ev->n_loaded != 0 || ev->mdm_teams.n != 0 || ev->mdm_kexts != NULL ||
-        ev->n_mdm_kexts != 0 || ev->mdm_user_overrides != KC_UNKNOWN ||
-        ev->os_version != NULL || ev->os_major != 0 || ev->os_minor != 0 ||
+        ev->n_loaded != 0 || ev->os_version != NULL || ev->os_major != 0 || ev->os_minor != 0 ||
         ev->sysexts != NULL || ev->n_sysexts != 0 || ev->sysexts_truncated)
         fz_die("evidence", "a refused input left something known");
 }

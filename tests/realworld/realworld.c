@@ -11,8 +11,9 @@
  *   unchecked.
  * - Every DIR/profiles/ *.mobileconfig: its kernel-extension-policy payloads
  *   (the settings macOS mirrors to /Library/Managed Preferences/...) are
- *   written to WORKDIR as XML and as binary plists and read with
- *   kc_read_mdm_policy, which must give the teams and kexts listed below.
+ *   written to WORKDIR as XML and as binary plists, read back and parsed
+ *   with kc_parse_kext_policy, which must give the teams and kexts listed
+ *   below.
  *
  * Hook for other parsers: a prefix whose `check` is NULL is claimed but not
  * checked here (reported as "skip").  The bputil -d captures ("bputil-") are
@@ -25,6 +26,7 @@
  * failed, 1 otherwise, 2 on a usage or setup error.
  */
 #include "kc.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -455,17 +457,20 @@ static int write_plist(const char *path, plist_t pl, bool binary)
 }
 
 /* The MDM kexts as "TEAM:BUNDLE TEAM:BUNDLE". */
-static const char *joined_kexts(const kc_evidence *ev, char *buf, size_t len)
+static const char *joined_kexts(const kc_kext_policy *p, char *buf, size_t len)
 {
     size_t o = 0;
 
     buf[0] = '\0';
-    for (size_t i = 0; i < ev->n_mdm_kexts && o < len; i++) {
-        int n = snprintf(buf + o, len - o, "%s%s:%s", i > 0 ? " " : "",
-                         ev->mdm_kexts[i].team_id, ev->mdm_kexts[i].bundle_id);
-        if (n < 0)
-            break;
-        o += (size_t)n;
+    for (size_t t = 0; t < p->allowed.n; t++) {
+        const kc_team_ids *team = &p->allowed.v[t];
+        for (size_t i = 0; i < team->ids.n && o < len; i++) {
+            int n = snprintf(buf + o, len - o, "%s%s:%s", o > 0 ? " " : "", team->team_id,
+                             team->ids.v[i]);
+            if (n < 0)
+                break;
+            o += (size_t)n;
+        }
     }
     return buf;
 }
@@ -484,31 +489,37 @@ static int check_payload(run_state *rs, const char *file, size_t i, plist_t payl
         return -1;
     }
     for (int binary = 0; binary < 2; binary++) {
-        kc_evidence ev;
+        kc_kext_policy p;
+        char *data = NULL;
+        size_t len = 0;
         const char *form = binary ? "binary" : "XML";
-        evidence_init(&ev);
+        memset(&p, 0, sizeof(p));
         if (write_plist(path, payload, binary) != 0) {
             fail(rs, file, "could not write %s", path);
             bad = -1;
-        } else if (kc_read_mdm_policy(path, &ev, why, sizeof(why)) != 1) {
+        } else if (kc_read_file(path, KC_PLIST_MAX, &data, &len, why, sizeof(why)) != 0) {
+            fail(rs, file, "%s payload not read back: %s", form, why);
+            bad = -1;
+        } else if (kc_parse_kext_policy(data, len, &p, why, sizeof(why)) != 0) {
             fail(rs, file, "%s payload refused: %s", form, why);
             bad = -1;
-        } else if (ev.mdm_user_overrides != profile_expect[i].overrides) {
+        } else if (p.allow_user_overrides != profile_expect[i].overrides) {
             fail(rs, file, "%s: AllowUserOverrides %s, expected %s", form,
-                 tri_name(ev.mdm_user_overrides), tri_name(profile_expect[i].overrides));
+                 tri_name(p.allow_user_overrides), tri_name(profile_expect[i].overrides));
             bad = -1;
-        } else if (strcmp(joined(&ev.mdm_teams, teams, sizeof(teams)),
+        } else if (strcmp(joined(&p.allowed_teams, teams, sizeof(teams)),
                           profile_expect[i].teams) != 0) {
             fail(rs, file, "%s: teams \"%s\", expected \"%s\"", form, teams,
                  profile_expect[i].teams);
             bad = -1;
-        } else if (strcmp(joined_kexts(&ev, kexts, sizeof(kexts)), profile_expect[i].kexts) !=
+        } else if (strcmp(joined_kexts(&p, kexts, sizeof(kexts)), profile_expect[i].kexts) !=
                    0) {
             fail(rs, file, "%s: kexts \"%s\", expected \"%s\"", form, kexts,
                  profile_expect[i].kexts);
             bad = -1;
         }
-        kc_evidence_free(&ev);
+        kc_kext_policy_free(&p);
+        free(data);
     }
     if (unlink(path) != 0 && errno != ENOENT)
         bad = -1;

@@ -1,7 +1,8 @@
 /* Unit tests for core/evidence.c: the parsers of spctl kext-consent,
  * csrutil status and kextstat / kmutil showloaded output, and the readers of
- * the MDM policy, SystemVersion.plist and the system-extension db.plist
- * (written here with libplist, as XML and as binary). */
+ * SystemVersion.plist and the system-extension db.plist (written here with
+ * libplist, as XML and as binary).  The MDM kernel-extension policy is
+ * tested in test_profiles.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -49,10 +50,6 @@ static void assert_all_unknown(const kc_evidence *ev)
     assert_int_equal(ev->kext_signing, KC_UNKNOWN);
     assert_null(ev->loaded);
     assert_int_equal(ev->n_loaded, 0);
-    assert_int_equal(ev->mdm_teams.n, 0);
-    assert_null(ev->mdm_kexts);
-    assert_int_equal(ev->n_mdm_kexts, 0);
-    assert_int_equal(ev->mdm_user_overrides, KC_UNKNOWN);
     assert_null(ev->os_version);
     assert_int_equal(ev->os_major, 0);
     assert_int_equal(ev->os_minor, 0);
@@ -861,178 +858,25 @@ static void expect_read_fail(const fixture *f, read_fn fn, const char *word)
     kc_evidence_free(&ev);
 }
 
-/* ---- MDM policy ------------------------------------------------------------------ */
+/* ---- missing files ----------------------------------------------------------------- */
 
-static plist_t good_mdm(void)
-{
-    plist_t d = plist_new_dict(), kexts = plist_new_dict();
-
-    plist_dict_set_item(d, "AllowUserOverrides", plist_new_bool(1));
-    plist_dict_set_item(d, "AllowNonAdminUserApprovals", plist_new_bool(0));
-    plist_dict_set_item(d, "AllowedTeamIdentifiers", strings(TEAM, TEAM2, TEAM, NULL));
-    plist_dict_set_item(kexts, TEAM3, strings("com.example.a", "com.example.b", NULL));
-    plist_dict_set_item(kexts, "", strings("com.legacy.unsigned", NULL));
-    plist_dict_set_item(kexts, TEAM, strings(NULL));
-    plist_dict_set_item(d, "AllowedKernelExtensions", kexts);
-    return d;
-}
-
-static void mdm_policy_read(void **state)
-{
-    fixture *f = *state;
-
-    for (int binary = 0; binary < 2; binary++) {
-        kc_evidence ev;
-        char why[512];
-        int rc;
-
-        write_plist(f, good_mdm(), binary);
-        ev_init(&ev);
-        rc = kc_read_mdm_policy(f->path, &ev, why, sizeof(why));
-        if (rc != 1)
-            print_error("refused: %s\n", why);
-        assert_int_equal(rc, 1);
-        assert_int_equal(ev.mdm_user_overrides, KC_YES);
-        assert_int_equal(ev.mdm_teams.n, 2);
-        assert_string_equal(ev.mdm_teams.v[0], TEAM);
-        assert_string_equal(ev.mdm_teams.v[1], TEAM2);
-        assert_int_equal(ev.n_mdm_kexts, 3);
-        assert_string_equal(ev.mdm_kexts[0].team_id, TEAM3);
-        assert_string_equal(ev.mdm_kexts[0].bundle_id, "com.example.a");
-        assert_string_equal(ev.mdm_kexts[1].team_id, TEAM3);
-        assert_string_equal(ev.mdm_kexts[1].bundle_id, "com.example.b");
-        assert_string_equal(ev.mdm_kexts[2].team_id, "");
-        assert_string_equal(ev.mdm_kexts[2].bundle_id, "com.legacy.unsigned");
-        /* Read again: replaced, not appended. */
-        assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
-        assert_int_equal(ev.mdm_teams.n, 2);
-        assert_int_equal(ev.n_mdm_kexts, 3);
-        kc_evidence_free(&ev);
-    }
-}
-
-static void mdm_policy_minimal(void **state)
-{
-    fixture *f = *state;
-    kc_evidence ev;
-    char why[512];
-    plist_t d;
-
-    write_plist(f, plist_new_dict(), false);
-    ev_init(&ev);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
-    assert_all_unknown(&ev);
-    d = dict_with("AllowUserOverrides", plist_new_bool(0));
-    write_plist(f, d, true);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
-    assert_int_equal(ev.mdm_user_overrides, KC_NO);
-    assert_int_equal(ev.mdm_teams.n, 0);
-    assert_int_equal(ev.n_mdm_kexts, 0);
-    kc_evidence_free(&ev);
-}
-
-static void mdm_policy_missing(void **state)
+static void plist_missing(void **state)
 {
     fixture *f = *state;
     kc_evidence ev;
     char why[512], path[4300];
 
     ev_init(&ev);
-    ev.mdm_user_overrides = KC_YES; /* left alone when the file is absent */
+    ev.os_major = 14; /* left alone when the file is absent */
     kc_snprintf(path, sizeof(path), "%s/nope.plist", f->dir);
-    assert_int_equal(kc_read_mdm_policy(path, &ev, why, sizeof(why)), 0);
-    kc_snprintf(path, sizeof(path), "%s/no/such/dir/x.plist", f->dir);
-    assert_int_equal(kc_read_mdm_policy(path, &ev, why, sizeof(why)), 0);
-    assert_int_equal(ev.mdm_user_overrides, KC_YES);
     assert_int_equal(kc_read_system_version(path, &ev, why, sizeof(why)), 0);
     assert_int_equal(kc_read_sysext_db(path, &ev, why, sizeof(why)), 0);
+    kc_snprintf(path, sizeof(path), "%s/no/such/dir/x.plist", f->dir);
+    assert_int_equal(kc_read_system_version(path, &ev, why, sizeof(why)), 0);
+    assert_int_equal(kc_read_sysext_db(path, &ev, why, sizeof(why)), 0);
+    assert_int_equal(ev.os_major, 14);
     assert_null(ev.os_version);
     assert_null(ev.sysexts);
-    kc_evidence_free(&ev);
-}
-
-static void mdm_policy_wrong_types(void **state)
-{
-    fixture *f = *state;
-    plist_t d, arr, kexts;
-
-    for (int binary = 0; binary < 2; binary++) {
-        write_plist(f, dict_with("AllowedTeamIdentifiers", plist_new_string(TEAM)), binary);
-        expect_read_fail(f, kc_read_mdm_policy,
-                         "AllowedTeamIdentifiers is a string, expected an array");
-
-        arr = strings(TEAM, NULL);
-        plist_array_append_item(arr, plist_new_uint(5));
-        write_plist(f, dict_with("AllowedTeamIdentifiers", arr), binary);
-        expect_read_fail(f, kc_read_mdm_policy, "AllowedTeamIdentifiers[1] is an integer");
-
-        write_plist(f, dict_with("AllowedTeamIdentifiers", strings(TEAM, "abcde12345", NULL)),
-                    binary);
-        expect_read_fail(f, kc_read_mdm_policy,
-                         "AllowedTeamIdentifiers[1]: expected a team ID (10 characters of "
-                         "A-Z and 0-9), got \"abcde12345\"");
-
-        write_plist(f, dict_with("AllowUserOverrides", plist_new_string("yes")), binary);
-        expect_read_fail(f, kc_read_mdm_policy, "AllowUserOverrides is a string");
-
-        write_plist(f, dict_with("AllowedKernelExtensions", strings("com.a", NULL)), binary);
-        expect_read_fail(f, kc_read_mdm_policy,
-                         "AllowedKernelExtensions is an array, expected a dictionary");
-
-        write_plist(f, dict_with("AllowedKernelExtensions",
-                                 dict_with(TEAM, plist_new_string("com.a"))),
-                    binary);
-        expect_read_fail(f, kc_read_mdm_policy,
-                         "AllowedKernelExtensions[\"" TEAM "\"] is a string");
-
-        kexts = dict_with(TEAM, strings("com.a", NULL));
-        plist_dict_set_item(kexts, "not a team", strings("com.b", NULL));
-        write_plist(f, dict_with("AllowedKernelExtensions", kexts), binary);
-        expect_read_fail(f, kc_read_mdm_policy, "the key \"not a team\" is not a team ID");
-
-        arr = strings("com.a", NULL);
-        plist_array_append_item(arr, plist_new_bool(1));
-        write_plist(f, dict_with("AllowedKernelExtensions", dict_with(TEAM, arr)), binary);
-        expect_read_fail(f, kc_read_mdm_policy,
-                         "AllowedKernelExtensions[\"" TEAM "\"][1] is a boolean");
-
-        write_plist(f, dict_with("AllowedKernelExtensions", dict_with(TEAM, strings("", NULL))),
-                    binary);
-        expect_read_fail(f, kc_read_mdm_policy, "[0] is an empty string");
-
-        /* An error after good parts leaves nothing behind. */
-        d = good_mdm();
-        plist_dict_set_item(d, "AllowUserOverrides", plist_new_uint(1));
-        write_plist(f, d, binary);
-        expect_read_fail(f, kc_read_mdm_policy, "AllowUserOverrides is an integer");
-        d = good_mdm();
-        plist_dict_set_item(plist_dict_get_item(d, "AllowedKernelExtensions"), "BADTEAM",
-                            strings("x", NULL));
-        write_plist(f, d, binary);
-        expect_read_fail(f, kc_read_mdm_policy, "\"BADTEAM\"");
-
-        write_plist(f, strings(TEAM, NULL), binary);
-        expect_read_fail(f, kc_read_mdm_policy, "the top level is an array");
-    }
-    tu_write_bytes(f->path, T("<?xml version=\"1.0\"?><plist><dict><key>A</key>"));
-    expect_read_fail(f, kc_read_mdm_policy, "damaged");
-    tu_write_bytes(f->path, T("bplist00\xff\xff\xff\xff\xff\xff\xff\xff\xff"));
-    expect_read_fail(f, kc_read_mdm_policy, "damaged binary");
-}
-
-static void mdm_failure_clears(void **state)
-{
-    fixture *f = *state;
-    kc_evidence ev;
-    char why[512];
-
-    ev_init(&ev);
-    write_plist(f, good_mdm(), true);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
-    assert_int_equal(ev.n_mdm_kexts, 3);
-    write_plist(f, dict_with("AllowedTeamIdentifiers", plist_new_uint(3)), true);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), -1);
-    assert_all_unknown(&ev);
     kc_evidence_free(&ev);
 }
 
@@ -1359,196 +1203,34 @@ static void plist_symlink_refused(void **state)
 
 /* ---- NUL characters in property lists ---------------------------------------------- */
 
-/* A binary plist written byte by byte (libplist cannot make strings with a
- * NUL): objects in the order made, 1-byte references, 2-byte offsets. */
-typedef struct bpw {
-    unsigned char b[16384];
-    size_t len;
-    size_t off[128];
-    size_t n;
-} bpw;
-
-static void bw_init(bpw *w)
+/* Finishes w and writes it to path. */
+static void bw_write(tu_bplist *w, const char *path)
 {
-    memcpy(w->b, "bplist00", 8);
-    w->len = 8;
-    w->n = 0;
-}
-
-static void bw_byte(bpw *w, unsigned c)
-{
-    assert_true(w->len < sizeof(w->b));
-    w->b[w->len++] = (unsigned char)c;
-}
-
-/* Starts object number w->n with a marker for type and count. */
-static unsigned bw_start(bpw *w, unsigned type, size_t count)
-{
-    assert_true(w->n < sizeof(w->off) / sizeof(w->off[0]));
-    w->off[w->n] = w->len;
-    if (count < 15) {
-        bw_byte(w, type << 4 | (unsigned)count);
-    } else {
-        bw_byte(w, type << 4 | 0xf);
-        bw_byte(w, 0x11); /* a 2-byte integer follows */
-        bw_byte(w, (unsigned)(count >> 8));
-        bw_byte(w, (unsigned)(count & 0xff));
-    }
-    return (unsigned)w->n++;
-}
-
-static unsigned bw_ascii(bpw *w, const char *s, size_t n)
-{
-    unsigned i = bw_start(w, 0x5, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, (unsigned char)s[k]);
-    return i;
-}
-
-/* Each byte of s as one UTF-16 code unit (so "\0" is U+0000, "\xe9" é). */
-static unsigned bw_utf16(bpw *w, const char *s, size_t n)
-{
-    unsigned i = bw_start(w, 0x6, n);
-
-    for (size_t k = 0; k < n; k++) {
-        bw_byte(w, 0);
-        bw_byte(w, (unsigned char)s[k]);
-    }
-    return i;
-}
-
-static unsigned bw_array(bpw *w, const unsigned *items, size_t n)
-{
-    unsigned i = bw_start(w, 0xa, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, items[k]);
-    return i;
-}
-
-static unsigned bw_dict(bpw *w, const unsigned *keys, const unsigned *vals, size_t n)
-{
-    unsigned i = bw_start(w, 0xd, n);
-
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, keys[k]);
-    for (size_t k = 0; k < n; k++)
-        bw_byte(w, vals[k]);
-    return i;
-}
-
-/* Adds the offset table and the trailer; the top object is the last made. */
-static void bw_finish(bpw *w)
-{
-    size_t table = w->len;
-
-    for (size_t k = 0; k < w->n; k++) {
-        bw_byte(w, (unsigned)(w->off[k] >> 8));
-        bw_byte(w, (unsigned)(w->off[k] & 0xff));
-    }
-    for (int k = 0; k < 6; k++)
-        bw_byte(w, 0);
-    bw_byte(w, 2); /* offset size */
-    bw_byte(w, 1); /* reference size */
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)w->n >> (8 * k)) & 0xff);
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)(w->n - 1) >> (8 * k)) & 0xff);
-    for (int k = 7; k >= 0; k--)
-        bw_byte(w, (unsigned)((uint64_t)table >> (8 * k)) & 0xff);
-}
-
-static void bw_write(bpw *w, const char *path)
-{
-    bw_finish(w);
+    tu_bp_finish(w);
     tu_write_bytes(path, w->b, w->len);
 }
 
-/* { "AllowedKernelExtensions": { KEY: ["com.example.x"], TEAM: ["com.example.y"] } }
- * with KEY (n bytes) as UTF-16 or ASCII. */
+/* tu_bp_kext_policy_key's plist, written to path. */
 static void write_mdm_key(const char *path, const char *key, size_t n, bool utf16)
 {
-    bpw w;
-    unsigned keys[2], vals[2], outer_key, inner, item;
+    tu_bplist w;
 
-    bw_init(&w);
-    keys[0] = utf16 ? bw_utf16(&w, key, n) : bw_ascii(&w, key, n);
-    keys[1] = bw_ascii(&w, T(TEAM));
-    item = bw_ascii(&w, T("com.example.x"));
-    vals[0] = bw_array(&w, &item, 1);
-    item = bw_ascii(&w, T("com.example.y"));
-    vals[1] = bw_array(&w, &item, 1);
-    inner = bw_dict(&w, keys, vals, 2);
-    outer_key = bw_ascii(&w, T("AllowedKernelExtensions"));
-    bw_dict(&w, &outer_key, &inner, 1);
-    bw_write(&w, path);
+    tu_bp_kext_policy_key(&w, key, n, utf16);
+    tu_write_bytes(path, w.b, w.len);
 }
 
 /* { KEY: VALUE } with VALUE (n bytes) as UTF-16 or ASCII. */
 static void write_string_plist(const char *path, const char *key, const char *value, size_t n,
                                bool utf16)
 {
-    bpw w;
+    tu_bplist w;
     unsigned k, v;
 
-    bw_init(&w);
-    v = utf16 ? bw_utf16(&w, value, n) : bw_ascii(&w, value, n);
-    k = bw_ascii(&w, key, strlen(key));
-    bw_dict(&w, &k, &v, 1);
+    tu_bp_init(&w);
+    v = utf16 ? tu_bp_utf16(&w, value, n) : tu_bp_ascii(&w, value, n);
+    k = tu_bp_ascii(&w, key, strlen(key));
+    tu_bp_dict(&w, &k, &v, 1);
     bw_write(&w, path);
-}
-
-/* The MDM policy with a NUL in a key of AllowedKernelExtensions (libplist
- * 2.2 asserted in plist_dict_next_item on the UTF-16 one, aborting the
- * process; the ASCII one was cut to a valid team ID). */
-static void mdm_nul_in_key(void **state)
-{
-    fixture *f = *state;
-    kc_evidence ev;
-    char why[512];
-
-    write_mdm_key(f->path, T("AB\0CDE1234\xe9"), true);
-    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
-    write_mdm_key(f->path, T(TEAM "\0\xe9"), true);
-    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
-    write_mdm_key(f->path, T(TEAM "\0junk"), false);
-    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
-    write_mdm_key(f->path, T("\0"), true);
-    expect_read_fail(f, kc_read_mdm_policy, "contains a NUL character");
-    /* The same file without the NUL is read, both teams kept. */
-    write_mdm_key(f->path, T(TEAM3), true);
-    ev_init(&ev);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
-    assert_int_equal(ev.n_mdm_kexts, 2);
-    assert_string_equal(ev.mdm_kexts[0].team_id, TEAM3);
-    assert_string_equal(ev.mdm_kexts[1].team_id, TEAM);
-    kc_evidence_free(&ev);
-}
-
-/* Keys are read without plist_get_key_val: every byte value, long keys. */
-static void mdm_key_text(void **state)
-{
-    fixture *f = *state;
-    char key[300];
-
-    /* UTF-16 (non-ASCII) keys come back as UTF-8 in the message. */
-    write_mdm_key(f->path, T("\xc4" "BCDE1234"), true);
-    expect_read_fail(f, kc_read_mdm_policy, "the key \"\xc3\x84" "BCDE1234\" is not a team ID");
-    write_mdm_key(f->path, T("ABCDE1234\x7f"), false);
-    expect_read_fail(f, kc_read_mdm_policy, "the key \"ABCDE1234\\x7f\"");
-    write_mdm_key(f->path, T(TEAM "X"), false);
-    expect_read_fail(f, kc_read_mdm_policy, "the key \"" TEAM "X\" is not a team ID");
-    write_mdm_key(f->path, T("\x01"), false);
-    expect_read_fail(f, kc_read_mdm_policy, "the key \"\\x01\"");
-    /* A long key: about 60 bytes shown, then "...". */
-    memset(key, 'K', sizeof(key));
-    write_mdm_key(f->path, key, 200, false);
-    expect_read_fail(f, kc_read_mdm_policy,
-                     "\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\"...");
-    /* 61 bytes: one more than shown, still marked as cut. */
-    write_mdm_key(f->path, key, 61, true);
-    expect_read_fail(f, kc_read_mdm_policy, "KKK\"...");
 }
 
 /* Other readers and Info.plist: a NUL in a string is refused, never an
@@ -1685,7 +1367,7 @@ static void cli_nul_mdm_reports_vendors(void **state)
 /* kc_plist_parse on bytes: the forms of string lengths, and limits. */
 static void plist_parse_bytes(void **state)
 {
-    bpw w;
+    tu_bplist w;
     char why[256], s[40];
     unsigned k, v;
     void *pl;
@@ -1694,20 +1376,20 @@ static void plist_parse_bytes(void **state)
     /* A 20-byte string (length as a following integer) with a NUL at 17. */
     memset(s, 'a', sizeof(s));
     s[17] = '\0';
-    bw_init(&w);
-    v = bw_ascii(&w, s, 20);
-    k = bw_ascii(&w, T("k"));
-    bw_dict(&w, &k, &v, 1);
-    bw_finish(&w);
+    tu_bp_init(&w);
+    v = tu_bp_ascii(&w, s, 20);
+    k = tu_bp_ascii(&w, T("k"));
+    tu_bp_dict(&w, &k, &v, 1);
+    tu_bp_finish(&w);
     assert_null(kc_plist_parse((const char *)w.b, w.len, why, sizeof(why)));
     check_why(why, 0, "object 0: a string or key contains a NUL character");
     /* Without it: parsed. */
     s[17] = 'a';
-    bw_init(&w);
-    v = bw_utf16(&w, s, 20);
-    k = bw_ascii(&w, T("k"));
-    bw_dict(&w, &k, &v, 1);
-    bw_finish(&w);
+    tu_bp_init(&w);
+    v = tu_bp_utf16(&w, s, 20);
+    k = tu_bp_ascii(&w, T("k"));
+    tu_bp_dict(&w, &k, &v, 1);
+    tu_bp_finish(&w);
     pl = kc_plist_parse((const char *)w.b, w.len, why, sizeof(why));
     assert_non_null(pl);
     plist_free(pl);
@@ -1737,7 +1419,6 @@ static void evidence_free_everything(void **state)
     ev.consent_list_src.origin = kc_strdup("command /usr/sbin/spctl kext-consent list");
     ev.sip_src.origin = kc_strdup("command /usr/bin/csrutil status");
     ev.loaded_src.origin = kc_strdup("command /usr/sbin/kextstat");
-    ev.mdm_src.origin = kc_strdup("file x");
     ev.os_src.origin = kc_strdup("file y");
     ev.sysext_src.error = kc_strdup("z");
     assert_int_equal(run(kc_parse_consent_status, T("Kernel Extension User Consent: ENABLED"),
@@ -1748,8 +1429,6 @@ static void evidence_free_everything(void **state)
                      0);
     assert_int_equal(run(kc_parse_csrutil, T(SIP "enabled.\n"), &ev, why, sizeof(why)), 0);
     assert_int_equal(run(kc_parse_loaded, T(KEXTSTAT_10), &ev, why, sizeof(why)), 0);
-    write_plist(f, good_mdm(), false);
-    assert_int_equal(kc_read_mdm_policy(f->path, &ev, why, sizeof(why)), 1);
     write_plist(f, dict_with("ProductVersion", plist_new_string("12.7.1")), true);
     assert_int_equal(kc_read_system_version(f->path, &ev, why, sizeof(why)), 1);
     plist_array_append_item(arr, sysext("a", TEAM, "activated_enabled", "1", "2"));
@@ -1791,11 +1470,7 @@ int main(void)
         cmocka_unit_test(loaded_row_cap),
         cmocka_unit_test(loaded_unicode_cleaned),
         cmocka_unit_test(text_too_large),
-        cmocka_unit_test_setup_teardown(mdm_policy_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_policy_minimal, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_policy_missing, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_policy_wrong_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_failure_clears, setup, teardown),
+        cmocka_unit_test_setup_teardown(plist_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(system_version_read, setup, teardown),
         cmocka_unit_test_setup_teardown(system_version_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(sysext_db_read, setup, teardown),
@@ -1805,8 +1480,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(sysext_db_wrong_types, setup, teardown),
         cmocka_unit_test_setup_teardown(sysext_failure_clears, setup, teardown),
         cmocka_unit_test_setup_teardown(plist_symlink_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_nul_in_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(mdm_key_text, setup, teardown),
         cmocka_unit_test_setup_teardown(nul_in_strings, setup, teardown),
         cmocka_unit_test(plist_parse_bytes),
         cmocka_unit_test_setup_teardown(cli_nul_mdm_reports_vendors, setup, teardown),

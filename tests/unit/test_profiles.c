@@ -3,7 +3,8 @@
  * profile.  The real profiles are read from tests/realworld/profiles (copied
  * there on another branch) or, failing that, /work/shared/realworld/profiles;
  * that test says it is skipped when neither exists.  The broken inputs are
- * built here with libplist, as XML and as binary. */
+ * built here with libplist, as XML and as binary, or byte by byte where
+ * libplist cannot make them (a NUL in a key). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -27,6 +28,10 @@
 
 #define TEAM "ABCDE12345"
 #define TEAM2 "54GTJ2AU36"
+#define TEAM3 "ZZZZZ99999"
+
+/* A string literal and its length, NUL bytes included. */
+#define T(s) (s), (sizeof(s) - 1)
 
 /* ---- helpers -------------------------------------------------------------------- */
 
@@ -275,30 +280,6 @@ static void sysext_nul_in_string(void **state)
     free(b.p);
 }
 
-static void policy_bytes_refused(void **state)
-{
-    static const char signed_profile[] = "\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02";
-    static const char xml_nul[] = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>\0"
-                                  "</dict></plist>";
-    static const char damaged[] = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict><key>";
-    static const char bplist_bad[] = "bplist00\xff\xff\xff\xff\xff\xff\xff\xff";
-    char *big;
-
-    (void)state;
-    expect_sysext_fail(text_of(signed_profile, sizeof(signed_profile) - 1), "signed (CMS)");
-    expect_sysext_fail(text_of(xml_nul, sizeof(xml_nul) - 1), "NUL");
-    expect_sysext_fail(text_of(damaged, sizeof(damaged) - 1), "damaged XML");
-    expect_sysext_fail(text_of(bplist_bad, sizeof(bplist_bad) - 1), "damaged binary");
-    expect_sysext_fail(text_of("<a/>", 4), "too short");
-    expect_sysext_fail(text_of("", 0), "too short");
-    expect_sysext_fail(bytes_of(strings(TEAM, NULL), false), "top level is an array");
-    expect_sysext_fail(bytes_of(plist_new_string("x"), true), "top level is a string");
-    big = malloc(KC_TEXT_MAX_BYTES + 1);
-    assert_non_null(big);
-    memset(big, ' ', KC_TEXT_MAX_BYTES + 1);
-    expect_sysext_fail((buf){big, KC_TEXT_MAX_BYTES + 1}, "larger than");
-}
-
 static void sysext_policy_file(void **state)
 {
     tu_tmp *t = tu_tmp_new("profiles", "com.apple.system-extension-policy.plist");
@@ -327,37 +308,262 @@ static void sysext_policy_file(void **state)
 
 /* ---- the kernel-extension policy ---------------------------------------------------- */
 
-static void kext_policy_read(void **state)
+static plist_t good_kext(void)
 {
     plist_t d = plist_new_dict(), kexts = plist_new_dict();
+
+    plist_dict_set_item(d, "AllowUserOverrides", plist_new_bool(1));
+    plist_dict_set_item(d, "AllowNonAdminUserApprovals", plist_new_bool(0));
+    plist_dict_set_item(d, "AllowedTeamIdentifiers", strings(TEAM2, TEAM, TEAM2, NULL));
+    plist_dict_set_item(kexts, TEAM3, strings("com.example.c", NULL));
+    plist_dict_set_item(kexts, "", strings("com.legacy.unsigned", NULL));
+    plist_dict_set_item(kexts, TEAM, strings("com.example.a", "com.example.b", NULL));
+    plist_dict_set_item(kexts, TEAM2, strings(NULL));
+    plist_dict_set_item(d, "AllowedKernelExtensions", kexts);
+    return d;
+}
+
+/* Every part of p is unknown or empty. */
+static void assert_kext_unknown(const kc_kext_policy *p)
+{
+    assert_int_equal(p->allow_user_overrides, KC_UNKNOWN);
+    assert_int_equal(p->allow_non_admin_approvals, KC_UNKNOWN);
+    assert_int_equal(p->allowed_teams.n, 0);
+    assert_null(p->allowed.v);
+    assert_int_equal(p->allowed.n, 0);
+}
+
+static void kext_policy_read(void **state)
+{
+    (void)state;
+    for (int binary = 0; binary < 2; binary++) {
+        buf b = bytes_of(good_kext(), binary);
+        kc_kext_policy p;
+        char why[512];
+
+        memset(&p, 0, sizeof(p));
+        if (kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)) != 0)
+            fail_msg("refused: %s", why);
+        assert_int_equal(p.allow_user_overrides, KC_YES);
+        assert_int_equal(p.allow_non_admin_approvals, KC_NO);
+        /* The repeated team counted once, in the order given. */
+        assert_int_equal(p.allowed_teams.n, 2);
+        assert_string_equal(p.allowed_teams.v[0], TEAM2);
+        assert_string_equal(p.allowed_teams.v[1], TEAM);
+        /* The teams of AllowedKernelExtensions in the order given, "" (unsigned
+         * kexts) and a team with no bundle ID included. */
+        assert_int_equal(p.allowed.n, 4);
+        assert_string_equal(p.allowed.v[0].team_id, TEAM3);
+        assert_string_equal(p.allowed.v[0].ids.v[0], "com.example.c");
+        assert_string_equal(p.allowed.v[1].team_id, "");
+        assert_string_equal(p.allowed.v[1].ids.v[0], "com.legacy.unsigned");
+        assert_string_equal(p.allowed.v[2].team_id, TEAM);
+        assert_int_equal(p.allowed.v[2].ids.n, 2);
+        assert_string_equal(p.allowed.v[2].ids.v[0], "com.example.a");
+        assert_string_equal(p.allowed.v[2].ids.v[1], "com.example.b");
+        assert_string_equal(p.allowed.v[3].team_id, TEAM2);
+        assert_int_equal(p.allowed.v[3].ids.n, 0);
+        /* A second parse into the same struct replaces the first. */
+        assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), 0);
+        assert_int_equal(p.allowed_teams.n, 2);
+        assert_int_equal(p.allowed.n, 4);
+        kc_kext_policy_free(&p);
+        assert_kext_unknown(&p);
+        free(b.p);
+    }
+}
+
+static void kext_policy_minimal(void **state)
+{
+    buf b = bytes_of(plist_new_dict(), false);
     kc_kext_policy p;
-    buf b;
     char why[512];
 
     (void)state;
-    plist_dict_set_item(d, "AllowUserOverrides", plist_new_bool(1));
-    plist_dict_set_item(d, "AllowNonAdminUserApprovals", plist_new_bool(0));
-    plist_dict_set_item(d, "AllowedTeamIdentifiers", strings(TEAM2, NULL));
-    plist_dict_set_item(kexts, "", strings("com.legacy.unsigned", NULL));
-    plist_dict_set_item(kexts, TEAM, strings("com.example.a", "com.example.b", NULL));
-    plist_dict_set_item(d, "AllowedKernelExtensions", kexts);
-    b = bytes_of(d, false);
     memset(&p, 0, sizeof(p));
-    if (kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)) != 0)
-        fail_msg("refused: %s", why);
-    assert_int_equal(p.allow_user_overrides, KC_YES);
-    assert_int_equal(p.allow_non_admin_approvals, KC_NO);
-    assert_string_equal(p.allowed_teams.v[0], TEAM2);
-    assert_string_equal(team_in(&p.allowed, "")->ids.v[0], "com.legacy.unsigned");
-    assert_int_equal(team_in(&p.allowed, TEAM)->ids.n, 2);
-    kc_kext_policy_free(&p);
+    assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), 0);
+    /* Absent: unknown here, which the payload's default makes "false". */
+    assert_kext_unknown(&p);
+    free(b.p);
+    b = bytes_of(dict1("AllowUserOverrides", plist_new_bool(0)), true);
+    assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), 0);
+    assert_int_equal(p.allow_user_overrides, KC_NO);
     assert_int_equal(p.allow_non_admin_approvals, KC_UNKNOWN);
-    free(b.p);
-    b = bytes_of(dict1("AllowNonAdminUserApprovals", plist_new_uint(1)), true);
-    assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), -1);
-    check_why(why, "AllowNonAdminUserApprovals is an integer");
+    assert_int_equal(p.allowed_teams.n, 0);
     assert_int_equal(p.allowed.n, 0);
+    kc_kext_policy_free(&p);
     free(b.p);
+}
+
+/* b (freed) must be refused with word in the reason, leaving p unknown
+ * even when it held a policy before. */
+static void expect_kext_fail(buf b, const char *word)
+{
+    buf good = bytes_of(good_kext(), true);
+    kc_kext_policy p;
+    char why[1024];
+
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(kc_parse_kext_policy(good.p, good.n, &p, why, sizeof(why)), 0);
+    assert_int_equal(p.allowed.n, 4);
+    why[0] = '\0';
+    assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), -1);
+    check_why(why, word);
+    assert_kext_unknown(&p);
+    free(good.p);
+    free(b.p);
+}
+
+/* good_kext() with key set to value. */
+static plist_t kext_with(const char *key, plist_t value)
+{
+    plist_t d = good_kext();
+
+    plist_dict_set_item(d, key, value);
+    return d;
+}
+
+static void kext_policy_refused(void **state)
+{
+    plist_t arr, kexts;
+
+    (void)state;
+    for (int binary = 0; binary < 2; binary++) {
+        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers", plist_new_string(TEAM)),
+                                  binary),
+                         "AllowedTeamIdentifiers is a string, expected an array");
+        expect_kext_fail(bytes_of(kext_with("AllowedTeamIdentifiers", plist_new_uint(3)),
+                                  binary),
+                         "AllowedTeamIdentifiers is an integer, expected an array");
+        arr = strings(TEAM, NULL);
+        plist_array_append_item(arr, plist_new_uint(5));
+        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers", arr), binary),
+                         "AllowedTeamIdentifiers[1] is an integer");
+        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers",
+                                        strings(TEAM, "abcde12345", NULL)), binary),
+                         "AllowedTeamIdentifiers[1]: expected a team ID (10 characters of "
+                         "A-Z and 0-9), got \"abcde12345\"");
+        expect_kext_fail(bytes_of(dict1("AllowUserOverrides", plist_new_string("yes")), binary),
+                         "AllowUserOverrides is a string, expected a boolean");
+        expect_kext_fail(bytes_of(kext_with("AllowUserOverrides", plist_new_uint(1)), binary),
+                         "AllowUserOverrides is an integer");
+        expect_kext_fail(bytes_of(kext_with("AllowNonAdminUserApprovals", plist_new_uint(1)),
+                                  binary),
+                         "AllowNonAdminUserApprovals is an integer");
+        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", strings("com.a", NULL)),
+                                  binary),
+                         "AllowedKernelExtensions is an array, expected a dictionary");
+        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions",
+                                        dict1(TEAM, plist_new_string("com.a"))), binary),
+                         "AllowedKernelExtensions[\"" TEAM "\"] is a string");
+        kexts = dict1(TEAM, strings("com.a", NULL));
+        plist_dict_set_item(kexts, "not a team", strings("com.b", NULL));
+        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", kexts), binary),
+                         "the key \"not a team\" is not a team ID");
+        arr = strings("com.a", NULL);
+        plist_array_append_item(arr, plist_new_bool(1));
+        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", dict1(TEAM, arr)), binary),
+                         "AllowedKernelExtensions[\"" TEAM "\"][1] is a boolean");
+        /* An empty bundle ID. */
+        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions",
+                                        dict1(TEAM, strings("", NULL))), binary),
+                         "AllowedKernelExtensions[\"" TEAM "\"][0]: expected an identifier");
+        /* An error after good parts leaves nothing behind. */
+        kexts = good_kext();
+        plist_dict_set_item(plist_dict_get_item(kexts, "AllowedKernelExtensions"), "BADTEAM",
+                            strings("x", NULL));
+        expect_kext_fail(bytes_of(kexts, binary), "\"BADTEAM\"");
+    }
+}
+
+/* A NUL in a key of AllowedKernelExtensions (libplist 2.2 asserted in
+ * plist_dict_next_item on the UTF-16 one, aborting the process; the ASCII
+ * one was cut to a valid team ID): refused by kc_plist_parse. */
+static void kext_nul_in_key(void **state)
+{
+    tu_bplist w;
+    kc_kext_policy p;
+    char why[512];
+
+    (void)state;
+    tu_bp_kext_policy_key(&w, T("AB\0CDE1234\xe9"), true);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    tu_bp_kext_policy_key(&w, T(TEAM3 "\0\xe9"), true);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    tu_bp_kext_policy_key(&w, T(TEAM3 "\0junk"), false);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    tu_bp_kext_policy_key(&w, T("\0"), true);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    /* The same plist without the NUL is read, both teams kept. */
+    tu_bp_kext_policy_key(&w, T(TEAM3), true);
+    memset(&p, 0, sizeof(p));
+    if (kc_parse_kext_policy((const char *)w.b, w.len, &p, why, sizeof(why)) != 0)
+        fail_msg("refused: %s", why);
+    assert_int_equal(p.allowed.n, 2);
+    assert_string_equal(p.allowed.v[0].team_id, TEAM3);
+    assert_string_equal(p.allowed.v[0].ids.v[0], "com.example.x");
+    assert_string_equal(p.allowed.v[1].team_id, TEAM);
+    assert_string_equal(p.allowed.v[1].ids.v[0], "com.example.y");
+    kc_kext_policy_free(&p);
+}
+
+/* Keys as the message shows them: every byte value, long keys. */
+static void kext_key_text(void **state)
+{
+    tu_bplist w;
+    char key[300];
+
+    (void)state;
+    /* UTF-16 (non-ASCII) keys come back as UTF-8 in the message. */
+    tu_bp_kext_policy_key(&w, T("\xc4" "BCDE1234"), true);
+    expect_kext_fail(text_of((const char *)w.b, w.len),
+                     "the key \"\xc3\x84" "BCDE1234\" is not a team ID");
+    tu_bp_kext_policy_key(&w, T("ABCDE1234\x7f"), false);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "the key \"ABCDE1234\\x7f\"");
+    tu_bp_kext_policy_key(&w, T(TEAM "X"), false);
+    expect_kext_fail(text_of((const char *)w.b, w.len),
+                     "the key \"" TEAM "X\" is not a team ID");
+    tu_bp_kext_policy_key(&w, T("\x01"), false);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "the key \"\\x01\"");
+    /* A long key: about 60 bytes shown, then "...". */
+    memset(key, 'K', sizeof(key));
+    tu_bp_kext_policy_key(&w, key, 200, false);
+    expect_kext_fail(text_of((const char *)w.b, w.len),
+                     "\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\"...");
+    /* 61 bytes: one more than shown, still marked as cut. */
+    tu_bp_kext_policy_key(&w, key, 61, true);
+    expect_kext_fail(text_of((const char *)w.b, w.len), "KKK\"...");
+}
+
+/* b (freed) must be refused by both policy parsers with word in the reason. */
+static void expect_bytes_fail(buf b, const char *word)
+{
+    expect_kext_fail(text_of(b.p, b.n), word);
+    expect_sysext_fail(b, word);
+}
+
+static void policy_bytes_refused(void **state)
+{
+    static const char signed_profile[] = "\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02";
+    static const char xml_nul[] = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>\0"
+                                  "</dict></plist>";
+    static const char damaged[] = "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict><key>";
+    static const char bplist_bad[] = "bplist00\xff\xff\xff\xff\xff\xff\xff\xff";
+    char *big;
+
+    (void)state;
+    expect_bytes_fail(text_of(signed_profile, sizeof(signed_profile) - 1), "signed (CMS)");
+    expect_bytes_fail(text_of(xml_nul, sizeof(xml_nul) - 1), "NUL");
+    expect_bytes_fail(text_of(damaged, sizeof(damaged) - 1), "damaged XML");
+    expect_bytes_fail(text_of(bplist_bad, sizeof(bplist_bad) - 1), "damaged binary");
+    expect_bytes_fail(text_of("<a/>", 4), "too short");
+    expect_bytes_fail(text_of("", 0), "too short");
+    expect_bytes_fail(bytes_of(strings(TEAM, NULL), false), "top level is an array");
+    expect_bytes_fail(bytes_of(plist_new_string("x"), true), "top level is a string");
+    big = malloc(KC_TEXT_MAX_BYTES + 1);
+    assert_non_null(big);
+    memset(big, ' ', KC_TEXT_MAX_BYTES + 1);
+    expect_bytes_fail((buf){big, KC_TEXT_MAX_BYTES + 1}, "larger than");
 }
 
 /* ---- configuration profiles ----------------------------------------------------------- */
@@ -580,6 +786,10 @@ int main(void)
         cmocka_unit_test(policy_bytes_refused),
         cmocka_unit_test(sysext_policy_file),
         cmocka_unit_test(kext_policy_read),
+        cmocka_unit_test(kext_policy_minimal),
+        cmocka_unit_test(kext_policy_refused),
+        cmocka_unit_test(kext_nul_in_key),
+        cmocka_unit_test(kext_key_text),
         cmocka_unit_test(profile_built),
         cmocka_unit_test(profile_refused),
         cmocka_unit_test(real_profiles),

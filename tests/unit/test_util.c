@@ -212,6 +212,31 @@ static void expect_quote(const char *in, const char *want)
     free(out);
 }
 
+/* Exactly 10 of A-Z and 0-9, measured by n (not by a NUL). */
+static void team_id_valid(void **state)
+{
+    (void)state;
+    assert_true(kc_team_id_valid("ABCDE12345", 10));
+    assert_true(kc_team_id_valid("0123456789", 10));
+    assert_true(kc_team_id_valid("ZZZZZZZZZZ", 10));
+    /* n is the length: a longer string's first 10 bytes are a team ID. */
+    assert_true(kc_team_id_valid("ABCDE12345X", 10));
+    assert_false(kc_team_id_valid("ABCDE12345X", 11));
+    assert_false(kc_team_id_valid("ABCDE1234", 9));
+    assert_false(kc_team_id_valid("", 0));
+    assert_false(kc_team_id_valid(NULL, 10));
+    assert_false(kc_team_id_valid("abcde12345", 10));
+    assert_false(kc_team_id_valid("ABCDE 2345", 10));
+    assert_false(kc_team_id_valid("ABCDE-2345", 10));
+    assert_false(kc_team_id_valid("ABCDE\0" "2345", 10));
+    assert_false(kc_team_id_valid("ABCDE\xc3\x84" "234", 10));
+    /* The characters just outside the ranges. */
+    assert_false(kc_team_id_valid("@BCDE12345", 10));
+    assert_false(kc_team_id_valid("[BCDE12345", 10));
+    assert_false(kc_team_id_valid("/BCDE12345", 10));
+    assert_false(kc_team_id_valid(":BCDE12345", 10));
+}
+
 static void shell_quote(void **state)
 {
     (void)state;
@@ -236,6 +261,32 @@ static void expect_under(const char *root, const char *p, const char *want)
     free(out);
 }
 
+/* kc_split_path on a copy of path gives parent and base. */
+static void expect_split(const char *path, const char *parent, const char *base)
+{
+    char copy[64];
+    const char *p = NULL;
+    char *b = NULL;
+
+    assert_true(strlen(path) < sizeof(copy));
+    memcpy(copy, path, strlen(path) + 1);
+    kc_split_path(copy, &p, &b);
+    assert_string_equal(p, parent);
+    assert_string_equal(b, base);
+}
+
+static void split_path(void **state)
+{
+    (void)state;
+    expect_split("report.json", ".", "report.json");
+    expect_split("out/report.json", "out", "report.json");
+    expect_split("/tmp/report.json", "/tmp", "report.json");
+    expect_split("/report.json", "/", "report.json");
+    expect_split("/a/b/", "/a/b", "");
+    expect_split("/", "/", "");
+    expect_split("", ".", "");
+}
+
 static void path_under_root(void **state)
 {
     (void)state;
@@ -254,6 +305,72 @@ static void path_under_root(void **state)
 }
 
 /* ---- kc_read_file ------------------------------------------------------- */
+
+/* Only root and the running user may change a folder, unless it is sticky. */
+static void unsafe_folder(void **state)
+{
+    struct stat st;
+    char buf[128];
+    uid_t other = geteuid() == 65534 ? 65533 : 65534;
+
+    (void)state;
+    memset(&st, 0, sizeof(st));
+    st.st_mode = S_IFDIR | 0755;
+    st.st_uid = 0;
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_uid = geteuid();
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_mode = S_IFDIR | 01777; /* /tmp */
+    assert_null(kc_unsafe_folder(&st, buf, sizeof(buf)));
+    st.st_mode = S_IFDIR | 0777;
+    assert_string_equal(kc_unsafe_folder(&st, buf, sizeof(buf)),
+                        "is writable by everyone and has no sticky bit");
+    st.st_mode = S_IFDIR | 0775;
+    assert_string_equal(kc_unsafe_folder(&st, buf, sizeof(buf)),
+                        "is writable by its group and has no sticky bit");
+    st.st_mode = S_IFDIR | 0755;
+    st.st_uid = other;
+    assert_ptr_equal(kc_unsafe_folder(&st, buf, sizeof(buf)), buf);
+    assert_non_null(strstr(buf, "which is neither root nor the running user"));
+}
+
+/* kc_read_fd(fd, n) must give the want_len bytes of want and a NUL. */
+static void expect_read_fd(int fd, size_t n, const char *want, size_t want_len)
+{
+    char *data = NULL, why[256];
+    size_t len = 99;
+
+    assert_int_equal(kc_read_fd(fd, n, &data, &len, why, sizeof(why)), 0);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(data, want, want_len + 1);
+    free(data);
+}
+
+/* At most n bytes, fewer at the end of the data, always NUL-terminated. */
+static void read_fd(void **state)
+{
+    int fds[2];
+    char *data = NULL, why[256];
+    size_t len = 99;
+
+    (void)state;
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "hello\0!", 7), 7);
+    assert_int_equal(close(fds[1]), 0);
+    expect_read_fd(fds[0], 3, "hel", 3);
+    expect_read_fd(fds[0], 100, "lo\0!", 4);
+    /* At the end, or asked for nothing: an empty string. */
+    expect_read_fd(fds[0], 100, "", 0);
+    expect_read_fd(fds[0], 0, "", 0);
+    assert_int_equal(close(fds[0]), 0);
+    /* A read that fails: nothing returned, the reason given. */
+    assert_int_equal(kc_read_fd(fds[0], 10, &data, &len, why, sizeof(why)), -1);
+    assert_null(data);
+    assert_int_equal(len, 0);
+    assert_string_equal(why, strerror(EBADF));
+    assert_int_equal(kc_read_fd(fds[0], SIZE_MAX, &data, &len, why, sizeof(why)), -1);
+    assert_string_equal(why, "out of memory");
+}
 
 static void read_file_ok(void **state)
 {
@@ -367,8 +484,12 @@ int main(void)
         cmocka_unit_test(utf8_embedded_nul),
         cmocka_unit_test(printable_controls),
         cmocka_unit_test(printable_text_kept),
+        cmocka_unit_test(team_id_valid),
         cmocka_unit_test(shell_quote),
+        cmocka_unit_test(split_path),
         cmocka_unit_test(path_under_root),
+        cmocka_unit_test(unsafe_folder),
+        cmocka_unit_test(read_fd),
         cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_empty, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_size_cap, setup_tmp, teardown_tmp),

@@ -176,3 +176,113 @@ bool tu_valid_utf8(const char *s, size_t n)
     }
     return true;
 }
+
+/* ---- binary property lists byte by byte ---------------------------------------- */
+
+void tu_bp_init(tu_bplist *w)
+{
+    memcpy(w->b, "bplist00", 8);
+    w->len = 8;
+    w->n = 0;
+}
+
+static void bp_byte(tu_bplist *w, unsigned c)
+{
+    assert_true(w->len < sizeof(w->b));
+    w->b[w->len++] = (unsigned char)c;
+}
+
+/* Starts object number w->n with a marker for type and count. */
+static unsigned bp_start(tu_bplist *w, unsigned type, size_t count)
+{
+    assert_true(w->n < sizeof(w->off) / sizeof(w->off[0]));
+    w->off[w->n] = w->len;
+    if (count < 15) {
+        bp_byte(w, type << 4 | (unsigned)count);
+    } else {
+        bp_byte(w, type << 4 | 0xf);
+        bp_byte(w, 0x11); /* a 2-byte integer follows */
+        bp_byte(w, (unsigned)(count >> 8));
+        bp_byte(w, (unsigned)(count & 0xff));
+    }
+    return (unsigned)w->n++;
+}
+
+unsigned tu_bp_ascii(tu_bplist *w, const char *s, size_t n)
+{
+    unsigned i = bp_start(w, 0x5, n);
+
+    for (size_t k = 0; k < n; k++)
+        bp_byte(w, (unsigned char)s[k]);
+    return i;
+}
+
+unsigned tu_bp_utf16(tu_bplist *w, const char *s, size_t n)
+{
+    unsigned i = bp_start(w, 0x6, n);
+
+    for (size_t k = 0; k < n; k++) {
+        bp_byte(w, 0);
+        bp_byte(w, (unsigned char)s[k]);
+    }
+    return i;
+}
+
+unsigned tu_bp_array(tu_bplist *w, const unsigned *items, size_t n)
+{
+    unsigned i = bp_start(w, 0xa, n);
+
+    for (size_t k = 0; k < n; k++)
+        bp_byte(w, items[k]);
+    return i;
+}
+
+unsigned tu_bp_dict(tu_bplist *w, const unsigned *keys, const unsigned *vals, size_t n)
+{
+    unsigned i = bp_start(w, 0xd, n);
+
+    for (size_t k = 0; k < n; k++)
+        bp_byte(w, keys[k]);
+    for (size_t k = 0; k < n; k++)
+        bp_byte(w, vals[k]);
+    return i;
+}
+
+void tu_bp_finish(tu_bplist *w)
+{
+    size_t table = w->len;
+
+    for (size_t k = 0; k < w->n; k++) {
+        bp_byte(w, (unsigned)(w->off[k] >> 8));
+        bp_byte(w, (unsigned)(w->off[k] & 0xff));
+    }
+    for (int k = 0; k < 6; k++)
+        bp_byte(w, 0);
+    bp_byte(w, 2); /* offset size */
+    bp_byte(w, 1); /* reference size */
+    for (int k = 7; k >= 0; k--)
+        bp_byte(w, (unsigned)((uint64_t)w->n >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bp_byte(w, (unsigned)((uint64_t)(w->n - 1) >> (8 * k)) & 0xff);
+    for (int k = 7; k >= 0; k--)
+        bp_byte(w, (unsigned)((uint64_t)table >> (8 * k)) & 0xff);
+}
+
+void tu_bp_kext_policy_key(tu_bplist *w, const char *key, size_t n, bool utf16)
+{
+    static const char team[] = "ABCDE12345", x[] = "com.example.x", y[] = "com.example.y",
+                      outer[] = "AllowedKernelExtensions";
+    unsigned keys[2], vals[2], outer_key, inner, item;
+
+    tu_bp_init(w);
+    keys[0] = utf16 ? tu_bp_utf16(w, key, n) : tu_bp_ascii(w, key, n);
+    keys[1] = tu_bp_ascii(w, team, sizeof(team) - 1);
+    item = tu_bp_ascii(w, x, sizeof(x) - 1);
+    vals[0] = tu_bp_array(w, &item, 1);
+    item = tu_bp_ascii(w, y, sizeof(y) - 1);
+    vals[1] = tu_bp_array(w, &item, 1);
+    inner = tu_bp_dict(w, keys, vals, 2);
+    outer_key = tu_bp_ascii(w, outer, sizeof(outer) - 1);
+    tu_bp_dict(w, &outer_key, &inner, 1);
+    tu_bp_finish(w);
+}

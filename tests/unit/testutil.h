@@ -51,4 +51,30 @@ void tu_write_text(const char *path, const char *text);
  * the end.  For a C string pass strlen(s). */
 bool tu_valid_utf8(const char *s, size_t n);
 
+/* A binary property list written byte by byte (libplist cannot make
+ * strings that hold a NUL): objects in the order made, 1-byte references,
+ * 2-byte offsets; the top object is the last one made.  Each tu_bp_ call
+ * that makes an object returns its number. */
+typedef struct tu_bplist {
+    unsigned char b[16384];
+    size_t len;
+    size_t off[128];
+    size_t n;
+} tu_bplist;
+
+void tu_bp_init(tu_bplist *w);
+unsigned tu_bp_ascii(tu_bplist *w, const char *s, size_t n);
+/* Each byte of s as one UTF-16 code unit (so "\0" is U+0000, "\xe9" é). */
+unsigned tu_bp_utf16(tu_bplist *w, const char *s, size_t n);
+unsigned tu_bp_array(tu_bplist *w, const unsigned *items, size_t n);
+unsigned tu_bp_dict(tu_bplist *w, const unsigned *keys, const unsigned *vals, size_t n);
+/* Adds the offset table and the trailer: w->b[0..w->len) is the file. */
+void tu_bp_finish(tu_bplist *w);
+
+/* A kernel-extension policy with a chosen key, finished in w:
+ * { "AllowedKernelExtensions": { KEY: ["com.example.x"],
+ *                                "ABCDE12345": ["com.example.y"] } }
+ * with KEY (n bytes) as UTF-16 or ASCII. */
+void tu_bp_kext_policy_key(tu_bplist *w, const char *key, size_t n, bool utf16);
+
 #endif
