@@ -900,116 +900,85 @@ static void rung_names(void **state)
                 KC_RUNG_CLEAR_STAGING < KC_RUNG_INSPECT && KC_RUNG_INSPECT < KC_RUNG_CONSENT);
 }
 
+/* The README's row for a code: "| `NAME` | SEV[ (RUNG[; host])|(host)] |".
+ * Writes the severity column to col (NUL-terminated); false when the README
+ * has no such row. */
+static bool readme_code_row(const char *readme, const char *name, char *col, size_t size)
+{
+    char head[128];
+    const char *p, *end;
+    int n = snprintf(head, sizeof head, "\n| `%s` | ", name);
+
+    assert_true(n > 0 && (size_t)n < sizeof head);
+    p = strstr(readme, head);
+    if (p == NULL)
+        return false;
+    p += (size_t)n;
+    end = strstr(p, " |");
+    assert_non_null(end);
+    assert_true((size_t)(end - p) < size);
+    memcpy(col, p, (size_t)(end - p));
+    col[end - p] = '\0';
+    return true;
+}
+
 /* Every code: its name, severity, rung and whether it is about the whole
- * Mac, as docs/json-schema.md lists them. */
+ * Mac, as README.md's table of codes documents them (one table, in
+ * core/judge.c; the README is checked against it, both ways). */
 static void code_table(void **state)
 {
-    static const struct {
-        const char *name;
-        kc_severity sev;
-        kc_rung rung;
-        bool host;
-    } want[KC_F__COUNT] = {
-        [KC_F_NOT_INSTALLED] = {"NOT_INSTALLED", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_KEXT_APPROVED] = {"KEXT_APPROVED", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_KEXT_APPROVED_MDM] = {"KEXT_APPROVED_MDM", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_CONSENT_TEAM_LISTED] = {"CONSENT_TEAM_LISTED", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_KEXT_LOADED] = {"KEXT_LOADED", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_SYSEXT_ACTIVE] = {"SYSEXT_ACTIVE", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_TEAM_MISMATCH] = {"TEAM_MISMATCH", KC_SEV_CRITICAL, KC_RUNG_FIRST, false},
-        /* Changed on purpose: the reinstall rung (they were first). */
-        [KC_F_SIP_DISABLED] = {"SIP_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL, true},
-        [KC_F_KEXT_SIGNING_DISABLED] = {"KEXT_SIGNING_DISABLED", KC_SEV_WARNING,
-                                        KC_RUNG_REINSTALL, true},
-        [KC_F_CONSENT_DISABLED] = {"CONSENT_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL, true},
-        [KC_F_KEXT_PENDING_APPROVAL] = {"KEXT_PENDING_APPROVAL", KC_SEV_CRITICAL,
-                                        KC_RUNG_APPROVE, false},
-        [KC_F_KEXT_NO_POLICY_RECORD] = {"KEXT_NO_POLICY_RECORD", KC_SEV_WARNING,
-                                        KC_RUNG_APPROVE, false},
-        [KC_F_MDM_PROFILE_ALLOWS] = {"MDM_PROFILE_ALLOWS", KC_SEV_WARNING, KC_RUNG_APPROVE,
-                                     false},
-        [KC_F_SYSEXT_WAITING_FOR_USER] = {"SYSEXT_WAITING_FOR_USER", KC_SEV_CRITICAL,
-                                          KC_RUNG_APPROVE, false},
-        [KC_F_KEXT_NOT_LOADED] = {"KEXT_NOT_LOADED", KC_SEV_CRITICAL, KC_RUNG_REINSTALL, false},
-        [KC_F_STAGED_COPY_MISSING] = {"STAGED_COPY_MISSING", KC_SEV_WARNING, KC_RUNG_REINSTALL,
-                                      false},
-        [KC_F_BUNDLE_UNREADABLE] = {"BUNDLE_UNREADABLE", KC_SEV_WARNING, KC_RUNG_REINSTALL,
-                                    false},
-        [KC_F_SYSEXT_DISABLED] = {"SYSEXT_DISABLED", KC_SEV_WARNING, KC_RUNG_REINSTALL, false},
-        [KC_F_SYSEXT_ENABLING] = {"SYSEXT_ENABLING", KC_SEV_WARNING, KC_RUNG_REINSTALL, false},
-        [KC_F_SYSEXT_WAITING_TO_UPGRADE] = {"SYSEXT_WAITING_TO_UPGRADE", KC_SEV_WARNING,
-                                            KC_RUNG_REINSTALL, false},
-        [KC_F_SYSEXT_UNINSTALL_PENDING] = {"SYSEXT_UNINSTALL_PENDING", KC_SEV_WARNING,
-                                           KC_RUNG_REINSTALL, false},
-        [KC_F_SYSEXT_UNINSTALLING] = {"SYSEXT_UNINSTALLING", KC_SEV_WARNING, KC_RUNG_REINSTALL,
-                                      false},
-        /* Changed on purpose: a warning (it was critical). */
-        [KC_F_STAGED_COPY_STALE] = {"STAGED_COPY_STALE", KC_SEV_WARNING, KC_RUNG_CLEAR_STAGING,
-                                    false},
-        [KC_F_POLICY_ROW_UNEXPECTED] = {"POLICY_ROW_UNEXPECTED", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
-                                        false},
-        [KC_F_POLICY_DB_UNREADABLE] = {"POLICY_DB_UNREADABLE", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
-                                       true},
-        [KC_F_POLICY_TABLES_MISSING] = {"POLICY_TABLES_MISSING", KC_SEV_UNKNOWN,
-                                        KC_RUNG_INSPECT, true},
-        [KC_F_EVIDENCE_UNREADABLE] = {"EVIDENCE_UNREADABLE", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
-                                      true},
-        [KC_F_SYSEXT_STATE_UNKNOWN] = {"SYSEXT_STATE_UNKNOWN", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
-                                       false},
-        [KC_F_CONSENT_TEAM_NOT_LISTED] = {"CONSENT_TEAM_NOT_LISTED", KC_SEV_WARNING,
-                                          KC_RUNG_CONSENT, false},
-        [KC_F_BOOT_POLICY_BLOCKS_KEXTS] = {"BOOT_POLICY_BLOCKS_KEXTS", KC_SEV_CRITICAL,
-                                           KC_RUNG_FIRST, true},
-        [KC_F_BOOT_POLICY_ALLOWS_KEXTS] = {"BOOT_POLICY_ALLOWS_KEXTS", KC_SEV_OK, KC_RUNG_NONE,
-                                           true},
-        [KC_F_BOOT_POLICY_UNKNOWN] = {"BOOT_POLICY_UNKNOWN", KC_SEV_UNKNOWN, KC_RUNG_INSPECT,
-                                      true},
-        [KC_F_RESTART_REQUIRED] = {"RESTART_REQUIRED", KC_SEV_CRITICAL, KC_RUNG_RESTART, false},
-        [KC_F_MDM_BLOCKS_USER_APPROVAL] = {"MDM_BLOCKS_USER_APPROVAL", KC_SEV_CRITICAL,
-                                           KC_RUNG_APPROVE, false},
-        [KC_F_ADMIN_APPROVAL_REQUIRED] = {"ADMIN_APPROVAL_REQUIRED", KC_SEV_OK, KC_RUNG_NONE,
-                                          true},
-        [KC_F_KEXT_NOT_DECLARED] = {"KEXT_NOT_DECLARED", KC_SEV_OK, KC_RUNG_NONE, false},
-        [KC_F_KEXT_ARCH_UNSUPPORTED] = {"KEXT_ARCH_UNSUPPORTED", KC_SEV_CRITICAL,
-                                        KC_RUNG_FIRST, false},
-        [KC_F_KEXT_BUNDLE_PERMISSIONS] = {"KEXT_BUNDLE_PERMISSIONS", KC_SEV_CRITICAL,
-                                          KC_RUNG_FIRST, false},
-        [KC_F_KEXT_SIGNATURE_INVALID] = {"KEXT_SIGNATURE_INVALID", KC_SEV_CRITICAL,
-                                         KC_RUNG_FIRST, false},
-        [KC_F_KEXT_SIGNED_BY_OTHER_TEAM] = {"KEXT_SIGNED_BY_OTHER_TEAM", KC_SEV_CRITICAL,
-                                            KC_RUNG_FIRST, false},
-        [KC_F_RUNNING_IN_VM] = {"RUNNING_IN_VM", KC_SEV_OK, KC_RUNG_NONE, true},
-        [KC_F_BOOTED_FROM_EXTERNAL_VOLUME] = {"BOOTED_FROM_EXTERNAL_VOLUME", KC_SEV_OK,
-                                              KC_RUNG_NONE, true},
-        [KC_F_OTHER_STAGED_KEXT_BROKEN] = {"OTHER_STAGED_KEXT_BROKEN", KC_SEV_WARNING,
-                                           KC_RUNG_FIRST, true},
-        [KC_F_SYSEXT_MDM_BLOCKS] = {"SYSEXT_MDM_BLOCKS", KC_SEV_CRITICAL, KC_RUNG_APPROVE,
-                                    false},
-    };
+    FILE *f;
+    char *readme;
+    size_t len;
+    int rows = 0;
+    const char *p;
 
     (void)state;
+    f = fopen(KC_README, "rb");
+    assert_non_null(f);
+    readme = malloc(1u << 20);
+    assert_non_null(readme);
+    len = fread(readme, 1, (1u << 20) - 1, f);
+    assert_int_equal(fclose(f), 0);
+    assert_true(len > 0 && len < (1u << 20) - 1);
+    readme[len] = '\0';
+
     for (int i = 0; i < KC_F__COUNT; i++) {
         const kc_code_info *ci = kc_code_info_of((kc_code)i);
-        assert_non_null(want[i].name);
+        char col[128], want[128];
+
         assert_non_null(ci);
         assert_non_null(ci->name);
-        if (strcmp(ci->name, want[i].name) != 0)
-            print_error("code %d is named %s, wanted %s\n", i, ci->name, want[i].name);
-        assert_string_equal(ci->name, want[i].name);
-        assert_string_equal(kc_code_name((kc_code)i), want[i].name);
-        assert_int_equal(ci->severity, want[i].sev);
-        assert_int_equal(ci->rung, want[i].rung);
-        assert_int_equal(ci->host, want[i].host);
+        assert_string_equal(kc_code_name((kc_code)i), ci->name);
+        if (!readme_code_row(readme, ci->name, col, sizeof col))
+            fail_msg("README.md's table of codes has no row for %s", ci->name);
+        if (ci->rung == KC_RUNG_NONE)
+            snprintf(want, sizeof want, "%s%s", kc_severity_name(ci->severity),
+                     ci->host ? " (host)" : "");
+        else
+            snprintf(want, sizeof want, "%s (%s%s)", kc_severity_name(ci->severity),
+                     kc_rung_name(ci->rung), ci->host ? "; host" : "");
+        if (strcmp(col, want) != 0)
+            fail_msg("README.md says %s is \"%s\"; core/judge.c makes it \"%s\"", ci->name,
+                     col, want);
         /* Nothing to do exactly when it is fine. */
         assert_int_equal(ci->rung == KC_RUNG_NONE, ci->severity == KC_SEV_OK);
         assert_true(ci->severity >= KC_SEV_OK && ci->severity <= KC_SEV_CRITICAL);
         assert_true(ci->rung >= KC_RUNG_NONE && ci->rung < KC_RUNG__COUNT);
         /* Names are unique, upper case and underscores. */
-        for (const char *p = ci->name; *p; p++)
-            assert_true((*p >= 'A' && *p <= 'Z') || *p == '_');
+        for (const char *q = ci->name; *q; q++)
+            assert_true((*q >= 'A' && *q <= 'Z') || *q == '_');
         for (int j = 0; j < i; j++)
             assert_string_not_equal(kc_code_name((kc_code)j), ci->name);
     }
+    /* The README documents no code the table lacks. */
+    p = strstr(readme, "\n| code | severity (rung) |");
+    assert_non_null(p);
+    for (p = strchr(p + 1, '\n'); p != NULL && p[1] == '|'; p = strchr(p + 1, '\n'))
+        if (strncmp(p, "\n| `", 4) == 0)
+            rows++;
+    assert_int_equal(rows, KC_F__COUNT);
+    free(readme);
     /* A value out of range still has an entry, never a crash. */
     assert_non_null(kc_code_info_of(KC_F__COUNT));
     assert_non_null(kc_code_name(KC_F__COUNT));
