@@ -142,17 +142,13 @@ enum {
     OPT_VERSION,
     OPT_UNSAFE,
     OPT_LIVE,
-    OPT_CONSENT_STATUS,
-    OPT_CONSENT_LIST,
-    OPT_SIP,
-    OPT_LOADED,
-    OPT_ARCH,
-    OPT_BOOT_POLICY,
     OPT_FIELD,
     OPT_MISSING_ONLY,
     OPT_BY_BUNDLE_ID,
     OPT_USER_OVERRIDES,
     OPT_NON_ADMIN,
+    /* --consent-status and the other capture files: OPT_CAPTURE + KC_CAP_x. */
+    OPT_CAPTURE = 512,
 };
 
 static int parse_args(int argc, char **argv, options *o)
@@ -169,12 +165,12 @@ static int parse_args(int argc, char **argv, options *o)
         {"color", required_argument, NULL, OPT_COLOR},
         {"allow-unsafe-plugins", no_argument, NULL, OPT_UNSAFE},
         {"live", no_argument, NULL, OPT_LIVE},
-        {"consent-status", required_argument, NULL, OPT_CONSENT_STATUS},
-        {"consent-list", required_argument, NULL, OPT_CONSENT_LIST},
-        {"sip-status", required_argument, NULL, OPT_SIP},
-        {"loaded", required_argument, NULL, OPT_LOADED},
-        {"arch-file", required_argument, NULL, OPT_ARCH},
-        {"boot-policy", required_argument, NULL, OPT_BOOT_POLICY},
+        {"consent-status", required_argument, NULL, OPT_CAPTURE + KC_CAP_CONSENT_STATUS},
+        {"consent-list", required_argument, NULL, OPT_CAPTURE + KC_CAP_CONSENT_LIST},
+        {"sip-status", required_argument, NULL, OPT_CAPTURE + KC_CAP_SIP},
+        {"loaded", required_argument, NULL, OPT_CAPTURE + KC_CAP_LOADED},
+        {"arch-file", required_argument, NULL, OPT_CAPTURE + KC_CAP_UNAME},
+        {"boot-policy", required_argument, NULL, OPT_CAPTURE + KC_CAP_BPUTIL},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"field", required_argument, NULL, OPT_FIELD},
@@ -253,24 +249,6 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_LIVE:
             o->live = true;
             break;
-        case OPT_CONSENT_STATUS:
-            o->capture_files[KC_CAP_CONSENT_STATUS] = optarg;
-            break;
-        case OPT_CONSENT_LIST:
-            o->capture_files[KC_CAP_CONSENT_LIST] = optarg;
-            break;
-        case OPT_SIP:
-            o->capture_files[KC_CAP_SIP] = optarg;
-            break;
-        case OPT_ARCH:
-            o->capture_files[KC_CAP_UNAME] = optarg;
-            break;
-        case OPT_BOOT_POLICY:
-            o->capture_files[KC_CAP_BPUTIL] = optarg;
-            break;
-        case OPT_LOADED:
-            o->capture_files[KC_CAP_LOADED] = optarg;
-            break;
         case 'P':
             if (kc_strv_push(&o->plugin_dirs, optarg) != 0)
                 return bad_usage(_("memory"), _("out of memory"));
@@ -294,6 +272,10 @@ static int parse_args(int argc, char **argv, options *o)
         case ':':
             return bad_usage(argv[optind - 1], _("this option needs a value"));
         default:
+            if (c >= OPT_CAPTURE && c < OPT_CAPTURE + KC_CAP_COUNT) {
+                o->capture_files[c - OPT_CAPTURE] = optarg;
+                break;
+            }
             return bad_usage(argv[optind - 1], _("unknown option"));
         }
     }
