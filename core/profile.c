@@ -146,10 +146,37 @@ static plist_t string_array(canon *c, const char *key, const kc_strv *sv)
     return a;
 }
 
+/* dict[key] = {team: [id, ...]} for each vendor with IDs of that kind (its
+ * kexts, or its system extensions); into c as "team=" and item + each ID. */
+static int set_team_map(plist_t dict, canon *c, const char *key, const char *item,
+                        const kc_vendor *const *vendors, size_t n, bool sysexts)
+{
+    plist_t map = plist_new_dict();
+
+    if (map == NULL)
+        return -1;
+    add(c, key, NULL);
+    for (size_t i = 0; i < n; i++) {
+        const kc_strv *ids = sysexts ? &vendors[i]->sysexts : &vendors[i]->kexts;
+        plist_t a;
+        if (ids->n == 0)
+            continue;
+        add(c, "team=", vendors[i]->team_id);
+        a = string_array(c, item, ids);
+        if (a == NULL) {
+            plist_free(map);
+            return -1;
+        }
+        plist_dict_set_item(map, vendors[i]->team_id, a);
+    }
+    plist_dict_set_item(dict, key, map);
+    return 0;
+}
+
 static plist_t kext_payload(const kc_vendor *const *vendors, size_t n,
                             const kc_mobileconfig_opts *o, const char *outer)
 {
-    plist_t d = plist_new_dict(), teams = NULL, map = NULL;
+    plist_t d = plist_new_dict(), teams = NULL;
     char *id = kc_asprintf("%s.kext-policy", outer);
     kc_strv team_list = {NULL, 0, 0};
     canon c = {NULL, 0, 0, 0};
@@ -159,24 +186,7 @@ static plist_t kext_payload(const kc_vendor *const *vendors, size_t n,
             : set_common(d, &c, "com.apple.syspolicy.kernel-extension-policy", id,
                          "Kernel extensions");
     if (rc == 0 && o->by_bundle_id) {
-        map = plist_new_dict();
-        rc = map ? 0 : -1;
-        add(&c, "AllowedKernelExtensions", NULL);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            plist_t ids;
-            if (vendors[i]->kexts.n == 0)
-                continue;
-            add(&c, "team=", vendors[i]->team_id);
-            ids = string_array(&c, "bundle=", &vendors[i]->kexts);
-            if (ids == NULL)
-                rc = -1;
-            else
-                plist_dict_set_item(map, vendors[i]->team_id, ids);
-        }
-        if (rc == 0) {
-            plist_dict_set_item(d, "AllowedKernelExtensions", map);
-            map = NULL;
-        }
+        rc = set_team_map(d, &c, "AllowedKernelExtensions", "bundle=", vendors, n, false);
     } else if (rc == 0) {
         for (size_t i = 0; rc == 0 && i < n; i++)
             if (vendors[i]->kexts.n > 0 && !kc_strv_contains(&team_list, vendors[i]->team_id))
@@ -194,7 +204,6 @@ static plist_t kext_payload(const kc_vendor *const *vendors, size_t n,
     if (rc == 0 && o->allow_non_admin)
         rc = set_bool(d, &c, "AllowNonAdminUserApprovals", true);
     rc = rc ? rc : set_uuid(d, &c);
-    plist_free(map);
     kc_strv_free(&team_list);
     free(c.s);
     free(id);
@@ -207,31 +216,16 @@ static plist_t kext_payload(const kc_vendor *const *vendors, size_t n,
 
 static plist_t sysext_payload(const kc_vendor *const *vendors, size_t n, const char *outer)
 {
-    plist_t d = plist_new_dict(), map = plist_new_dict();
+    plist_t d = plist_new_dict();
     char *id = kc_asprintf("%s.system-extension-policy", outer);
     canon c = {NULL, 0, 0, 0};
-    int rc = d && map && id ? 0 : -1;
+    int rc = d && id ? 0 : -1;
 
     rc = rc ? rc
             : set_common(d, &c, "com.apple.system-extension-policy", id, "System extensions");
-    add(&c, "AllowedSystemExtensions", NULL);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        plist_t ids;
-        if (vendors[i]->sysexts.n == 0)
-            continue;
-        add(&c, "team=", vendors[i]->team_id);
-        ids = string_array(&c, "identifier=", &vendors[i]->sysexts);
-        if (ids == NULL)
-            rc = -1;
-        else
-            plist_dict_set_item(map, vendors[i]->team_id, ids);
-    }
-    if (rc == 0) {
-        plist_dict_set_item(d, "AllowedSystemExtensions", map);
-        map = NULL;
-        rc = set_uuid(d, &c);
-    }
-    plist_free(map);
+    rc = rc ? rc
+            : set_team_map(d, &c, "AllowedSystemExtensions", "identifier=", vendors, n, true);
+    rc = rc ? rc : set_uuid(d, &c);
     free(c.s);
     free(id);
     if (rc != 0) {
