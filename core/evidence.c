@@ -947,6 +947,24 @@ static int sysext_field(plist_t entry, const char *key, const char *where, char 
     return r == 1 ? 0 : -1;
 }
 
+/* *out = "SHORT/BUILD", or the one of the two that is there (either may be
+ * NULL); takes both.  0, or -1 with why. */
+static int join_version(char *shortv, char *build, char **out, char *why, size_t whylen)
+{
+    if (shortv != NULL && build != NULL) {
+        *out = kc_asprintf("%s/%s", shortv, build);
+        free(shortv);
+        free(build);
+        if (*out == NULL) {
+            kc_snprintf(why, whylen, "out of memory");
+            return -1;
+        }
+        return 0;
+    }
+    *out = shortv != NULL ? shortv : build;
+    return 0;
+}
+
 /* "SHORT/BUILD" as systemextensionsctl shows it, or the one that is there. */
 static int sysext_version(plist_t entry, const char *where, char **out, char *why,
                           size_t whylen)
@@ -967,20 +985,8 @@ static int sysext_version(plist_t entry, const char *where, char **out, char *wh
         dict_string(bv, "CFBundleShortVersionString", sub, &shortv, why, whylen) < 0 ||
         dict_string(bv, "CFBundleVersion", sub, &build, why, whylen) < 0)
         goto done;
-    if (shortv != NULL && build != NULL) {
-        *out = kc_asprintf("%s/%s", shortv, build);
-        if (*out == NULL) {
-            kc_snprintf(why, whylen, "out of memory");
-            goto done;
-        }
-    } else if (shortv != NULL) {
-        *out = shortv;
-        shortv = NULL;
-    } else {
-        *out = build;
-        build = NULL;
-    }
-    rc = 0;
+    rc = join_version(shortv, build, out, why, whylen);
+    shortv = build = NULL;
 done:
     free(build);
     free(shortv);
@@ -1142,20 +1148,8 @@ static int bp_sysext_version(const kc_bplist *b, const kc_bp_obj *entry, const c
         bp_dict_string(b, &bv, "CFBundleShortVersionString", sub, &shortv, why, whylen) < 0 ||
         bp_dict_string(b, &bv, "CFBundleVersion", sub, &build, why, whylen) < 0)
         goto done;
-    if (shortv != NULL && build != NULL) {
-        *out = kc_asprintf("%s/%s", shortv, build);
-        if (*out == NULL) {
-            kc_snprintf(why, whylen, "out of memory");
-            goto done;
-        }
-    } else if (shortv != NULL) {
-        *out = shortv;
-        shortv = NULL;
-    } else {
-        *out = build;
-        build = NULL;
-    }
-    rc = 0;
+    rc = join_version(shortv, build, out, why, whylen);
+    shortv = build = NULL;
 done:
     free(build);
     free(shortv);
