@@ -309,23 +309,6 @@ typedef struct db_source {
     char *path; /* for messages and the manifest */
 } db_source;
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /* Finds the database: 1 found, 0 absent, -1 with a warning. */
 static int find_database(collector *c, const kc_rootfs *fs, const char *policy_db,
                          db_source *s)
@@ -530,12 +513,12 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
         st = NULL;
         if (rc == SQLITE_ROW)
             break;
-        if (!busy_code(rc) || now_ms() >= deadline) {
+        if (!busy_code(rc) || kc_now_ms() >= deadline) {
             kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
             result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
             goto done;
         }
-        sleep_ms(50);
+        kc_sleep_ms(50);
     }
     if (sqlite3_prepare_v2(src, "SELECT page_count, page_size FROM pragma_page_count, "
                                 "pragma_page_size",
@@ -566,12 +549,12 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
         goto done;
     }
     while ((rc = sqlite3_backup_step(b, -1)) != SQLITE_DONE) {
-        if (!busy_code(rc) || now_ms() >= deadline) {
+        if (!busy_code(rc) || kc_now_ms() >= deadline) {
             kc_snprintf(why, whylen, "%s", sqlite3_errstr(rc));
             result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
             goto done;
         }
-        sleep_ms(50);
+        kc_sleep_ms(50);
     }
     rc = sqlite3_backup_finish(b);
     b = NULL;
@@ -631,7 +614,7 @@ static void set_database(collector *c, const db_source *s, bool consistent, cons
 /* The approval database: a consistent copy, or its files as they are. */
 static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_db)
 {
-    long long deadline = now_ms() + DB_BUSY_WAIT_MS;
+    long long deadline = kc_now_ms() + DB_BUSY_WAIT_MS;
     char why[1024] = "", reason[1536];
     kc_policydb db;
     db_source s;
@@ -676,9 +659,9 @@ static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_
             }
         }
         kc_policydb_close(&db);
-        if (!busy || now_ms() >= deadline)
+        if (!busy || kc_now_ms() >= deadline)
             break;
-        sleep_ms(100);
+        kc_sleep_ms(100);
     }
 raw:
     journal = db_file_size(&s, "-journal");

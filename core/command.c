@@ -17,15 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void set_error(kc_cmd_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -88,7 +79,7 @@ static int reap(pid_t pid, long long deadline, bool *timed_out)
             return status;
         if (w < 0 && errno != EINTR)
             return -1;
-        if (now_ms() >= deadline) {
+        if (kc_now_ms() >= deadline) {
             *timed_out = true;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
@@ -105,7 +96,7 @@ int kc_run_command(const char *const argv[], int timeout_ms, size_t cap, kc_cmd_
 {
     int pipefd[2] = {-1, -1}, null_fd = -1, status = 0, rc = -1;
     pid_t pid = -1;
-    long long start = now_ms(), deadline = start + timeout_ms;
+    long long start = kc_now_ms(), deadline = start + timeout_ms;
     struct stat st;
     bool done = false;
 
@@ -143,7 +134,7 @@ int kc_run_command(const char *const argv[], int timeout_ms, size_t cap, kc_cmd_
     pipefd[1] = -1;
     while (!done) {
         struct pollfd p = {pipefd[0], POLLIN, 0};
-        long long left = deadline - now_ms();
+        long long left = deadline - kc_now_ms();
         int n;
         if (left <= 0) {
             r->timed_out = true;
@@ -198,7 +189,7 @@ int kc_run_command(const char *const argv[], int timeout_ms, size_t cap, kc_cmd_
     } else if (status == -1) {
         set_error(r, "waiting for %s: %s", argv[0], strerror(errno));
     }
-    r->duration_ms = now_ms() - start;
+    r->duration_ms = kc_now_ms() - start;
     r->ran = true;
     rc = 0;
 done:

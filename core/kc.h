@@ -80,6 +80,11 @@ const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len);
 /* Reads from fd until n bytes or its end, into a new buffer with a NUL
  * after what was read (*len bytes): 0, or -1 with why. */
 int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t whylen);
+
+/* Milliseconds of CLOCK_MONOTONIC (0 if the clock cannot be read), for
+ * deadlines; and a pause of ms milliseconds that a signal does not cut short. */
+long long kc_now_ms(void);
+void kc_sleep_ms(long ms);
 /* Reads a whole regular file of at most max bytes; 0, or -1 with why. */
 int kc_read_file(const char *path, size_t max, char **data, size_t *len,
                  char *why, size_t whylen);

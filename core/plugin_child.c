@@ -48,15 +48,6 @@ enum {
 #define REPORT_MAX (1024 * 1024)
 #define EXCERPT_BYTES 48
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- the child ---------------------------------------------------------- */
 
 /* Writes one record; a failure shows in the parent as a missing end. */
@@ -363,7 +354,7 @@ static int reap(pid_t pid, long long deadline, bool *timed_out)
         } else if (errno != EINTR) {
             break;
         }
-        if (now_ms() >= deadline) {
+        if (kc_now_ms() >= deadline) {
             *timed_out = true;
             break;
         }
@@ -451,7 +442,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
         run_child(path, reg->allow_unsafe, res[1], out[1], err[1]);
     }
     setpgid(pid, pid); /* also in the child, whichever runs first */
-    deadline = now_ms() + KC_VALIDATE_TIMEOUT_S * 1000LL;
+    deadline = kc_now_ms() + KC_VALIDATE_TIMEOUT_S * 1000LL;
     close(res[1]);
     close(out[1]);
     close(err[1]);
@@ -461,7 +452,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
     st[2].fd = err[0];
     while (st[0].fd >= 0 || st[1].fd >= 0 || st[2].fd >= 0) {
         struct pollfd p[3];
-        long long left = deadline - now_ms();
+        long long left = deadline - kc_now_ms();
         int n;
         if (left <= 0)
             break;

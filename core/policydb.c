@@ -580,23 +580,6 @@ static bool hot_journal(int rc)
     return rc == SQLITE_READONLY_ROLLBACK;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 static int table_index(const unsigned char *name)
 {
     for (int t = 0; name != NULL && t < T_COUNT; t++)
@@ -667,7 +650,7 @@ done:
  * with the transaction open, or the last error with its message in why. */
 static int take_snapshot(sqlite3 *h, struct kc_policydb_priv *p, char *why, size_t whylen)
 {
-    long long deadline = now_ms() + BUSY_BUDGET_MS;
+    long long deadline = kc_now_ms() + BUSY_BUDGET_MS;
     int rc;
 
     for (;;) {
@@ -682,9 +665,9 @@ static int take_snapshot(sqlite3 *h, struct kc_policydb_priv *p, char *why, size
         kc_snprintf(why, whylen, "%s", sqlite3_errmsg(h));
         if (sqlite3_get_autocommit(h) == 0)
             (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
-        if ((!transient(rc) && !hot_journal(rc)) || now_ms() >= deadline)
+        if ((!transient(rc) && !hot_journal(rc)) || kc_now_ms() >= deadline)
             return rc;
-        pause_ms(BUSY_PAUSE_MS);
+        kc_sleep_ms(BUSY_PAUSE_MS);
     }
 }
 

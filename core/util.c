@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void kc_err(const char *what, const char *fmt, ...)
@@ -333,4 +334,21 @@ int kc_read_file(const char *path, size_t max, char **data, size_t *len,
     /* The same checks as for a file of the inspected Mac (rootfs.c): looked
      * at before it is opened, never through a link in its last name. */
     return kc_read_file_at(AT_FDCWD, path, max, data, len, why, whylen);
+}
+
+long long kc_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void kc_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
 }

@@ -262,6 +262,21 @@ static void expect_under(const char *root, const char *p, const char *want)
 }
 
 /* kc_split_path on a copy of path gives parent and base. */
+/* The clock only goes forward, and a pause lasts at least as long as asked. */
+static void monotonic_ms(void **state)
+{
+    long long a, b;
+
+    (void)state;
+    a = kc_now_ms();
+    assert_true(a > 0);
+    kc_sleep_ms(30);
+    b = kc_now_ms();
+    assert_true(b - a >= 30);
+    kc_sleep_ms(0);
+    assert_true(kc_now_ms() >= b);
+}
+
 static void expect_split(const char *path, const char *parent, const char *base)
 {
     char copy[64];
@@ -490,6 +505,7 @@ int main(void)
         cmocka_unit_test(path_under_root),
         cmocka_unit_test(unsafe_folder),
         cmocka_unit_test(read_fd),
+        cmocka_unit_test(monotonic_ms),
         cmocka_unit_test_setup_teardown(read_file_ok, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_empty, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(read_file_size_cap, setup_tmp, teardown_tmp),
