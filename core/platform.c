@@ -8,6 +8,7 @@
  */
 #include "platform.h"
 
+#include "i18n.h"
 #include "textlines.h"
 
 #include <stdlib.h>
@@ -132,9 +133,10 @@ static int bp_interest(const kc_line *ln, int which, const char **expect)
     *expect = which == BP_SECURITY
                   ? "\"Security Mode:   Full|Reduced|Permissive   (smb0): VALUE\""
                   : which == BP_SIP
-                  ? "\"SIP Status:   Enabled|Disabled|Customized   (CODE): VALUE\" with (sip0)"
-                  : "\"LABEL:   Enabled|Disabled   (CODE): VALUE\" with the code bputil "
-                    "prints for that label";
+                  ? _("\"SIP Status:   Enabled|Disabled|Customized   (CODE): VALUE\" with "
+                      "(sip0)")
+                  : _("\"LABEL:   Enabled|Disabled   (CODE): VALUE\" with the code bputil "
+                      "prints for that label");
     if (i >= n || s[i] != ' ')
         return -1;
     i = skip_spaces(s, n, i);
@@ -255,7 +257,7 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
     /* Built aside (the struct is large but flat) and copied on success. */
     bp = malloc(sizeof(*bp));
     if (bp == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         goto done;
     }
     bp_reset(bp);
@@ -272,9 +274,13 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
             for (size_t i = 0; ok && i < vlen; i++)
                 ok = is_graph(vg[i]);
             if (!ok) {
-                kc_bad_line(why, whylen, &ln,
-                            "\"" BP_HEADER_VG "ID:\" with an ID of 1 to 80 printable "
-                            "characters");
+                char what[256];
+                /* TRANSLATORS: %s is bputil's own words "Local policy for
+                   volume group " (kept as they are), %d the longest ID. */
+                kc_snprintf(what, sizeof(what), _("\"%sID:\" with an ID of 1 to %d "
+                                                  "printable characters"),
+                            BP_HEADER_VG, KC_BPUTIL_VG_MAX);
+                kc_bad_line(why, whylen, &ln, what);
                 goto done;
             }
             cur = bp_new_block(bp, &ln);
@@ -298,7 +304,7 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
         }
         if (kc_line_starts(&ln, BP_CANT_GET) || kc_line_starts(&ln, BP_FAILED)) {
             if (has_control(ln.s, ln.n)) {
-                kc_bad_line(why, whylen, &ln, "printable text");
+                kc_bad_line(why, whylen, &ln, _("printable text"));
                 goto done;
             }
             if (kc_line_starts(&ln, BP_FAILED))
@@ -325,9 +331,9 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
             }
             in_body = true;
             if (seen_at[which] != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second \"%s\" line in one policy "
-                            "block (the first is line %zu)", ln.no, bp_lines[which].label,
-                            seen_at[which]);
+                kc_snprintf(why, whylen, _("line %zu: a second \"%s\" line in one policy "
+                                           "block (the first is line %zu)"),
+                            ln.no, bp_lines[which].label, seen_at[which]);
                 goto done;
             }
             seen_at[which] = ln.no;
@@ -364,7 +370,7 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
         /* Free text (the warning bputil prints first) only before the body. */
         if (in_body || has_control(ln.s, ln.n)) {
             kc_bad_line(why, whylen, &ln,
-                        "a \"Name: value\" line, a policy header or an empty line");
+                        _("a \"Name: value\" line, a policy header or an empty line"));
             goto done;
         }
     }
@@ -377,9 +383,10 @@ int kc_parse_bputil(const char *text, size_t len, kc_boot_policy *out, char *why
         }
     }
     if (!have_summary) {
-        kc_snprintf(why, whylen, "none of the lines \"Security Mode:\", \"3rd Party Kexts "
-                    "Status:\", \"User-allowed MDM Control:\", \"DEP-allowed MDM Control:\" "
-                    "or \"SIP Status:\" is in the output");
+        kc_snprintf(why, whylen, "%s",
+                    _("none of the lines \"Security Mode:\", \"3rd Party Kexts Status:\", "
+                      "\"User-allowed MDM Control:\", \"DEP-allowed MDM Control:\" or "
+                      "\"SIP Status:\" is in the output"));
         goto done;
     }
     bp->v = bp->blocks[bp->summary_block].v;
@@ -421,14 +428,14 @@ int kc_parse_uname_m(const char *text, size_t len, kc_uname_arch *out, char *why
     kc_line ln;
 
     *out = KC_UNAME_UNKNOWN;
-    if (!one_line(text, len, &ln, "nothing after the architecture", why, whylen))
+    if (!one_line(text, len, &ln, _("nothing after the architecture"), why, whylen))
         return -1;
     if (kc_line_is(&ln, "arm64")) {
         *out = KC_UNAME_ARM64;
     } else if (kc_line_is(&ln, "x86_64")) {
         *out = KC_UNAME_X86_64;
     } else {
-        kc_bad_line(why, whylen, &ln, "\"arm64\" or \"x86_64\"");
+        kc_bad_line(why, whylen, &ln, _("\"arm64\" or \"x86_64\""));
         return -1;
     }
     return 0;
@@ -452,11 +459,11 @@ int kc_parse_sysctl_flag(const char *name, const char *text, size_t len, bool fa
 
     *out = KC_SYSCTL_UNKNOWN;
     if (text == NULL && len > 0) {
-        kc_snprintf(why, whylen, "no text");
+        kc_snprintf(why, whylen, "%s", _("no text"));
         return -1;
     }
     if (len > KC_TEXT_MAX_BYTES) {
-        kc_snprintf(why, whylen, "the output is larger than %d bytes", KC_TEXT_MAX_BYTES);
+        kc_snprintf(why, whylen, _("the output is larger than %d bytes"), KC_TEXT_MAX_BYTES);
         return -1;
     }
     /* macOS sysctl -n prints nothing and exits 1 for a key that does not
@@ -467,27 +474,28 @@ int kc_parse_sysctl_flag(const char *name, const char *text, size_t len, bool fa
         return 0;
     }
     if (!failed && blank_text(text, len)) {
-        kc_snprintf(why, whylen, "the output is empty but sysctl did not fail");
+        kc_snprintf(why, whylen, "%s", _("the output is empty but sysctl did not fail"));
         return -1;
     }
     if (kc_snprintf(unknown_oid, sizeof(unknown_oid), "sysctl: unknown oid '%s'", name) != 0) {
-        kc_snprintf(why, whylen, "the key name is too long");
+        kc_snprintf(why, whylen, "%s", _("the key name is too long"));
         return -1;
     }
-    if (!one_line(text, len, &ln, "nothing after the value", why, whylen))
+    if (!one_line(text, len, &ln, _("nothing after the value"), why, whylen))
         return -1;
     if (kc_line_is(&ln, unknown_oid)) {
         if (!failed) {
-            kc_bad_line(why, whylen, &ln, "\"0\" or \"1\" (the message says the key does "
-                        "not exist, yet sysctl did not fail)");
+            kc_bad_line(why, whylen, &ln, _("\"0\" or \"1\" (the message says the key does "
+                                          "not exist, yet sysctl did not fail)"));
             return -1;
         }
         *out = KC_SYSCTL_ABSENT;
         return 0;
     }
     if (failed) {
-        char what[256];
-        kc_snprintf(what, sizeof(what), "nothing or \"%s\" from a failed sysctl", unknown_oid);
+        char what[384];
+        kc_snprintf(what, sizeof(what), _("nothing or \"%s\" from a failed sysctl"),
+                    unknown_oid);
         kc_bad_line(why, whylen, &ln, what);
         return -1;
     }
@@ -496,7 +504,7 @@ int kc_parse_sysctl_flag(const char *name, const char *text, size_t len, bool fa
     } else if (kc_line_is(&ln, "0")) {
         *out = KC_SYSCTL_0;
     } else {
-        kc_bad_line(why, whylen, &ln, "\"0\" or \"1\"");
+        kc_bad_line(why, whylen, &ln, _("\"0\" or \"1\""));
         return -1;
     }
     return 0;
@@ -621,8 +629,8 @@ int kc_parse_diskutil_info(const char *text, size_t len, kc_boot_volume *out, ch
         if (ln.n == 0)
             continue;
         if (kc_line_starts(&ln, "Could not find disk")) {
-            kc_bad_line(why, whylen, &ln, "diskutil's information about the disk (diskutil "
-                        "could not find it)");
+            kc_bad_line(why, whylen, &ln, _("diskutil's information about the disk (diskutil "
+                                          "could not find it)"));
             goto done;
         }
         i = skip_spaces(ln.s, ln.n, 0);
@@ -635,7 +643,7 @@ int kc_parse_diskutil_info(const char *text, size_t len, kc_boot_volume *out, ch
         kend = (size_t)(colon - ln.s);
         vstart = kend + 1;
         if (vstart < ln.n && ln.s[vstart] != ' ') {
-            kc_bad_line(why, whylen, &ln, "\"   Name:   value\" (a space after the colon)");
+            kc_bad_line(why, whylen, &ln, _("\"   Name:   value\" (a space after the colon)"));
             goto done;
         }
         vstart = skip_spaces(ln.s, ln.n, vstart);
@@ -650,33 +658,35 @@ int kc_parse_diskutil_info(const char *text, size_t len, kc_boot_volume *out, ch
         if (which == DU_LOCATION && ln.n - vstart >= 3 && ln.s[vstart] == '"' &&
             ln.s[ln.n - 1] == '"') {
             if (bay_at != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second bay \"Device Location:\" line "
-                            "(the first is line %zu)", ln.no, bay_at);
+                kc_snprintf(why, whylen, _("line %zu: a second bay \"Device Location:\" line "
+                                           "(the first is line %zu)"),
+                            ln.no, bay_at);
                 goto done;
             }
             if (ln.n - vstart > DU_MAX_FIELD ||
                 memchr(ln.s + vstart + 1, '"', ln.n - vstart - 2) != NULL) {
-                kc_bad_line(why, whylen, &ln, "\"Device Location:\" and a bay name in double "
-                            "quotes");
+                kc_bad_line(why, whylen, &ln, _("\"Device Location:\" and a bay name in double "
+                                              "quotes"));
                 goto done;
             }
             bay_at = ln.no;
             v.bay = kc_utf8_clean(ln.s + vstart + 1, ln.n - vstart - 2);
             if (v.bay == NULL) {
-                kc_snprintf(why, whylen, "out of memory");
+                kc_snprintf(why, whylen, "%s", _("out of memory"));
                 goto done;
             }
             continue;
         }
         if (seen_at[which] != 0) {
-            kc_snprintf(why, whylen, "line %zu: a second \"%s:\" line (the first is line %zu)",
+            kc_snprintf(why, whylen,
+                        _("line %zu: a second \"%s:\" line (the first is line %zu)"),
                         ln.no, du_keys[which], seen_at[which]);
             goto done;
         }
         seen_at[which] = ln.no;
         if (vstart == ln.n || ln.n - vstart > DU_MAX_FIELD) {
-            char what[128];
-            kc_snprintf(what, sizeof(what), "a value of 1 to %d bytes after \"%s:\"",
+            char what[256];
+            kc_snprintf(what, sizeof(what), _("a value of 1 to %d bytes after \"%s:\""),
                         DU_MAX_FIELD, du_keys[which]);
             kc_bad_line(why, whylen, &ln, what);
             goto done;
@@ -688,25 +698,25 @@ int kc_parse_diskutil_info(const char *text, size_t len, kc_boot_volume *out, ch
             } else if (kc_line_is(&val, "External")) {
                 v.location = KC_DISK_LOCATION_EXTERNAL;
             } else {
-                kc_bad_line(why, whylen, &ln, "\"Device Location: Internal\", \"External\" "
-                            "or a bay name in quotes");
+                kc_bad_line(why, whylen, &ln, _("\"Device Location: Internal\", \"External\" "
+                                              "or a bay name in quotes"));
                 goto done;
             }
             continue;
         }
         if (which == DU_ID && !is_bsd_disk(ln.s + vstart, ln.n - vstart)) {
-            kc_bad_line(why, whylen, &ln, "\"Device Identifier: diskN\" or \"diskNsM...\"");
+            kc_bad_line(why, whylen, &ln, _("\"Device Identifier: diskN\" or \"diskNsM...\""));
             goto done;
         }
         *fields[which] = kc_utf8_clean(ln.s + vstart, ln.n - vstart);
         if (*fields[which] == NULL) {
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
             goto done;
         }
     }
     if (v.device_identifier == NULL) {
-        kc_snprintf(why, whylen, "no \"Device Identifier:\" line: not the output of diskutil "
-                    "info");
+        kc_snprintf(why, whylen, "%s",
+                    _("no \"Device Identifier:\" line: not the output of diskutil info"));
         goto done;
     }
     *out = v;
@@ -833,11 +843,16 @@ static int cs_error_output(kc_line_iter *it, const kc_line *first, kc_codesign *
             sep = first->s + i;
     if (sep == NULL || sep == first->s || has_control(first->s, first->n) ||
         first->n > CS_MAX_VALUE) {
-        kc_bad_line(why, whylen, first, "\"Executable=PATH\" or \"PATH: " CS_NOT_SIGNED "\"");
+        char what[256];
+        /* TRANSLATORS: %s is codesign's own words "code object is not
+           signed at all" (kept as they are). */
+        kc_snprintf(what, sizeof(what), _("\"Executable=PATH\" or \"PATH: %s\""),
+                    CS_NOT_SIGNED);
+        kc_bad_line(why, whylen, first, what);
         return -1;
     }
     if (cs_store(&c->error, first->s, first->n) != 0) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         return -1;
     }
     c->is_signed = kc_line_ends(first, ": " CS_NOT_SIGNED) ? KC_NO : KC_UNKNOWN;
@@ -846,8 +861,8 @@ static int cs_error_output(kc_line_iter *it, const kc_line *first, kc_codesign *
              kc_line_starts(&ln, "In subcomponent: ")) &&
             !has_control(ln.s, ln.n))
             continue;
-        kc_bad_line(why, whylen, &ln, "\"In architecture: ARCH\", \"In subcomponent: PATH\" "
-                    "or nothing after the error");
+        kc_bad_line(why, whylen, &ln, _("\"In architecture: ARCH\", \"In subcomponent: "
+                                      "PATH\" or nothing after the error"));
         return -1;
     }
     return 0;
@@ -873,7 +888,7 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
     /* Warnings may come first when stderr and stdout were interleaved. */
     for (;;) {
         if (!kc_next_nonblank(&it, &ln)) {
-            kc_snprintf(why, whylen, "only warnings, no \"Executable=\" line or error");
+            kc_snprintf(why, whylen, "%s", _("only warnings, no \"Executable=\" line or error"));
             goto done;
         }
         if (!kc_line_starts(&ln, "warning: ") || has_control(ln.s, ln.n))
@@ -900,7 +915,7 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
             continue;
         }
         if (has_control(ln.s, ln.n) || ln.n > CS_MAX_VALUE) {
-            kc_bad_line(why, whylen, &ln, "a \"Key=value\" line of printable text");
+            kc_bad_line(why, whylen, &ln, _("a \"Key=value\" line of printable text"));
             goto done;
         }
         if (kc_line_starts(&ln, "warning: ")) {
@@ -909,20 +924,22 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
         }
         eq = memchr(ln.s, '=', ln.n);
         if (after_blank || eq == NULL || eq == ln.s || ln.s[0] == ' ') {
-            kc_bad_line(why, whylen, &ln, after_blank ? "\"warning: ...\" after the empty line"
-                                                      : "a \"Key=value\" line");
+            kc_bad_line(why, whylen, &ln,
+                        after_blank ? _("\"warning: ...\" after the empty line")
+                                    : _("a \"Key=value\" line"));
             goto done;
         }
         kn = (size_t)(eq - k);
         v = eq + 1;
         vn = ln.n - kn - 1;
         if (cs_key_is(k, kn, "Executable")) {
-            kc_snprintf(why, whylen, "line %zu: a second \"Executable=\" line (the output of "
-                        "more than one codesign run?)", ln.no);
+            kc_snprintf(why, whylen, _("line %zu: a second \"Executable=\" line (the output of "
+                                       "more than one codesign run?)"),
+                        ln.no);
             goto done;
         } else if (cs_key_is(k, kn, "Identifier")) {
             if (id_line != 0 || vn == 0) {
-                kc_bad_line(why, whylen, &ln, "one \"Identifier=ID\" line");
+                kc_bad_line(why, whylen, &ln, _("one \"Identifier=ID\" line"));
                 goto done;
             }
             id_line = ln.no;
@@ -931,7 +948,7 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
         } else if (cs_key_is(k, kn, "Format")) {
             int r;
             if (format_line != 0 || vn == 0) {
-                kc_bad_line(why, whylen, &ln, "one \"Format=...\" line");
+                kc_bad_line(why, whylen, &ln, _("one \"Format=...\" line"));
                 goto done;
             }
             format_line = ln.no;
@@ -939,16 +956,17 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
                 goto oom;
             r = cs_archs(v, vn, &c.archs);
             if (r < 0) {
-                kc_bad_line(why, whylen, &ln, "\"Format=... Mach-O thin (ARCH)\" or \"... "
-                            "Mach-O universal (ARCH ARCH...)\"");
+                kc_bad_line(why, whylen, &ln, _("\"Format=... Mach-O thin (ARCH)\" or \"... "
+                                              "Mach-O universal (ARCH ARCH...)\""));
                 goto done;
             }
             if (r == 1)
                 c.has_arm64e = kc_strv_contains(&c.archs, "arm64e") ? KC_YES : KC_NO;
         } else if (kn > 13 && memcmp(k, "CodeDirectory", 13) == 0 && k[13] == ' ') {
             if (cd_line != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second \"CodeDirectory\" line (the "
-                            "first is line %zu)", ln.no, cd_line);
+                kc_snprintf(why, whylen, _("line %zu: a second \"CodeDirectory\" line (the "
+                                           "first is line %zu)"),
+                            ln.no, cd_line);
                 goto done;
             }
             cd_line = ln.no;
@@ -957,15 +975,16 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
                 c.hardened_runtime = (c.cd_flags & 0x10000u) ? KC_YES : KC_NO;
         } else if (cs_key_is(k, kn, "Signature")) {
             if (sig_line != 0 || !(vn == 5 && memcmp(v, "adhoc", 5) == 0)) {
-                kc_bad_line(why, whylen, &ln, "one \"Signature=adhoc\" line");
+                kc_bad_line(why, whylen, &ln, _("one \"Signature=adhoc\" line"));
                 goto done;
             }
             sig_line = ln.no;
             c.adhoc = true;
         } else if (cs_key_is(k, kn, "Signature size")) {
             if (sig_line != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second signature line (the first is "
-                            "line %zu)", ln.no, sig_line);
+                kc_snprintf(why, whylen, _("line %zu: a second signature line (the first is "
+                                           "line %zu)"),
+                            ln.no, sig_line);
                 goto done;
             }
             sig_line = ln.no;
@@ -983,8 +1002,9 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
             c.n_authority_lines++;
         } else if (cs_key_is(k, kn, "TeamIdentifier")) {
             if (team_line != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second \"TeamIdentifier=\" line (the "
-                            "first is line %zu)", ln.no, team_line);
+                kc_snprintf(why, whylen, _("line %zu: a second \"TeamIdentifier=\" line (the "
+                                           "first is line %zu)"),
+                            ln.no, team_line);
                 goto done;
             }
             team_line = ln.no;
@@ -994,13 +1014,16 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
                 if (cs_store(&c.team_id, v, vn) != 0)
                     goto oom;
             } else {
-                kc_bad_line(why, whylen, &ln, "\"TeamIdentifier=\" and " KC_TEAM_ID_RULE
-                            " or \"not set\"");
+                /* KC_TEAM_ID_RULE's words written out: xgettext does
+                 * not expand macros. */
+                kc_bad_line(why, whylen, &ln,
+                            _("\"TeamIdentifier=\" and a team ID (10 characters of A-Z and "
+                              "0-9) or \"not set\""));
                 goto done;
             }
         } else if (cs_key_is(k, kn, "Timestamp") || cs_key_is(k, kn, "Signed Time")) {
             if (time_line != 0 || vn == 0) {
-                kc_bad_line(why, whylen, &ln, "one \"Timestamp=\" or \"Signed Time=\" line");
+                kc_bad_line(why, whylen, &ln, _("one \"Timestamp=\" or \"Signed Time=\" line"));
                 goto done;
             }
             time_line = ln.no;
@@ -1009,7 +1032,7 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
                 goto oom;
         } else if (cs_key_is(k, kn, "Notarization Ticket")) {
             if (stapled_line != 0 || !(vn == 7 && memcmp(v, "stapled", 7) == 0)) {
-                kc_bad_line(why, whylen, &ln, "one \"Notarization Ticket=stapled\" line");
+                kc_bad_line(why, whylen, &ln, _("one \"Notarization Ticket=stapled\" line"));
                 goto done;
             }
             stapled_line = ln.no;
@@ -1019,8 +1042,9 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
     }
     /* An ad hoc signature has no certificate, hence no authority. */
     if (c.adhoc && c.n_authority_lines > 0) {
-        kc_snprintf(why, whylen, "line %zu: \"Signature=adhoc\" together with \"Authority=\" "
-                    "lines", sig_line);
+        kc_snprintf(why, whylen, _("line %zu: \"Signature=adhoc\" together with "
+                                   "\"Authority=\" lines"),
+                    sig_line);
         goto done;
     }
     if (c.adhoc || cert_signature || cd_line != 0 || c.n_authority_lines > 0)
@@ -1035,7 +1059,7 @@ parsed:
     rc = 0;
     goto done;
 oom:
-    kc_snprintf(why, whylen, "out of memory");
+    kc_snprintf(why, whylen, "%s", _("out of memory"));
 done:
     kc_codesign_free(&c);
     return rc;

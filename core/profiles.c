@@ -16,6 +16,7 @@
  */
 #include "platform.h"
 
+#include "i18n.h"
 #include "textlines.h"
 
 #include <errno.h>
@@ -46,19 +47,21 @@ static char *id_string(plist_t node, const char *where, char *why, size_t whylen
     char *copy;
 
     if (!kc_plist_string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "%s is %s, expected a string", where, kc_plist_type_name(node));
+        kc_snprintf(why, whylen, _("%s is %s, expected a string"), where,
+                    kc_plist_type_name(node));
         return NULL;
     }
     if (n == 0 || n > MAX_ID_BYTES || memchr(s, '\0', n) != NULL) {
         char ex[256];
         kc_excerpt(s, n, ex, sizeof(ex));
-        kc_snprintf(why, whylen, "%s: expected an identifier of 1 to %d bytes without NUL, "
-                    "got %s", where, MAX_ID_BYTES, ex);
+        kc_snprintf(why, whylen, _("%s: expected an identifier of 1 to %d bytes without NUL, "
+                                   "got %s"),
+                    where, MAX_ID_BYTES, ex);
         return NULL;
     }
     copy = kc_utf8_clean(s, n);
     if (copy == NULL)
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
     return copy;
 }
 
@@ -74,7 +77,8 @@ static int get_bool(plist_t dict, const char *key, const char *prefix, kc_tri *o
         return 0;
     if (plist_get_node_type(node) != PLIST_BOOLEAN) {
         where_join(where, sizeof(where), prefix, key);
-        kc_snprintf(why, whylen, "%s is %s, expected a boolean", where, kc_plist_type_name(node));
+        kc_snprintf(why, whylen, _("%s is %s, expected a boolean"), where,
+                    kc_plist_type_name(node));
         return -1;
     }
     plist_get_bool_val(node, &b);
@@ -94,13 +98,13 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
     if (arr == NULL)
         return 0;
     if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "%s is %s, expected an array of team IDs", where,
+        kc_snprintf(why, whylen, _("%s is %s, expected an array of team IDs"), where,
                     kc_plist_type_name(arr));
         return -1;
     }
     n = plist_array_get_size(arr);
     if (n > MAX_ITEMS) {
-        kc_snprintf(why, whylen, "%s has %lu entries, more than %d", where, (unsigned long)n,
+        kc_snprintf(why, whylen, _("%s has %lu entries, more than %d"), where, (unsigned long)n,
                     MAX_ITEMS);
         return -1;
     }
@@ -109,21 +113,29 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
         const char *s;
         size_t sn;
         char team[KC_TEAM_ID_LEN + 1], ex[256];
-        if (item == NULL || !kc_plist_string_bytes(item, &s, &sn)) {
-            kc_snprintf(why, whylen, "%s[%lu] is %s, expected a string", where,
-                        (unsigned long)i, item != NULL ? kc_plist_type_name(item) : "missing");
+        if (item == NULL) {
+            kc_snprintf(why, whylen, _("%s[%lu] is missing, expected a string"), where,
+                        (unsigned long)i);
+            return -1;
+        }
+        if (!kc_plist_string_bytes(item, &s, &sn)) {
+            kc_snprintf(why, whylen, _("%s[%lu] is %s, expected a string"), where,
+                        (unsigned long)i, kc_plist_type_name(item));
             return -1;
         }
         if (!kc_team_id_valid(s, sn)) {
             kc_excerpt(s, sn, ex, sizeof(ex));
-            kc_snprintf(why, whylen, "%s[%lu]: expected " KC_TEAM_ID_RULE ", got %s", where,
-                        (unsigned long)i, ex);
+            /* KC_TEAM_ID_RULE's words written out: xgettext does not
+             * expand macros. */
+            kc_snprintf(why, whylen,
+                        _("%s[%lu]: expected a team ID (10 characters of A-Z and 0-9), got %s"),
+                        where, (unsigned long)i, ex);
             return -1;
         }
         memcpy(team, s, KC_TEAM_ID_LEN);
         team[KC_TEAM_ID_LEN] = '\0';
         if (!kc_strv_contains(teams, team) && kc_strv_push(teams, team) != 0) {
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
             return -1;
         }
     }
@@ -159,12 +171,13 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
     if (map == NULL)
         return 0;
     if (plist_get_node_type(map) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where, kc_plist_type_name(map));
+        kc_snprintf(why, whylen, _("%s is %s, expected a dictionary"), where,
+                    kc_plist_type_name(map));
         return -1;
     }
     count = plist_dict_get_size(map);
     if (count > MAX_ITEMS) {
-        kc_snprintf(why, whylen, "%s has %lu entries, more than %d", where,
+        kc_snprintf(why, whylen, _("%s has %lu entries, more than %d"), where,
                     (unsigned long)count, MAX_ITEMS);
         return -1;
     }
@@ -192,18 +205,27 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
         kl = strlen(k);
         kc_excerpt(k, kl, ex, sizeof(ex));
         if (!(kc_team_id_valid(k, kl) || (empty_key_ok && kl == 0))) {
-            kc_snprintf(why, whylen, "%s: the key %s is not " KC_TEAM_ID_RULE "%s", where, ex,
-                        empty_key_ok ? " or \"\"" : "");
+            /* KC_TEAM_ID_RULE's words written out (xgettext does not
+             * expand macros), one whole sentence for each case. */
+            if (empty_key_ok)
+                kc_snprintf(why, whylen,
+                            _("%s: the key %s is not a team ID (10 characters of A-Z and 0-9) "
+                              "or \"\""),
+                            where, ex);
+            else
+                kc_snprintf(why, whylen,
+                            _("%s: the key %s is not a team ID (10 characters of A-Z and 0-9)"),
+                            where, ex);
             goto done;
         }
         if (plist_get_node_type(val) != PLIST_ARRAY) {
-            kc_snprintf(why, whylen, "%s[%s] is %s, expected an array of strings", where, ex,
+            kc_snprintf(why, whylen, _("%s[%s] is %s, expected an array of strings"), where, ex,
                         kc_plist_type_name(val));
             goto done;
         }
         if (m.n == count) {
             /* More entries than the dictionary said: refuse rather than grow. */
-            kc_snprintf(why, whylen, "%s: inconsistent dictionary size", where);
+            kc_snprintf(why, whylen, _("%s: inconsistent dictionary size"), where);
             goto done;
         }
         t = &m.v[m.n++];
@@ -212,7 +234,7 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
             goto oom;
         n = plist_array_get_size(val);
         if (n > MAX_ITEMS) {
-            kc_snprintf(why, whylen, "%s[%s] has %lu entries, more than %d", where, ex,
+            kc_snprintf(why, whylen, _("%s[%s] has %lu entries, more than %d"), where, ex,
                         (unsigned long)n, MAX_ITEMS);
             goto done;
         }
@@ -236,7 +258,7 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
     rc = 0;
     goto done;
 oom:
-    kc_snprintf(why, whylen, "out of memory");
+    kc_snprintf(why, whylen, "%s", _("out of memory"));
 done:
     free(k);
     free(iter);
@@ -323,23 +345,23 @@ static plist_t dict_from_bytes(const char *data, size_t len, char *why, size_t w
     plist_t root = NULL;
 
     if (data == NULL && len > 0) {
-        kc_snprintf(why, whylen, "no data");
+        kc_snprintf(why, whylen, "%s", _("no data"));
         return NULL;
     }
     if (len > KC_TEXT_MAX_BYTES) {
-        kc_snprintf(why, whylen, "larger than %d bytes", KC_TEXT_MAX_BYTES);
+        kc_snprintf(why, whylen, _("larger than %d bytes"), KC_TEXT_MAX_BYTES);
         return NULL;
     }
     if (len < 8) {
-        kc_snprintf(why, whylen, "too short to be a property list");
+        kc_snprintf(why, whylen, "%s", _("too short to be a property list"));
         return NULL;
     }
     /* A signed profile is DER (CMS SignedData): a SEQUENCE, 0x30 then a
      * length byte (0x80 indefinite, 0x82/0x83 long form). */
     if ((unsigned char)data[0] == 0x30 &&
         ((unsigned char)data[1] == 0x80 || ((unsigned char)data[1] & 0xf0) == 0x80)) {
-        kc_snprintf(why, whylen, "a signed (CMS) profile; give its XML content (security cms "
-                    "-D -i FILE)");
+        kc_snprintf(why, whylen, "%s",
+                    _("a signed (CMS) profile; give its XML content (security cms -D -i FILE)"));
         return NULL;
     }
     /* kc_plist_parse refuses strings and keys holding a NUL character,
@@ -348,7 +370,8 @@ static plist_t dict_from_bytes(const char *data, size_t len, char *why, size_t w
     if (root == NULL)
         return NULL;
     if (plist_get_node_type(root) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary", kc_plist_type_name(root));
+        kc_snprintf(why, whylen, _("the top level is %s, expected a dictionary"),
+                    kc_plist_type_name(root));
         plist_free(root);
         return NULL;
     }
@@ -435,17 +458,18 @@ static int opt_string(plist_t dict, const char *key, char **out, char *why, size
     if (node == NULL)
         return 0;
     if (!kc_plist_string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "%s is %s, expected a string", key, kc_plist_type_name(node));
+        kc_snprintf(why, whylen, _("%s is %s, expected a string"), key,
+                    kc_plist_type_name(node));
         return -1;
     }
     if (memchr(s, '\0', n) != NULL || n > MAX_ID_BYTES) {
-        kc_snprintf(why, whylen, "%s holds a NUL byte or is longer than %d bytes", key,
+        kc_snprintf(why, whylen, _("%s holds a NUL byte or is longer than %d bytes"), key,
                     MAX_ID_BYTES);
         return -1;
     }
     *out = kc_utf8_clean(s, n);
     if (*out == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         return -1;
     }
     return 0;
@@ -464,7 +488,7 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
         goto done;
     p = calloc(1, sizeof(*p));
     if (p == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         goto done;
     }
     if (opt_string(root, "PayloadIdentifier", &p->identifier, why, whylen) != 0 ||
@@ -472,17 +496,17 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
         goto done;
     content = plist_dict_get_item(root, "PayloadContent");
     if (content == NULL) {
-        kc_snprintf(why, whylen, "no PayloadContent: not a configuration profile");
+        kc_snprintf(why, whylen, "%s", _("no PayloadContent: not a configuration profile"));
         goto done;
     }
     if (plist_get_node_type(content) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "PayloadContent is %s, expected an array of payloads",
+        kc_snprintf(why, whylen, _("PayloadContent is %s, expected an array of payloads"),
                     kc_plist_type_name(content));
         goto done;
     }
     n = plist_array_get_size(content);
     if (n > MAX_ITEMS) {
-        kc_snprintf(why, whylen, "PayloadContent has %lu payloads, more than %d",
+        kc_snprintf(why, whylen, _("PayloadContent has %lu payloads, more than %d"),
                     (unsigned long)n, MAX_ITEMS);
         goto done;
     }
@@ -492,22 +516,32 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
         size_t sn;
         char where[64];
         kc_snprintf(where, sizeof(where), "PayloadContent[%lu]", (unsigned long)i);
-        if (pl == NULL || plist_get_node_type(pl) != PLIST_DICT) {
-            kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
-                        pl != NULL ? kc_plist_type_name(pl) : "missing");
+        if (pl == NULL) {
+            kc_snprintf(why, whylen, _("%s is missing, expected a dictionary"), where);
+            goto done;
+        }
+        if (plist_get_node_type(pl) != PLIST_DICT) {
+            kc_snprintf(why, whylen, _("%s is %s, expected a dictionary"), where,
+                        kc_plist_type_name(pl));
             goto done;
         }
         type = plist_dict_get_item(pl, "PayloadType");
-        if (type == NULL || !kc_plist_string_bytes(type, &s, &sn)) {
-            kc_snprintf(why, whylen, "%s.PayloadType is %s, expected a string", where,
-                        type != NULL ? kc_plist_type_name(type) : "missing");
+        if (type == NULL) {
+            kc_snprintf(why, whylen, _("%s.PayloadType is missing, expected a string"), where);
+            goto done;
+        }
+        if (!kc_plist_string_bytes(type, &s, &sn)) {
+            kc_snprintf(why, whylen, _("%s.PayloadType is %s, expected a string"), where,
+                        kc_plist_type_name(type));
             goto done;
         }
         p->n_payloads++;
         if (sn == strlen(PT_KEXT) && memcmp(s, PT_KEXT, sn) == 0) {
             if (p->n_kext == KC_PROFILE_MAX_POLICIES) {
-                kc_snprintf(why, whylen, "%s: more than %d " PT_KEXT " payloads", where,
-                            KC_PROFILE_MAX_POLICIES);
+                /* TRANSLATORS: the first %s is where in the profile, the
+                   third a payload type (com.apple.syspolicy...). */
+                kc_snprintf(why, whylen, _("%s: more than %d %s payloads"), where,
+                            KC_PROFILE_MAX_POLICIES, PT_KEXT);
                 goto done;
             }
             if (kext_from_dict(pl, where, &p->kext[p->n_kext], why, whylen) != 0)
@@ -515,8 +549,8 @@ int kc_parse_profile(const char *data, size_t len, kc_profile *out, char *why, s
             p->n_kext++;
         } else if (sn == strlen(PT_SYSEXT) && memcmp(s, PT_SYSEXT, sn) == 0) {
             if (p->n_sysext == KC_PROFILE_MAX_POLICIES) {
-                kc_snprintf(why, whylen, "%s: more than %d " PT_SYSEXT " payloads", where,
-                            KC_PROFILE_MAX_POLICIES);
+                kc_snprintf(why, whylen, _("%s: more than %d %s payloads"), where,
+                            KC_PROFILE_MAX_POLICIES, PT_SYSEXT);
                 goto done;
             }
             if (sysext_from_dict(pl, where, &p->sysext[p->n_sysext], why, whylen) != 0)

@@ -145,5 +145,45 @@ grep -q '^重大      Trend Micro' "$work/v.ja" ||
 grep -q '^    重大     KEXT_PENDING_APPROVAL: ' "$work/v.ja" ||
     fail "the Japanese finding label is not padded to 9 columns"
 
+# --- the read stage's reasons from platform.c and profiles.c ----------------------
+# A refused capture or MDM policy is named in the reader's language in the text
+# report (a what noun given to kc_bad_line, a whole reason), and in English in
+# the JSON of the same run and in the C locale.
+printf 'x86_64\nbar\n' >"$work/arch-two-lines.txt"
+printf 'arm64\n' >"$work/arch-arm64.txt"
+printf 'OS Type                       : macOS\n' >"$work/bputil-no-policy.txt"
+mkdir -p "$work/mdm-root" && cp -RP "$article/." "$work/mdm-root/" &&
+    mkdir -p "$work/mdm-root/Library/Managed Preferences" &&
+    printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<plist version="1.0"><dict>' \
+        '<key>AllowUserOverrides</key><string>yes</string>' '</dict></plist>' \
+        >"$work/mdm-root/Library/Managed Preferences/com.apple.syspolicy.kernel-extension-policy.plist" ||
+    fail "could not make the root with a refused MDM policy"
+# platform_reason NAME JAPANESE ENGLISH ARGS...: the Japanese text report holds
+# JAPANESE and not ENGLISH; its JSON (in Japanese) and the C report hold ENGLISH
+# (no double quotes in ENGLISH: JSON escapes them).
+platform_reason() {
+    pr=$1 want_ja=$2 want_en=$3
+    shift 3
+    ja "$check" "$@" >"$work/$pr.txt" 2>&1
+    grep -qF -- "$want_ja" "$work/$pr.txt" || fail "$pr: the reason is not in Japanese"
+    grep -qF -- "$want_en" "$work/$pr.txt" && fail "$pr: the Japanese report has the English reason"
+    # same sets $name: this function keeps its own in $pr.
+    same "$pr-json" "$check" "$@" --format json
+    grep -qF -- "$want_en" "$work/$pr-json.ja" ||
+        fail "$pr: the JSON of a Japanese run does not have the English reason"
+    en "$check" "$@" >"$work/$pr.c.txt" 2>&1
+    grep -qF -- "$want_en" "$work/$pr.c.txt" || fail "$pr: the C report does not have the English reason"
+}
+platform_reason uname-what 'アーキテクチャの後に何もないこと' 'expected nothing after the architecture, got' \
+    --root "$article" --arch-file "$work/arch-two-lines.txt"
+platform_reason bputil-reason \
+    '"DEP-allowed MDM Control:"、"SIP Status:" のどの行もありません' \
+    'is in the output' \
+    --root "$article" --arch-file "$work/arch-arm64.txt" --boot-policy "$work/bputil-no-policy.txt"
+platform_reason mdm-policy-reason 'AllowUserOverrides は' 'AllowUserOverrides is a string, expected a boolean' \
+    --root "$work/mdm-root"
+grep -qF 'ですが、ブール値が必要です' "$work/mdm-policy-reason.txt" ||
+    fail "mdm-policy-reason: the MDM policy's reason is not in Japanese"
+
 [ $fails = 0 ] && echo "ok   kextcheck in Japanese"
 [ $fails = 0 ]
