@@ -31,10 +31,18 @@
  *
  * Every write is checked (write and close); a file that could not be
  * written whole is removed, and the run ends with exit 3 and the list of
- * what is missing.  The sources are only read.  The commands run only for
+ * what is missing.
+ *
+ * Languages: the messages on stderr and the summary on stdout are in the
+ * reader's language (i18n.h); what goes into the snapshot's files
+ * (manifest.json, "<file>.error") is English in every locale, since a later
+ * analysis and fleet tools read it.  collect writes its own words there in
+ * English, and reads what other parts word for those files (the command's
+ * error, the database's, strerror) in this thread's "C" locale (english()).  The sources are only read.  The commands run only for
  * the Mac itself (--root /) or with --live: for another root they would
  * describe this machine instead.
  */
+#include "i18n.h"
 #include "kc.h"
 #include "platform.h"
 
@@ -43,6 +51,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <locale.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +86,44 @@ typedef struct collector {
     json_t *bundles;    /* each kext bundle's owner and mode (copies lose them) */
     bool db_unsafe;     /* the database copy may hold uncommitted data */
     int warnings;
+    locale_t c_locale;  /* "C", for the English of the files; 0 when unavailable */
 } collector;
+
+/* From here to english_end(), this thread reads and words text in the "C"
+ * locale: gettext and strerror give English, whatever the reader's
+ * language, for text that goes into the snapshot's files.  Returns what
+ * english_end() restores. */
+static locale_t english(const collector *c)
+{
+    return c->c_locale != (locale_t)0 ? uselocale(c->c_locale) : (locale_t)0;
+}
+
+static void english_end(locale_t previous)
+{
+    if (previous != (locale_t)0)
+        (void)uselocale(previous);
+}
+
+/* A reason in two languages: English for the manifest, the reader's
+ * language for stderr. */
+typedef struct two_why {
+    char en[1024];
+    char loc[1024];
+} two_why;
+
+/* A text that is the same in both (a path, SQLite's words). */
+static void same_why(two_why *w, const char *text)
+{
+    kc_snprintf(w->en, sizeof(w->en), "%s", text);
+    kc_snprintf(w->loc, sizeof(w->loc), "%s", text);
+}
+
+/* A fixed message, marked N_() by the caller. */
+static void fixed_why(two_why *w, const char *msgid)
+{
+    kc_snprintf(w->en, sizeof(w->en), "%s", msgid);
+    kc_snprintf(w->loc, sizeof(w->loc), "%s", _(msgid));
+}
 
 static void warn(collector *c, const char *what, const char *why)
 {
@@ -100,11 +146,15 @@ static void unwritten(collector *c, const char *rel, int err)
 {
     json_t *o = json_object();
     char *p = kc_asprintf("/%s", rel);
+    locale_t previous;
+    int bad;
 
-    kc_err(c->out, "cannot write %s: %s", rel, strerror(err));
-    if (o == NULL || p == NULL || json_object_set_new(o, "path", json_clean(p)) != 0 ||
-        json_object_set_new(o, "error", json_string(strerror(err))) != 0 ||
-        json_array_append(c->unwritten, o) != 0)
+    kc_err(c->out, _("cannot write %s: %s"), rel, strerror(err));
+    previous = english(c);
+    bad = o == NULL || p == NULL || json_object_set_new(o, "path", json_clean(p)) != 0 ||
+          json_object_set_new(o, "error", json_string(strerror(err))) != 0;
+    english_end(previous);
+    if (bad || json_array_append(c->unwritten, o) != 0)
         c->warnings++;
     json_decref(o);
     free(p);
@@ -277,7 +327,7 @@ static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_pat
 
     if (err != 0) {
         if (err != ENOENT && err != ENOTDIR)
-            warn(c, mac_path, kc_rootfs_strerror(err));
+            warn(c, mac_path, kc_i18n_reason(kc_rootfs_strerror(err)));
         return;
     }
     if (read_prefix(ref.dirfd, ref.name, max, &data, &len, &size, why, sizeof(why)) != 0) {
@@ -288,8 +338,9 @@ static void copy_mac_file(collector *c, const kc_rootfs *fs, const char *mac_pat
         how = kc_asprintf("cut to its first %zu bytes: the file has %llu, more than the %zu "
                           "kextcheck reads",
                           len, (unsigned long long)size, max);
-        kc_err(ref.host_path, "larger than %zu bytes (kextcheck reads no more): only its first "
-                              "%zu bytes were copied",
+        kc_err(ref.host_path,
+               _("larger than %zu bytes (kextcheck reads no more): only its first %zu bytes "
+                 "were copied"),
                max, len);
         c->warnings++;
     }
@@ -330,7 +381,7 @@ static int find_database(collector *c, const kc_rootfs *fs, const char *policy_d
         *slash = '\0';
         s->dirfd = open(real[0] ? real : "/", PARENT_FLAGS);
         if (s->dirfd < 0 || s->name == NULL || s->path == NULL) {
-            warn(c, policy_db, s->dirfd < 0 ? strerror(errno) : "out of memory");
+            warn(c, policy_db, s->dirfd < 0 ? strerror(errno) : _("out of memory"));
             return -1;
         }
         return 1;
@@ -341,7 +392,7 @@ static int find_database(collector *c, const kc_rootfs *fs, const char *policy_d
         if (err == ENOENT || err == ENOTDIR)
             return 0;
         if (err != 0) {
-            warn(c, KC_POLICY_DB_PATH, kc_rootfs_strerror(err));
+            warn(c, KC_POLICY_DB_PATH, kc_i18n_reason(kc_rootfs_strerror(err)));
             return -1;
         }
         s->dirfd = ref.dirfd;
@@ -450,12 +501,12 @@ static void copy_raw(collector *c, const db_source *s, bool *stable)
             data[i] = NULL;
             why[i][0] = '\0';
             if (name == NULL)
-                kc_snprintf(why[i], sizeof(why[i]), "out of memory");
+                kc_snprintf(why[i], sizeof(why[i]), "%s", _("out of memory"));
             else if (before[i].present &&
                      kc_read_file_at(s->dirfd, name, DB_COPY_MAX, &data[i], &len[i], why[i],
                                      sizeof(why[i])) != 0 &&
                      why[i][0] == '\0')
-                kc_snprintf(why[i], sizeof(why[i]), "cannot be read");
+                kc_snprintf(why[i], sizeof(why[i]), "%s", _("cannot be read"));
             free(name);
         }
         file_ids(s, after);
@@ -483,8 +534,7 @@ static bool busy_code(int rc)
 
 /* The whole database as of one read transaction, into memory, then into
  * the snapshot.  BACKUP_BUSY: still locked at the deadline. */
-static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *why,
-                        size_t whylen)
+static backup_rc backup(collector *c, sqlite3 *src, long long deadline, two_why *why)
 {
     sqlite3 *mem = NULL;
     sqlite3_backup *b = NULL;
@@ -500,7 +550,7 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
      * committed state, and no writer can commit until it ends. */
     if (sqlite3_get_autocommit(src)) {
         if (sqlite3_exec(src, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-            kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
+            same_why(why, sqlite3_errmsg(src));
             goto done;
         }
         began = true;
@@ -514,7 +564,7 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
         if (rc == SQLITE_ROW)
             break;
         if (!busy_code(rc) || kc_now_ms() >= deadline) {
-            kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
+            same_why(why, sqlite3_errmsg(src));
             result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
             goto done;
         }
@@ -524,7 +574,7 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
                                 "pragma_page_size",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
-        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(src));
+        same_why(why, sqlite3_errmsg(src));
         goto done;
     }
     pages = sqlite3_column_int64(st, 0);
@@ -532,25 +582,25 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
     sqlite3_finalize(st);
     st = NULL;
     if (pages < 0 || page_size <= 0 || pages > DB_COPY_MAX / page_size) {
-        kc_snprintf(why, whylen, "the database has %lld pages of %lld bytes, more than the %d "
-                                 "bytes collect copies",
-                    pages, page_size, DB_COPY_MAX);
+#define TOO_LARGE N_("the database has %lld pages of %lld bytes, more than the %d bytes collect copies")
+        kc_snprintf(why->en, sizeof(why->en), TOO_LARGE, pages, page_size, DB_COPY_MAX);
+        kc_snprintf(why->loc, sizeof(why->loc), _(TOO_LARGE), pages, page_size, DB_COPY_MAX);
         goto done;
     }
     /* Into memory: SQLite needs no path inside DIR. */
     rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        kc_snprintf(why, whylen, "%s", mem ? sqlite3_errmsg(mem) : sqlite3_errstr(rc));
+        same_why(why, mem ? sqlite3_errmsg(mem) : sqlite3_errstr(rc));
         goto done;
     }
     b = sqlite3_backup_init(mem, "main", src, "main");
     if (b == NULL) {
-        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(mem));
+        same_why(why, sqlite3_errmsg(mem));
         goto done;
     }
     while ((rc = sqlite3_backup_step(b, -1)) != SQLITE_DONE) {
         if (!busy_code(rc) || kc_now_ms() >= deadline) {
-            kc_snprintf(why, whylen, "%s", sqlite3_errstr(rc));
+            same_why(why, sqlite3_errstr(rc));
             result = busy_code(rc) ? BACKUP_BUSY : BACKUP_FAILED;
             goto done;
         }
@@ -559,12 +609,12 @@ static backup_rc backup(collector *c, sqlite3 *src, long long deadline, char *wh
     rc = sqlite3_backup_finish(b);
     b = NULL;
     if (rc != SQLITE_OK) {
-        kc_snprintf(why, whylen, "%s", sqlite3_errmsg(mem));
+        same_why(why, sqlite3_errmsg(mem));
         goto done;
     }
     image = sqlite3_serialize(mem, "main", &size, 0);
     if (image == NULL || size < 100 || size > DB_COPY_MAX) {
-        kc_snprintf(why, whylen, "the copy in memory could not be read back");
+        fixed_why(why, N_("the copy in memory could not be read back"));
         goto done;
     }
     /* A plain database for the analyst, with no -wal to carry along: the
@@ -611,17 +661,20 @@ static void set_database(collector *c, const db_source *s, bool consistent, cons
     c->database = d;
 }
 
-/* The approval database: a consistent copy, or its files as they are. */
+/* The approval database: a consistent copy, or its files as they are.
+ * The reason goes into the manifest in English and onto stderr in the
+ * reader's language. */
 static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_db)
 {
     long long deadline = kc_now_ms() + DB_BUSY_WAIT_MS;
-    char why[1024] = "", reason[1536];
+    two_why why, reason;
     kc_policydb db;
     db_source s;
     bool busy = false, stable, damaged = false;
     off_t journal;
     int found = find_database(c, fs, policy_db, &s);
 
+    why.en[0] = why.loc[0] = '\0';
     memset(&db, 0, sizeof(db));
     if (found <= 0) {
         if (found == 0)
@@ -632,24 +685,30 @@ static void copy_database(collector *c, const kc_rootfs *fs, const char *policy_
         /* No connection has it open (SQLite keeps -shm while one does): its
          * files are the evidence, and reading it would need a private copy
          * outside DIR. */
-        kc_snprintf(why, sizeof(why), "a WAL database with -wal but no -shm: no connection has "
-                                      "it open, and SQLite reads it only from a copy");
+        fixed_why(&why, N_("a WAL database with -wal but no -shm: no connection has it open, "
+                           "and SQLite reads it only from a copy"));
         goto raw;
     }
     for (;;) {
+        /* db.error goes into the manifest: worded in English. */
+        locale_t previous = english(c);
         if (policy_db != NULL)
             kc_policydb_open_file(&db, policy_db, NULL);
         else
             kc_policydb_open_root(&db, fs, KC_POLICY_DB_PATH, NULL);
+        english_end(previous);
         if (db.state == KC_DB_OK) {
-            backup_rc r = backup(c, (sqlite3 *)db.db, deadline, why, sizeof(why));
+            backup_rc r = backup(c, (sqlite3 *)db.db, deadline, &why);
             if (r == BACKUP_OK) {
                 set_database(c, &s, true, "sqlite3 backup under one read transaction", NULL);
                 goto done;
             }
             busy = r == BACKUP_BUSY;
         } else {
-            kc_snprintf(why, sizeof(why), "%s", db.error ? db.error : "cannot be opened");
+            if (db.error != NULL)
+                same_why(&why, db.error);
+            else
+                fixed_why(&why, N_("cannot be opened"));
             busy = db.state == KC_DB_BUSY ||
                    (db.state == KC_DB_UNREADABLE && busy_message(db.error));
             damaged = db.state == KC_DB_CORRUPT || db.state == KC_DB_NO_TABLES;
@@ -671,31 +730,39 @@ raw:
      * then hold changes that were never committed. */
     c->db_unsafe = busy || journal > 0;
     copy_raw(c, &s, &stable);
-    if (busy)
-        kc_snprintf(reason, sizeof(reason), "a writer kept it locked for more than %d ms (%s)",
-                    DB_BUSY_WAIT_MS, why);
-    else if (journal > 0)
-        kc_snprintf(reason, sizeof(reason),
-                    "a -journal of %lld bytes is beside it: a writer stopped in the middle of "
-                    "a transaction (a hot journal, which a read-only connection cannot roll "
-                    "back) or is writing (SQLite: %s)",
-                    (long long)journal, why);
-    else
-        kc_snprintf(reason, sizeof(reason), "%s", why);
-    if (!stable && strlen(reason) + 64 < sizeof(reason))
-        strcat(reason, "; the files changed while they were copied");
+#define BUSY_WHY N_("a writer kept it locked for more than %d ms (%s)")
+#define JOURNAL_WHY                                                                        \
+    N_("a -journal of %lld bytes is beside it: a writer stopped in the middle of a "      \
+       "transaction (a hot journal, which a read-only connection cannot roll back) or is " \
+       "writing (SQLite: %s)")
+#define CHANGED_WHY N_("%s; the files changed while they were copied")
+    if (busy) {
+        kc_snprintf(reason.en, sizeof(reason.en), BUSY_WHY, DB_BUSY_WAIT_MS, why.en);
+        kc_snprintf(reason.loc, sizeof(reason.loc), _(BUSY_WHY), DB_BUSY_WAIT_MS, why.loc);
+    } else if (journal > 0) {
+        kc_snprintf(reason.en, sizeof(reason.en), JOURNAL_WHY, (long long)journal, why.en);
+        kc_snprintf(reason.loc, sizeof(reason.loc), _(JOURNAL_WHY), (long long)journal,
+                    why.loc);
+    } else {
+        reason = why;
+    }
+    if (!stable) {
+        why = reason;
+        kc_snprintf(reason.en, sizeof(reason.en), CHANGED_WHY, why.en);
+        kc_snprintf(reason.loc, sizeof(reason.loc), _(CHANGED_WHY), why.loc);
+    }
     set_database(c, &s, false,
                  "copied byte for byte with its -journal, -wal and -shm (those present)",
-                 reason);
+                 reason.en);
     if (c->db_unsafe)
         kc_err(s.path,
-               "could not be read consistently: %s. Its files were copied byte for byte (with "
-               "its -journal, -wal and -shm), so the copy may hold UNCOMMITTED data: the "
-               "manifest says \"consistent\": false, and the analysis of the snapshot meets "
-               "the same state. Collect again once nothing writes the database",
-               reason);
+               _("could not be read consistently: %s. Its files were copied byte for byte "
+                 "(with its -journal, -wal and -shm), so the copy may hold UNCOMMITTED data: "
+                 "the manifest says \"consistent\": false, and the analysis of the snapshot "
+                 "meets the same state. Collect again once nothing writes the database"),
+               reason.loc);
     else if (!damaged)
-        warn(c, s.path, reason);
+        warn(c, s.path, reason.loc);
 done:
     kc_policydb_close(&db);
     db_source_free(&s);
@@ -729,7 +796,7 @@ static void copy_bundle_folder(collector *c, const kc_rootfs *fs, const char *p)
     int found = kc_bundles_scan(fs, p, &b);
 
     if (found < 0)
-        warn(c, "collect", "out of memory");
+        warn(c, "collect", _("out of memory"));
     if (found == 1) {
         int fd = out_dir(c, p + 1);
         if (fd < 0)
@@ -798,12 +865,19 @@ static void run_capture(collector *c, const kc_gather *g, const char *const *arg
     char *errpath = path ? kc_asprintf("%s.error", path) : NULL;
     json_t *o, *args = json_array();
     bool error_written = true;
+    locale_t previous;
+    int ran = -1;
 
     memset(r, 0, sizeof(*r));
-    if (path == NULL || errpath == NULL || args == NULL ||
-        kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
-                       KC_CAPTURE_MAX, r) != 0) {
-        warn(c, "collect", "out of memory");
+    if (path != NULL && errpath != NULL && args != NULL) {
+        /* r->error goes into "<file>.error" and the manifest: in English. */
+        previous = english(c);
+        ran = kc_run_command(argv, g->timeout_ms > 0 ? g->timeout_ms : KC_DEFAULT_TIMEOUT_MS,
+                             KC_CAPTURE_MAX, r);
+        english_end(previous);
+    }
+    if (ran != 0) {
+        warn(c, "collect", _("out of memory"));
         goto done;
     }
     /* The reason first: a capture must never be trusted by mistake. */
@@ -881,7 +955,7 @@ static void run_kext_commands(collector *c, const kc_gather *g, const kc_registr
                                            ? vd->install_paths.v[i]
                                            : vd->staged_paths.v[i - vd->install_paths.n],
                                 &b) < 0)
-                warn(c, "collect", "out of memory");
+                warn(c, "collect", _("out of memory"));
         for (size_t k = 0; k < vd->kexts.n; k++) {
             const kc_bundle *bundle = NULL;
             for (size_t j = 0; j < b.n && bundle == NULL; j++)
@@ -953,7 +1027,7 @@ static int open_out(collector *c)
     bool created = false;
 
     if (copy == NULL) {
-        kc_err("collect", "out of memory");
+        kc_err(_("memory"), "%s", _("out of memory"));
         return KC_EXIT_UNKNOWN;
     }
     for (int pass = 0;; pass++) {
@@ -971,13 +1045,13 @@ static int open_out(collector *c)
         free(copy);
         copy = kc_strdup(real);
         if (copy == NULL) {
-            kc_err("collect", "out of memory");
+            kc_err(_("memory"), "%s", _("out of memory"));
             rc = KC_EXIT_UNKNOWN;
             goto done;
         }
     }
     if (base[0] == '\0') {
-        kc_err(c->out, "name the folder to write the snapshot into, not /");
+        kc_err(c->out, "%s", _("name the folder to write the snapshot into, not /"));
         goto done;
     }
     /* The parent is the user's choice (links in its path are followed);
@@ -989,10 +1063,12 @@ static int open_out(collector *c)
     }
     why = kc_unsafe_folder(&st, buf, sizeof(buf));
     if (why != NULL) {
+        /* TRANSLATORS: the second %s is a reason such as "is writable by everyone
+           and has no sticky bit" (core/util.c, kc_unsafe_folder). */
         kc_err(c->out,
-               "its folder %s %s: another user could swap the snapshot folder for a link while "
-               "collect (as root) writes into it. Collect into a folder that only root or you "
-               "can change (or a sticky one such as /tmp)",
+               _("its folder %s %s: another user could swap the snapshot folder for a link "
+                 "while collect (as root) writes into it. Collect into a folder that only root "
+                 "or you can change (or a sticky one such as /tmp)"),
                parent, why);
         goto done;
     }
@@ -1005,19 +1081,20 @@ static int open_out(collector *c)
     c->outfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (c->outfd < 0) {
         if (errno == ELOOP || errno == ENOTDIR || errno == EMLINK)
-            kc_err(c->out, "exists and is not a folder (a symbolic link is never followed)");
+            kc_err(c->out, "%s", _("exists and is not a folder (a symbolic link is never followed)"));
         else
             kc_err(c->out, "%s", strerror(errno));
         goto done;
     }
     if (fstat(c->outfd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        kc_err(c->out, "exists and is not a folder");
+        kc_err(c->out, "%s", _("exists and is not a folder"));
         goto done;
     }
     if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        kc_err(c->out, "the folder must belong to the running user and be writable by "
-                       "nobody else (collect runs as root; others could redirect what it "
-                       "writes): use a new folder");
+        kc_err(c->out, "%s",
+               _("the folder must belong to the running user and be writable by nobody else "
+                 "(collect runs as root; others could redirect what it writes): use a new "
+                 "folder"));
         goto done;
     }
     if (!created) {
@@ -1036,8 +1113,8 @@ static int open_out(collector *c)
                 empty = false;
         closedir(d);
         if (!empty) {
-            kc_err(c->out, "the folder is not empty; collect writes only into a new or empty "
-                           "folder");
+            kc_err(c->out, "%s",
+                   _("the folder is not empty; collect writes only into a new or empty folder"));
             goto done;
         }
     }
@@ -1059,13 +1136,13 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
                const char *out_dir)
 {
     collector c = {out_dir, -1, json_array(), json_array(), json_array(), NULL,
-                   json_array(), false, 0};
+                   json_array(), false, 0, newlocale(LC_ALL_MASK, "C", (locale_t)0)};
     size_t n_unwritten;
     bool manifest_lost = false;
     int rc;
 
     if (c.files == NULL || c.commands == NULL || c.unwritten == NULL || c.bundles == NULL) {
-        kc_err("collect", "out of memory");
+        kc_err(_("memory"), "%s", _("out of memory"));
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
@@ -1073,7 +1150,7 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
     if (rc != 0)
         goto done;
     if (mkdirat(c.outfd, KC_CAPTURE_DIR, 0755) != 0) {
-        kc_err(out_dir, "cannot create %s: %s", KC_CAPTURE_DIR, strerror(errno));
+        kc_err(out_dir, _("cannot create %s: %s"), KC_CAPTURE_DIR, strerror(errno));
         rc = KC_EXIT_UNKNOWN;
         goto done;
     }
@@ -1084,15 +1161,16 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
     copy_mac_file(&c, g->fs, KC_SYSEXT_DB_PLIST, KC_SYSEXT_DB_MAX);
     copy_bundles(&c, g->fs, reg);
     if (!g->live)
-        kc_err("collect", "%s is not /: spctl, csrutil and kextstat were not run, since they "
-                          "would describe this machine (pass --live to run them anyway)",
+        kc_err("collect",
+               _("%s is not /: spctl, csrutil and kextstat were not run, since they would "
+                 "describe this machine (pass --live to run them anyway)"),
                g->root);
     run_commands(&c, g);
     run_kext_commands(&c, g, reg);
     if (write_manifest(&c, g) != 0 && json_array_size(c.unwritten) == 0) {
         /* Not a write error (those are listed): the manifest could not be
          * made at all. */
-        kc_err(out_dir, "cannot write %s/manifest.json: out of memory", KC_CAPTURE_DIR);
+        kc_err(out_dir, _("cannot write %s/manifest.json: out of memory"), KC_CAPTURE_DIR);
         manifest_lost = true;
     }
     n_unwritten = json_array_size(c.unwritten) + manifest_lost;
@@ -1101,25 +1179,33 @@ int kc_collect(const kc_gather *g, const char *policy_db, const kc_registry *reg
         json_t *cmd;
         json_array_foreach(c.commands, i, cmd)
             failed += json_is_string(json_object_get(cmd, "error"));
-        printf("kextcheck: copied %zu files into %s and ran %zu commands (%zu failed)%s\n"
-               "Analyse it anywhere with: kextcheck --root %s\n",
-               json_array_size(c.files), out_dir, json_array_size(c.commands), failed,
-               c.warnings || n_unwritten ? "; see the warnings above" : "", out_dir);
+        size_t files = json_array_size(c.files), commands = json_array_size(c.commands);
+        /* TRANSLATORS: the last %s is empty or "; see the warnings above". */
+        printf(_("kextcheck: copied %zu files into %s and ran %zu commands (%zu failed)%s\n"),
+               files, out_dir, commands, failed,
+               c.warnings || n_unwritten ? _("; see the warnings above") : "");
+        printf(_("Analyse it anywhere with: kextcheck --root %s\n"), out_dir);
     }
     rc = KC_EXIT_OK;
     if (n_unwritten > 0) {
-        kc_err(out_dir, "the snapshot is incomplete: %zu file%s could not be written (listed "
-                        "above, and in the manifest when it could be written); make room and "
-                        "collect again into a new folder",
-               n_unwritten, n_unwritten == 1 ? "" : "s");
+        kc_err(out_dir,
+               P_("the snapshot is incomplete: %zu file could not be written (listed above, "
+                  "and in the manifest when it could be written); make room and collect again "
+                  "into a new folder",
+                  "the snapshot is incomplete: %zu files could not be written (listed above, "
+                  "and in the manifest when it could be written); make room and collect again "
+                  "into a new folder",
+                  n_unwritten),
+               n_unwritten);
         rc = KC_EXIT_UNKNOWN;
     } else if (c.db_unsafe) {
-        kc_err(out_dir, "the approval database could not be copied consistently (see above): "
-                        "the snapshot may not show its committed state");
+        kc_err(out_dir, "%s",
+               _("the approval database could not be copied consistently (see above): the "
+                 "snapshot may not show its committed state"));
         rc = KC_EXIT_UNKNOWN;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        kc_err("output", "%s", strerror(errno ? errno : EIO));
+        kc_err(_("output"), "%s", strerror(errno ? errno : EIO));
         rc = KC_EXIT_UNKNOWN;
     }
 done:
@@ -1130,5 +1216,7 @@ done:
     json_decref(c.unwritten);
     json_decref(c.database);
     json_decref(c.bundles);
+    if (c.c_locale != (locale_t)0)
+        freelocale(c.c_locale);
     return rc;
 }

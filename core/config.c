@@ -1,9 +1,11 @@
 /* The INI configuration file, read with inih. */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,10 +26,17 @@ typedef struct parse_ctx {
     char why[512];    /* the first handler error */
 } parse_ctx;
 
-static int fail(parse_ctx *ctx, const char *fmt, const char *a, const char *b)
+static int fail(parse_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first error (in the reader's language); 0 for inih. */
+static int fail(parse_ctx *ctx, const char *fmt, ...)
 {
+    va_list ap;
+
     if (ctx->why[0] == '\0') {
-        kc_snprintf(ctx->why, sizeof(ctx->why), fmt, a, b);
+        va_start(ap, fmt);
+        vsnprintf(ctx->why, sizeof(ctx->why), fmt, ap);
+        va_end(ap);
         ctx->why_line = ctx->line;
     }
     return 0; /* inih: error on this line */
@@ -86,8 +95,9 @@ static int read_config(const char *path, char **text, size_t *len, char *why, si
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
-        kc_snprintf(why, whylen, "%s: not a regular file (a FIFO, device or folder is never "
-                                 "read as a configuration file)",
+        kc_snprintf(why, whylen,
+                    _("%s: not a regular file (a FIFO, device or folder is never read as a "
+                      "configuration file)"),
                     path);
         goto done;
     }
@@ -98,8 +108,9 @@ static int read_config(const char *path, char **text, size_t *len, char *why, si
         goto done;
     }
     if (got > CONFIG_MAX) {
-        kc_snprintf(why, whylen, "%s: larger than %d bytes (64 KiB, the most a configuration "
-                                 "file may hold)",
+        kc_snprintf(why, whylen,
+                    _("%s: larger than %d bytes (64 KiB, the most a configuration file may "
+                      "hold)"),
                     path, CONFIG_MAX);
         goto done;
     }
@@ -155,26 +166,26 @@ static int handler(void *user, const char *section, const char *name, const char
     int rc;
 
     if (value == NULL || value[0] == '\0')
-        return fail(ctx, "%s has no value (in [%s])", name, section);
+        return fail(ctx, _("%s has no value (in [%s])"), name, section);
     if (strcmp(section, "kextcheck") == 0) {
         if (strcmp(name, "root") == 0)
             rc = set_once(&cfg->root, value);
         else if (strcmp(name, "policy_db") == 0)
             rc = set_once(&cfg->policy_db, value);
         else
-            return fail(ctx, "unknown key \"%s\" in [%s] (known: root, policy_db)", name,
+            return fail(ctx, _("unknown key \"%s\" in [%s] (known: root, policy_db)"), name,
                         section);
     } else if (strcmp(section, "plugins") == 0) {
         if (strcmp(name, "dir") == 0)
             rc = value[0] == '/' ? kc_strv_push(&cfg->plugin_dirs, value)
-                                 : fail(ctx, "dir \"%s\" is not an absolute path%s", value, "");
+                                 : fail(ctx, _("dir \"%s\" is not an absolute path"), value);
         else if (strcmp(name, "enable") == 0)
             rc = push_list(&cfg->enable, value);
         else if (strcmp(name, "disable") == 0)
             rc = push_list(&cfg->disable, value);
         else
-            return fail(ctx, "unknown key \"%s\" in [%s] (known: dir, enable, disable)", name,
-                        section);
+            return fail(ctx, _("unknown key \"%s\" in [%s] (known: dir, enable, disable)"),
+                        name, section);
         if (rc == 0 && ctx->why[0] != '\0')
             return 0;
     } else if (strcmp(section, "commands") == 0) {
@@ -182,8 +193,8 @@ static int handler(void *user, const char *section, const char *name, const char
             char *end = NULL;
             long t = strtol(value, &end, 10);
             if (end == value || *end != '\0' || t < 1 || t > 300)
-                return fail(ctx, "timeout \"%s\" is not a number of seconds from 1 to 300%s",
-                            value, "");
+                return fail(ctx, _("timeout \"%s\" is not a number of seconds from 1 to 300"),
+                            value);
             cfg->cmd_timeout = (int)t;
             return 1;
         }
@@ -193,19 +204,19 @@ static int handler(void *user, const char *section, const char *name, const char
                 t++;
             if (t == KC_TOOL_COUNT)
                 return fail(ctx,
-                            "unknown key \"%s\" in [%s] (known: spctl, csrutil, kextstat, "
-                            "uname, sysctl, bputil, timeout)",
+                            _("unknown key \"%s\" in [%s] (known: spctl, csrutil, kextstat, "
+                              "uname, sysctl, bputil, timeout)"),
                             name, section);
             if (value[0] != '/')
-                return fail(ctx, "%s \"%s\" is not an absolute path", name, value);
+                return fail(ctx, _("%s \"%s\" is not an absolute path"), name, value);
             rc = set_once(&cfg->cmd[t], value);
         }
     } else {
-        return fail(ctx, "unknown section [%s]%s (known: [kextcheck], [plugins], [commands])",
-                    section, "");
+        return fail(ctx, _("unknown section [%s] (known: [kextcheck], [plugins], [commands])"),
+                    section);
     }
     if (rc != 0)
-        return fail(ctx, "out of memory%s%s", "", "");
+        return fail(ctx, "%s", _("out of memory"));
     return 1;
 }
 
@@ -226,8 +237,9 @@ int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen)
         int at = 1;
         for (const char *p = text; p < nul; p++)
             at += *p == '\n';
-        kc_snprintf(why, whylen, "%s:%d: holds a NUL byte (a configuration file is text; what "
-                                 "follows it on the line would be ignored)",
+        kc_snprintf(why, whylen,
+                    _("%s:%d: holds a NUL byte (a configuration file is text; what follows it "
+                      "on the line would be ignored)"),
                     path, at);
         free(text);
         return -1;
@@ -245,17 +257,18 @@ int kc_config_load(const char *path, kc_config *cfg, char *why, size_t whylen)
     if (line == 0)
         return 0;
     if (line < 0)
-        kc_snprintf(why, whylen, "%s: cannot be read", path);
+        kc_snprintf(why, whylen, _("%s: cannot be read"), path);
     else if (line == ctx.long_line)
-        kc_snprintf(why, whylen, "%s:%d: line is longer than %d bytes (the most a line may "
-                                 "hold, not counting its end)",
+        kc_snprintf(why, whylen,
+                    _("%s:%d: line is longer than %d bytes (the most a line may hold, not "
+                      "counting its end)"),
                     path, line, ctx.max_line);
     else if (line == ctx.why_line)
         kc_snprintf(why, whylen, "%s:%d: %s", path, line, ctx.why);
     else
         kc_snprintf(why, whylen, "%s:%d: %s", path, line,
-                    "not an INI line (expected [section], key = value, or a comment "
-                    "starting with ; or #)");
+                    _("not an INI line (expected [section], key = value, or a comment starting "
+                      "with ; or #)"));
     return -1;
 }
 

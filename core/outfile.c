@@ -1,6 +1,7 @@
 /* --output FILE: write under a temporary name, then rename (outfile.h). */
 #include "outfile.h"
 
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -51,7 +52,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
     of->shown = path;
     of->dirfd = -1;
     if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
-        kc_err(path[0] ? path : "--output", "name a file to write, not a folder");
+        kc_err(path[0] ? path : "--output", "%s", _("name a file to write, not a folder"));
         goto done;
     }
     copy = kc_strdup(path);
@@ -59,7 +60,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
         goto oom;
     kc_split_path(copy, &parent, &base);
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        kc_err(path, "name a file to write, not a folder");
+        kc_err(path, "%s", _("name a file to write, not a folder"));
         goto done;
     }
     of->name = kc_strdup(base);
@@ -74,17 +75,20 @@ int kc_outfile_open(kc_outfile *of, const char *path)
     }
     why = kc_unsafe_folder(&st, buf, sizeof(buf));
     if (why != NULL) {
+        /* TRANSLATORS: the second %s is a reason such as "is writable by everyone
+           and has no sticky bit" (core/util.c, kc_unsafe_folder). */
         kc_err(path,
-               "its folder %s %s: another user could replace the file while kextcheck writes "
-               "it. Write into a folder that only root or you can change (or a sticky one such "
-               "as /tmp)",
+               _("its folder %s %s: another user could replace the file while kextcheck "
+                 "writes it. Write into a folder that only root or you can change (or a sticky "
+                 "one such as /tmp)"),
                parent, why);
         goto done;
     }
     if (fstatat(of->dirfd, of->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (!S_ISREG(st.st_mode)) {
-            kc_err(path, "exists and is not a regular file (a symbolic link is never followed "
-                         "or replaced)");
+            kc_err(path, "%s",
+                   _("exists and is not a regular file (a symbolic link is never followed or "
+                     "replaced)"));
             goto done;
         }
     } else if (errno != ENOENT) {
@@ -101,7 +105,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
         fd = openat(of->dirfd, of->tmpname,
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno != EEXIST) {
-            kc_err(path, "cannot create a file in %s: %s", parent, strerror(errno));
+            kc_err(path, _("cannot create a file in %s: %s"), parent, strerror(errno));
             free(of->tmpname);
             of->tmpname = NULL;
             rc = KC_EXIT_UNKNOWN;
@@ -109,7 +113,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
         }
     }
     if (fd < 0) {
-        kc_err(path, "cannot create a temporary file in %s: every name tried exists", parent);
+        kc_err(path, _("cannot create a temporary file in %s: every name tried exists"), parent);
         free(of->tmpname);
         of->tmpname = NULL;
         rc = KC_EXIT_UNKNOWN;
@@ -123,7 +127,7 @@ int kc_outfile_open(kc_outfile *of, const char *path)
     rc = 0;
     goto done;
 oom:
-    kc_err("memory", "out of memory");
+    kc_err(_("memory"), "%s", _("out of memory"));
     rc = KC_EXIT_UNKNOWN;
 done:
     free(copy);

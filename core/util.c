@@ -1,4 +1,5 @@
 /* Small helpers: messages, owned strings, paths, text cleaning, file reads. */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -282,13 +283,14 @@ void kc_split_path(char *path, const char **parent, char **base)
 const char *kc_unsafe_folder(const struct stat *st, char *buf, size_t len)
 {
     if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        kc_snprintf(buf, len, "is owned by uid %lu, which is neither root nor the running user",
+        kc_snprintf(buf, len, _("is owned by uid %lu, which is neither root nor the running user"),
                     (unsigned long)st->st_uid);
         return buf;
     }
     if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st->st_mode & S_ISVTX) == 0) {
-        kc_snprintf(buf, len, "is writable by %s and has no sticky bit",
-                    st->st_mode & S_IWOTH ? "everyone" : "its group");
+        kc_snprintf(buf, len, "%s",
+                    st->st_mode & S_IWOTH ? _("is writable by everyone and has no sticky bit")
+                                          : _("is writable by its group and has no sticky bit"));
         return buf;
     }
     return NULL;
@@ -303,7 +305,7 @@ int kc_read_fd(int fd, size_t n, char **data, size_t *len, char *why, size_t why
     *data = NULL;
     *len = 0;
     if (n == SIZE_MAX || (buf = malloc(n + 1)) == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         goto done;
     }
     while (got < n) {

@@ -184,6 +184,44 @@ platform_reason mdm-policy-reason 'AllowUserOverrides は' 'AllowUserOverrides i
     --root "$work/mdm-root"
 grep -qF 'ですが、ブール値が必要です' "$work/mdm-policy-reason.txt" ||
     fail "mdm-policy-reason: the MDM policy's reason is not in Japanese"
+# --- collect, --output, the configuration file (collect.c, outfile.c, config.c,
+# util.c): their messages on stderr in Japanese, while collect's manifest.json
+# stays English; the same runs in C, or for programs, in English ------------------
+ja "$bin" collect --no-config -P "$plugins" --root "$article" "$work/col-ja" \
+    >"$work/col-ja.out" 2>"$work/col-ja.err"
+grep -q 'は / ではありません。spctl、csrutil、kextstat' "$work/col-ja.err" ||
+    fail "collect: the note that no command was run is not in Japanese"
+grep -q '個のファイルをコピーし' "$work/col-ja.out" || fail "collect: the summary is not in Japanese"
+grep -q '"commands_run": false' "$work/col-ja/.kextcheck/manifest.json" ||
+    fail "collect in Japanese: no manifest"
+if LC_ALL=C grep -q '[^ -~]' "$work/col-ja/.kextcheck/manifest.json"; then
+    fail "collect in Japanese: manifest.json holds non-ASCII text"
+fi
+en "$bin" collect --no-config -P "$plugins" --root "$article" "$work/col-c" \
+    >"$work/col-c.out" 2>"$work/col-c.err"
+grep -q 'is not /: spctl, csrutil and kextstat were not run' "$work/col-c.err" ||
+    fail "collect in C: the note is not in English"
+# collect into a folder that is not empty
+ja "$bin" collect --no-config -P "$plugins" --root "$article" "$work/col-ja" \
+    >"$work/out" 2>"$work/err"
+grep -q "^kextcheck: $work/col-ja: フォルダが空ではありません。" "$work/err" ||
+    fail "collect into a folder that is not empty: not said in Japanese"
+# --output into a group-writable folder without the sticky bit (util.c's reason)
+mkdir -p "$work/gw" && chmod 0775 "$work/gw"
+ja "$check" --root "$article" --output "$work/gw/report.txt" >"$work/out" 2>"$work/err"
+grep -q "^kextcheck: $work/gw/report.txt: その親フォルダ $work/gw はグループが書き込めるうえ、スティッキービットがありません。" \
+    "$work/err" || fail "--output into an unsafe folder: not said in Japanese"
+same output-unsafe "$check" --root "$article" --format json --output "$work/gw/report.json"
+grep -q 'is writable by its group and has no sticky bit' "$work/output-unsafe.ja.err" ||
+    fail "--output for programs: the unsafe folder is not said in English"
+# a configuration file with an unknown key
+printf '[kextcheck]\nfoo = 1\n' >"$work/bad.conf"
+ja "$bin" --config "$work/bad.conf" -P "$plugins" --root "$article" >"$work/out" 2>"$work/err"
+grep -q "bad.conf:2: \[kextcheck\] の不明なキー \"foo\" です（使えるキー: root、policy_db）" "$work/err" ||
+    fail "a configuration file's unknown key is not said in Japanese"
+en "$bin" --config "$work/bad.conf" -P "$plugins" --root "$article" >"$work/out" 2>"$work/err"
+grep -q 'bad.conf:2: unknown key "foo" in \[kextcheck\] (known: root, policy_db)' "$work/err" ||
+    fail "a configuration file's unknown key is not said in English in C"
 
 [ $fails = 0 ] && echo "ok   kextcheck in Japanese"
 [ $fails = 0 ]
