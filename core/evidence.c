@@ -12,6 +12,7 @@
  */
 #include "kc.h"
 #include "bplist.h"
+#include "i18n.h"
 #include "textlines.h"
 
 #include <errno.h>
@@ -52,15 +53,15 @@ static int check_text(const char *text, size_t len, char *why, size_t whylen)
     kc_line_iter it = {text, len, 0, 0};
 
     if (text == NULL && len > 0) {
-        kc_snprintf(why, whylen, "no text");
+        kc_snprintf(why, whylen, "%s", _("no text"));
         return -1;
     }
     if (len > KC_TEXT_MAX_BYTES) {
-        kc_snprintf(why, whylen, "the output is larger than %d bytes", KC_TEXT_MAX_BYTES);
+        kc_snprintf(why, whylen, _("the output is larger than %d bytes"), KC_TEXT_MAX_BYTES);
         return -1;
     }
     if (len == 0 || rest_blank(&it)) {
-        kc_snprintf(why, whylen, "the output is empty");
+        kc_snprintf(why, whylen, "%s", _("the output is empty"));
         return -1;
     }
     return 0;
@@ -139,6 +140,7 @@ int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char 
     kc_line_iter it = {text, len, 0, 0};
     kc_line ln;
     kc_tri value = KC_UNKNOWN;
+    char what[256];
     int rc = -1;
 
     ev->consent_enabled = KC_UNKNOWN;
@@ -151,11 +153,12 @@ int kc_parse_consent_status(const char *text, size_t len, kc_evidence *ev, char 
     } else if (kc_line_is(&ln, CONSENT_DISABLED)) {
         value = KC_NO;
     } else {
-        kc_bad_line(why, whylen, &ln, "\"" CONSENT_ENABLED "\" or \"...: DISABLED\"");
+        kc_snprintf(what, sizeof(what), _("\"%s\" or \"%s\""), CONSENT_ENABLED, "...: DISABLED");
+        kc_bad_line(why, whylen, &ln, what);
         goto done;
     }
     if (kc_next_nonblank(&it, &ln)) {
-        kc_bad_line(why, whylen, &ln, "nothing after the status line");
+        kc_bad_line(why, whylen, &ln, _("nothing after the status line"));
         goto done;
     }
     ev->consent_enabled = value;
@@ -173,6 +176,7 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
     kc_line ln;
     kc_strv teams = {NULL, 0, 0};
     strset seen = {NULL, 0};
+    char what[256];
     int rc = -1;
 
     kc_strv_free(&ev->consent_teams);
@@ -182,15 +186,17 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
         goto done;
     if (kc_line_is(&ln, CONSENT_LIST_NONE)) {
         if (kc_next_nonblank(&it, &ln)) {
-            kc_bad_line(why, whylen, &ln, "nothing after \"" CONSENT_LIST_NONE "\"");
+            kc_snprintf(what, sizeof(what), _("nothing after \"%s\""), CONSENT_LIST_NONE);
+            kc_bad_line(why, whylen, &ln, what);
             goto done;
         }
         rc = 0;
         goto done;
     }
     if (!kc_line_is(&ln, CONSENT_LIST_HEADER)) {
-        kc_bad_line(why, whylen, &ln,
-                 "\"" CONSENT_LIST_HEADER "\" or \"" CONSENT_LIST_NONE "\"");
+        kc_snprintf(what, sizeof(what), _("\"%s\" or \"%s\""), CONSENT_LIST_HEADER,
+                    CONSENT_LIST_NONE);
+        kc_bad_line(why, whylen, &ln, what);
         goto done;
     }
     while (kc_next_line(&it, &ln)) {
@@ -198,13 +204,14 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!kc_team_id_valid(ln.s, ln.n)) {
-            kc_bad_line(why, whylen, &ln, KC_TEAM_ID_RULE);
+            /* KC_TEAM_ID_RULE, spelled out so that xgettext sees it. */
+            kc_bad_line(why, whylen, &ln, _("a team ID (10 characters of A-Z and 0-9)"));
             goto done;
         }
         memcpy(team, ln.s, KC_TEAM_ID_LEN);
         team[KC_TEAM_ID_LEN] = '\0';
         if (strset_add(&seen, &teams, team) < 0) {
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
             goto done;
         }
     }
@@ -279,6 +286,7 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
     kc_sip sip = KC_SIP_UNKNOWN;
     kc_tri signing = KC_UNKNOWN;
     size_t settings = 0, signing_line = 0, config_line = 0;
+    char what[512];
     int rc = -1;
 
     ev->sip = KC_SIP_UNKNOWN;
@@ -292,17 +300,19 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
         if (kc_line_is(&ln, firsts[i].text))
             sip = firsts[i].sip;
     if (sip == KC_SIP_UNKNOWN) {
-        kc_bad_line(why, whylen, &ln,
-                 "\"" SIP_PREFIX "enabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
-                 "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
-                 "\"unknown (Custom Configuration).\"");
+        kc_snprintf(what, sizeof(what),
+                    _("\"%senabled.\", \"disabled.\", \"enabled (Apple Internal).\", "
+                      "\"disabled (Apple Internal).\", \"enabled (Custom Configuration).\" or "
+                      "\"unknown (Custom Configuration).\""),
+                    SIP_PREFIX);
+        kc_bad_line(why, whylen, &ln, what);
         goto done;
     }
     /* Then nothing, or "Configuration:" (after empty lines) and its block. */
     if (!kc_next_nonblank(&it, &ln))
         goto parsed;
     if (!kc_line_is(&ln, "Configuration:")) {
-        kc_bad_line(why, whylen, &ln, "\"Configuration:\" or nothing after the status line");
+        kc_bad_line(why, whylen, &ln, _("\"Configuration:\" or nothing after the status line"));
         goto done;
     }
     config_line = ln.no;
@@ -311,13 +321,16 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
         size_t name_len;
         bool on;
         if (!parse_setting(&ln, &name, &name_len, &on)) {
-            kc_bad_line(why, whylen, &ln, "an indented \"Name: enabled\" or \"Name: disabled\"");
+            kc_bad_line(why, whylen, &ln,
+                        _("an indented \"Name: enabled\" or \"Name: disabled\""));
             goto done;
         }
         if (name_len == 12 && memcmp(name, "Kext Signing", 12) == 0) {
             if (signing_line != 0) {
-                kc_snprintf(why, whylen, "line %zu: a second \"Kext Signing\" line (the first "
-                            "is line %zu)", ln.no, signing_line);
+                kc_snprintf(why, whylen,
+                            _("line %zu: a second \"Kext Signing\" line (the first is line "
+                              "%zu)"),
+                            ln.no, signing_line);
                 goto done;
             }
             signing = on ? KC_YES : KC_NO;
@@ -326,7 +339,7 @@ int kc_parse_csrutil(const char *text, size_t len, kc_evidence *ev, char *why, s
         settings++;
     }
     if (settings == 0) {
-        kc_snprintf(why, whylen, "line %zu: \"Configuration:\" is followed by no settings",
+        kc_snprintf(why, whylen, _("line %zu: \"Configuration:\" is followed by no settings"),
                     config_line);
         goto done;
     }
@@ -515,7 +528,7 @@ static void loaded_free(kc_loaded_kext *k, size_t n)
     free(k);
 }
 
-#define ROW_FORM "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\""
+#define ROW_FORM N_("a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] [<LINKED>]\"")
 
 /* kc_utf8_clean, sized to the text when it is plain ASCII (thousands of
  * these are kept for a long kextstat or a large database). */
@@ -566,8 +579,9 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
         size_t id_len, ver_len;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
             kc_bad_line(why, whylen, &ln,
-                     "the header \"Index Refs Address Size Wired Name (Version) ...\" or "
-                     ROW_FORM);
+                        _("the header \"Index Refs Address Size Wired Name (Version) ...\" or "
+                          "a row \"INDEX REFS ADDRESS SIZE WIRED BUNDLE-ID (VERSION) [UUID] "
+                          "[<LINKED>]\""));
             goto done;
         }
         pending = true;
@@ -579,11 +593,11 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!parse_row(&ln, &id, &id_len, &ver, &ver_len)) {
-            kc_bad_line(why, whylen, &ln, ROW_FORM);
+            kc_bad_line(why, whylen, &ln, _(ROW_FORM));
             goto done;
         }
         if (n == MAX_LOADED) {
-            kc_snprintf(why, whylen, "line %zu: more than %d rows", ln.no, MAX_LOADED);
+            kc_snprintf(why, whylen, _("line %zu: more than %d rows"), ln.no, MAX_LOADED);
             goto done;
         }
         if (n == cap) {
@@ -607,11 +621,13 @@ int kc_parse_loaded(const char *text, size_t len, kc_evidence *ev, char *why, si
     rc = 0;
     goto done;
 no_header:
-    kc_snprintf(why, whylen, "line %zu: the output ends before the header line \"Index Refs "
-                "Address ...\" or a first row", it.no);
+    kc_snprintf(why, whylen,
+                _("line %zu: the output ends before the header line \"Index Refs Address ...\" "
+                  "or a first row"),
+                it.no);
     goto done;
 oom:
-    kc_snprintf(why, whylen, "out of memory");
+    kc_snprintf(why, whylen, "%s", _("out of memory"));
 done:
     loaded_free(rows, n);
     return rc;
@@ -621,27 +637,29 @@ done:
 
 const char *kc_plist_type_name(void *node)
 {
+    /* TRANSLATORS: the type names of a property list's values, put in "X is
+     * %s, expected a string" and the like. */
     switch (plist_get_node_type(node)) {
     case PLIST_BOOLEAN:
-        return "a boolean";
+        return _("a boolean");
     case PLIST_UINT:
-        return "an integer";
+        return _("an integer");
     case PLIST_REAL:
-        return "a real number";
+        return _("a real number");
     case PLIST_STRING:
-        return "a string";
+        return _("a string");
     case PLIST_ARRAY:
-        return "an array";
+        return _("an array");
     case PLIST_DICT:
-        return "a dictionary";
+        return _("a dictionary");
     case PLIST_DATE:
-        return "a date";
+        return _("a date");
     case PLIST_DATA:
-        return "data";
+        return _("data");
     case PLIST_UID:
-        return "a UID";
+        return _("a UID");
     default:
-        return "of an unknown type";
+        return _("of an unknown type");
     }
 }
 
@@ -694,7 +712,7 @@ static int bplist_strings_check(const unsigned char *d, size_t len, char *why, s
     uint64_t count, table;
 
     if (len < BPLIST_HEADER + BPLIST_TRAILER) {
-        kc_snprintf(why, whylen, "damaged binary property list");
+        kc_snprintf(why, whylen, "%s", _("damaged binary property list"));
         return -1;
     }
     t = d + len - BPLIST_TRAILER;
@@ -702,7 +720,7 @@ static int bplist_strings_check(const unsigned char *d, size_t len, char *why, s
     count = be_uint(t + 8, 8);
     table = be_uint(t + 24, 8);
     if (off_size == 0 || off_size > 8 || table > len || count > (len - table) / off_size) {
-        kc_snprintf(why, whylen, "damaged binary property list");
+        kc_snprintf(why, whylen, "%s", _("damaged binary property list"));
         return -1;
     }
     for (uint64_t i = 0; i < count; i++) {
@@ -721,13 +739,15 @@ static int bplist_strings_check(const unsigned char *d, size_t len, char *why, s
             /* The length follows as an integer object of 1, 2, 4 or 8 bytes. */
             size_t isz;
             if (pos >= len || (d[pos] >> 4) != 0x1 || (d[pos] & 0x0f) > 3) {
-                kc_snprintf(why, whylen, "binary property list: object %llu: a string length "
-                            "in an unexpected form", (unsigned long long)i);
+                kc_snprintf(why, whylen,
+                            _("binary property list: object %llu: a string length in an "
+                              "unexpected form"),
+                            (unsigned long long)i);
                 return -1;
             }
             isz = (size_t)1 << (d[pos] & 0x0f);
             if (len - pos - 1 < isz) {
-                kc_snprintf(why, whylen, "damaged binary property list");
+                kc_snprintf(why, whylen, "%s", _("damaged binary property list"));
                 return -1;
             }
             n = be_uint(d + pos + 1, isz);
@@ -735,14 +755,17 @@ static int bplist_strings_check(const unsigned char *d, size_t len, char *why, s
         }
         unit = type == 0x6 ? 2 : 1;
         if (n > (len - pos) / unit) {
-            kc_snprintf(why, whylen, "binary property list: object %llu: a string runs past "
-                        "the end", (unsigned long long)i);
+            kc_snprintf(why, whylen,
+                        _("binary property list: object %llu: a string runs past the end"),
+                        (unsigned long long)i);
             return -1;
         }
         for (uint64_t k = 0; k < n; k++) {
             if (d[pos + k * unit] == 0 && (unit == 1 || d[pos + k * unit + 1] == 0)) {
-                kc_snprintf(why, whylen, "binary property list: object %llu: a string or key "
-                            "contains a NUL character", (unsigned long long)i);
+                kc_snprintf(why, whylen,
+                            _("binary property list: object %llu: a string or key contains a "
+                              "NUL character"),
+                            (unsigned long long)i);
                 return -1;
             }
         }
@@ -756,17 +779,17 @@ void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen)
     const char *nul;
 
     if (data == NULL || len < BPLIST_HEADER) {
-        kc_snprintf(why, whylen, "too short to be a property list");
+        kc_snprintf(why, whylen, "%s", _("too short to be a property list"));
         return NULL;
     }
     if (len > UINT32_MAX) {
-        kc_snprintf(why, whylen, "larger than %lu bytes", (unsigned long)UINT32_MAX);
+        kc_snprintf(why, whylen, _("larger than %lu bytes"), (unsigned long)UINT32_MAX);
         return NULL;
     }
     if (plist_is_binary(data, (uint32_t)len)) {
         plist_from_bin(data, (uint32_t)len, &root);
         if (root == NULL) {
-            kc_snprintf(why, whylen, "damaged binary property list");
+            kc_snprintf(why, whylen, "%s", _("damaged binary property list"));
         } else if (bplist_strings_check((const unsigned char *)data, len, why, whylen) != 0) {
             plist_free(root);
             root = NULL;
@@ -775,13 +798,13 @@ void *kc_plist_parse(const char *data, size_t len, char *why, size_t whylen)
     }
     /* libplist's XML reader stops at a NUL; a plist never holds one. */
     if ((nul = memchr(data, '\0', len)) != NULL) {
-        kc_snprintf(why, whylen, "XML property list: a NUL byte at offset %zu",
+        kc_snprintf(why, whylen, _("XML property list: a NUL byte at offset %zu"),
                     (size_t)(nul - data));
         return NULL;
     }
     plist_from_xml(data, (uint32_t)len, &root);
     if (root == NULL)
-        kc_snprintf(why, whylen, "damaged XML property list");
+        kc_snprintf(why, whylen, "%s", _("damaged XML property list"));
     return root;
 }
 
@@ -814,7 +837,7 @@ static int open_plist(const char *path, plist_t *out, char *why, size_t whylen)
     if (*out == NULL)
         return -1;
     if (plist_get_node_type(*out) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+        kc_snprintf(why, whylen, _("the top level is %s, expected a dictionary"),
                     kc_plist_type_name(*out));
         plist_free(*out);
         *out = NULL;
@@ -836,13 +859,15 @@ static int dict_string(plist_t dict, const char *key, const char *where, char **
     if (node == NULL)
         return 0;
     if (!kc_plist_string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
+        /* TRANSLATORS: WHERE, "." or nothing, a plist key, then a type name
+         * ("a boolean", "an integer", ...). */
+        kc_snprintf(why, whylen, _("%s%s%s is %s, expected a string"), where,
                     where[0] != '\0' ? "." : "", key, kc_plist_type_name(node));
         return -1;
     }
     *out = kc_utf8_clean(s, n);
     if (*out == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         return -1;
     }
     return 1;
@@ -896,22 +921,24 @@ int kc_read_system_version(const char *path, kc_evidence *ev, char *why, size_t 
     rc = -1;
     node = plist_dict_get_item(root, "ProductVersion");
     if (node == NULL) {
-        kc_snprintf(why, whylen, "no ProductVersion");
+        kc_snprintf(why, whylen, "%s", _("no ProductVersion"));
         goto done;
     }
     if (!kc_plist_string_bytes(node, &s, &n)) {
-        kc_snprintf(why, whylen, "ProductVersion is %s, expected a string", kc_plist_type_name(node));
+        kc_snprintf(why, whylen, _("ProductVersion is %s, expected a string"),
+                    kc_plist_type_name(node));
         goto done;
     }
     if (!parse_version(s, n, &major, &minor)) {
         kc_excerpt(s, n, ex, sizeof(ex));
-        kc_snprintf(why, whylen, "ProductVersion: expected a version like \"14.1\" or "
-                    "\"10.13.6\", got %s", ex);
+        kc_snprintf(why, whylen,
+                    _("ProductVersion: expected a version like \"14.1\" or \"10.13.6\", got %s"),
+                    ex);
         goto done;
     }
     ev->os_version = kc_utf8_clean(s, n);
     if (ev->os_version == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         goto done;
     }
     ev->os_major = major;
@@ -943,7 +970,7 @@ static int sysext_field(plist_t entry, const char *key, const char *where, char 
     int r = dict_string(entry, key, where, out, why, whylen);
 
     if (r == 0)
-        kc_snprintf(why, whylen, "%s has no %s", where, key);
+        kc_snprintf(why, whylen, _("%s has no %s"), where, key);
     return r == 1 ? 0 : -1;
 }
 
@@ -956,7 +983,7 @@ static int join_version(char *shortv, char *build, char **out, char *why, size_t
         free(shortv);
         free(build);
         if (*out == NULL) {
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
             return -1;
         }
         return 0;
@@ -977,7 +1004,7 @@ static int sysext_version(plist_t entry, const char *where, char **out, char *wh
     if (bv == NULL)
         return 0;
     if (plist_get_node_type(bv) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
+        kc_snprintf(why, whylen, _("%s.bundleVersion is %s, expected a dictionary"), where,
                     kc_plist_type_name(bv));
         return -1;
     }
@@ -1008,11 +1035,11 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
 
     arr = plist_dict_get_item(root, "extensions");
     if (arr == NULL) {
-        kc_snprintf(why, whylen, "no \"extensions\" array");
+        kc_snprintf(why, whylen, "%s", _("no \"extensions\" array"));
         goto done;
     }
     if (plist_get_node_type(arr) != PLIST_ARRAY) {
-        kc_snprintf(why, whylen, "extensions is %s, expected an array", kc_plist_type_name(arr));
+        kc_snprintf(why, whylen, _("extensions is %s, expected an array"), kc_plist_type_name(arr));
         goto done;
     }
     want = plist_array_get_size(arr);
@@ -1037,7 +1064,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
         }
         kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
         if (plist_get_node_type(entry) != PLIST_DICT) {
-            kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
+            kc_snprintf(why, whylen, _("%s is %s, expected a dictionary"), where,
                         kc_plist_type_name(entry));
             goto done;
         }
@@ -1056,7 +1083,7 @@ static int sysexts_libplist(plist_t root, kc_evidence *ev, char *why, size_t why
     rc = 1;
     goto done;
 oom:
-    kc_snprintf(why, whylen, "out of memory");
+    kc_snprintf(why, whylen, "%s", _("out of memory"));
 done:
     free(iter);
     sysexts_free(items, n);
@@ -1069,21 +1096,21 @@ static const char *bp_type_name(const kc_bp_obj *o)
 {
     switch (o->kind) {
     case KC_BP_BOOL:
-        return "a boolean";
+        return _("a boolean");
     case KC_BP_INT:
-        return "an integer";
+        return _("an integer");
     case KC_BP_REAL:
-        return "a real number";
+        return _("a real number");
     case KC_BP_DATE:
-        return "a date";
+        return _("a date");
     case KC_BP_DATA:
-        return "data";
+        return _("data");
     case KC_BP_STRING:
-        return "a string";
+        return _("a string");
     case KC_BP_ARRAY:
-        return "an array";
+        return _("an array");
     default:
-        return "a dictionary";
+        return _("a dictionary");
     }
 }
 
@@ -1099,7 +1126,7 @@ static int bp_dict_string(const kc_bplist *b, const kc_bp_obj *dict, const char 
     if (!kc_bplist_get(b, dict, key, &node))
         return 0;
     if (node.kind != KC_BP_STRING) {
-        kc_snprintf(why, whylen, "%s%s%s is %s, expected a string", where,
+        kc_snprintf(why, whylen, _("%s%s%s is %s, expected a string"), where,
                     where[0] != '\0' ? "." : "", key, bp_type_name(&node));
         return -1;
     }
@@ -1112,7 +1139,7 @@ static int bp_dict_string(const kc_bplist *b, const kc_bp_obj *dict, const char 
         *out = clean_text((const char *)b->d + node.at, (size_t)node.n);
     }
     if (*out == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         return -1;
     }
     return 1;
@@ -1124,7 +1151,7 @@ static int bp_sysext_field(const kc_bplist *b, const kc_bp_obj *entry, const cha
     int r = bp_dict_string(b, entry, key, where, out, why, whylen);
 
     if (r == 0)
-        kc_snprintf(why, whylen, "%s has no %s", where, key);
+        kc_snprintf(why, whylen, _("%s has no %s"), where, key);
     return r == 1 ? 0 : -1;
 }
 
@@ -1140,7 +1167,7 @@ static int bp_sysext_version(const kc_bplist *b, const kc_bp_obj *entry, const c
     if (!kc_bplist_get(b, entry, "bundleVersion", &bv))
         return 0;
     if (bv.kind != KC_BP_DICT) {
-        kc_snprintf(why, whylen, "%s.bundleVersion is %s, expected a dictionary", where,
+        kc_snprintf(why, whylen, _("%s.bundleVersion is %s, expected a dictionary"), where,
                     bp_type_name(&bv));
         return -1;
     }
@@ -1166,23 +1193,23 @@ static int sysexts_bplist(const kc_bplist *b, kc_evidence *ev, char *why, size_t
 
     kc_bplist_top(b, &top);
     if (top.kind != KC_BP_DICT) {
-        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+        kc_snprintf(why, whylen, _("the top level is %s, expected a dictionary"),
                     bp_type_name(&top));
         return -1;
     }
     if (!kc_bplist_get(b, &top, "extensions", &arr)) {
-        kc_snprintf(why, whylen, "no \"extensions\" array");
+        kc_snprintf(why, whylen, "%s", _("no \"extensions\" array"));
         return -1;
     }
     if (arr.kind != KC_BP_ARRAY) {
-        kc_snprintf(why, whylen, "extensions is %s, expected an array", bp_type_name(&arr));
+        kc_snprintf(why, whylen, _("extensions is %s, expected an array"), bp_type_name(&arr));
         return -1;
     }
     want = arr.n > MAX_SYSEXTS ? MAX_SYSEXTS : (size_t)arr.n;
     if (want > 0) {
         items = calloc(want, sizeof(*items));
         if (items == NULL) {
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
             return -1;
         }
     }
@@ -1193,7 +1220,7 @@ static int sysexts_bplist(const kc_bplist *b, kc_evidence *ev, char *why, size_t
         kc_snprintf(where, sizeof(where), "extensions[%u]", (unsigned)idx);
         kc_bplist_item(b, &arr, idx, &entry);
         if (entry.kind != KC_BP_DICT) {
-            kc_snprintf(why, whylen, "%s is %s, expected a dictionary", where,
+            kc_snprintf(why, whylen, _("%s is %s, expected a dictionary"), where,
                         bp_type_name(&entry));
             goto done;
         }
@@ -1235,7 +1262,7 @@ int kc_sysext_db_parse(const char *data, size_t len, int how, kc_evidence *ev, c
     if (root == NULL)
         return -1;
     if (plist_get_node_type(root) != PLIST_DICT) {
-        kc_snprintf(why, whylen, "the top level is %s, expected a dictionary",
+        kc_snprintf(why, whylen, _("the top level is %s, expected a dictionary"),
                     kc_plist_type_name(root));
         plist_free(root);
         return -1;

@@ -1,6 +1,7 @@
 /* Mach-O header reader (see macho.h). */
 #include "macho.h"
 
+#include "i18n.h"
 #include "kc.h"
 
 #include <string.h>
@@ -151,16 +152,16 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
     memset(out, 0, sizeof(*out));
     memset(&m, 0, sizeof(m));
     if (b == NULL && len > 0) {
-        kc_snprintf(why, whylen, "no data");
+        kc_snprintf(why, whylen, "%s", _("no data"));
         return -1;
     }
     if (file_size != 0 && len > file_size) {
-        kc_snprintf(why, whylen, "%zu bytes given for a file of %llu bytes", len,
+        kc_snprintf(why, whylen, _("%zu bytes given for a file of %llu bytes"), len,
                     (unsigned long long)file_size);
         return -1;
     }
     if (len < 4) {
-        kc_snprintf(why, whylen, "%zu bytes: too short for a Mach-O header", len);
+        kc_snprintf(why, whylen, _("%zu bytes: too short for a Mach-O header"), len);
         return -1;
     }
     magic = be32(b);
@@ -168,12 +169,12 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
         kc_macho_arch *a = &m.archs[0];
         r = thin_header(b, len, &a->cputype, &a->cpusubtype, &a->filetype);
         if (r == 0) {
-            kc_snprintf(why, whylen, "not a Mach-O file (the first four bytes are "
-                        "%02x %02x %02x %02x)", b[0], b[1], b[2], b[3]);
+            kc_snprintf(why, whylen, _("not a Mach-O file (the first four bytes are "
+                                       "%02x %02x %02x %02x)"), b[0], b[1], b[2], b[3]);
             return -1;
         }
         if (r < 0) {
-            kc_snprintf(why, whylen, "the Mach-O header is cut short (%zu bytes)", len);
+            kc_snprintf(why, whylen, _("the Mach-O header is cut short (%zu bytes)"), len);
             return -1;
         }
         name_arch(a);
@@ -186,24 +187,24 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
     m.fat64 = magic == FAT_MAGIC_64;
     entry = m.fat64 ? FAT_ARCH_64_SIZE : FAT_ARCH_SIZE;
     if (len < FAT_HEADER_SIZE) {
-        kc_snprintf(why, whylen, "the fat header is cut short (%zu bytes)", len);
+        kc_snprintf(why, whylen, _("the fat header is cut short (%zu bytes)"), len);
         return -1;
     }
     nfat = be32(b + 4);
     if (nfat == 0) {
-        kc_snprintf(why, whylen, "a fat header with no architectures");
+        kc_snprintf(why, whylen, "%s", _("a fat header with no architectures"));
         return -1;
     }
     if (nfat > KC_MACHO_MAX_ARCHS) {
-        kc_snprintf(why, whylen, "not a fat Mach-O file: it would have %lu architectures (more "
-                    "than %d; a Java class file also starts with 0xcafebabe)",
+        kc_snprintf(why, whylen, _("not a fat Mach-O file: it would have %lu architectures (more "
+                                   "than %d; a Java class file also starts with 0xcafebabe)"),
                     (unsigned long)nfat, KC_MACHO_MAX_ARCHS);
         return -1;
     }
     /* nfat <= 30, so this cannot overflow. */
     if (len < FAT_HEADER_SIZE + (size_t)nfat * entry) {
-        kc_snprintf(why, whylen, "the fat header lists %lu architectures but only %zu bytes "
-                    "were given (%zu needed)", (unsigned long)nfat, len,
+        kc_snprintf(why, whylen, _("the fat header lists %lu architectures but only %zu bytes "
+                                   "were given (%zu needed)"), (unsigned long)nfat, len,
                     FAT_HEADER_SIZE + (size_t)nfat * entry);
         return -1;
     }
@@ -225,29 +226,30 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
         }
         name_arch(a);
         if (a->size == 0) {
-            kc_snprintf(why, whylen, "architecture %lu (%s) has size 0", (unsigned long)i,
+            kc_snprintf(why, whylen, _("architecture %lu (%s) has size 0"), (unsigned long)i,
                         a->name);
             return -1;
         }
         if (a->offset < FAT_HEADER_SIZE + (uint64_t)nfat * entry) {
-            kc_snprintf(why, whylen, "architecture %lu (%s) starts at %llu, inside the fat "
-                        "header", (unsigned long)i, a->name, (unsigned long long)a->offset);
+            kc_snprintf(why, whylen, _("architecture %lu (%s) starts at %llu, inside the fat "
+                                       "header"),
+                        (unsigned long)i, a->name, (unsigned long long)a->offset);
             return -1;
         }
         if (a->align > 31) {
-            kc_snprintf(why, whylen, "architecture %lu (%s) has alignment 2^%lu",
+            kc_snprintf(why, whylen, _("architecture %lu (%s) has alignment 2^%lu"),
                         (unsigned long)i, a->name, (unsigned long)a->align);
             return -1;
         }
         if (a->offset > UINT64_MAX - a->size) {
-            kc_snprintf(why, whylen, "architecture %lu (%s): offset + size overflows",
+            kc_snprintf(why, whylen, _("architecture %lu (%s): offset + size overflows"),
                         (unsigned long)i, a->name);
             return -1;
         }
         end = a->offset + a->size;
         if (file_size != 0 && end > file_size) {
-            kc_snprintf(why, whylen, "architecture %lu (%s) ends at %llu, past the end of the "
-                        "file (%llu bytes)", (unsigned long)i, a->name,
+            kc_snprintf(why, whylen, _("architecture %lu (%s) ends at %llu, past the end of the "
+                                       "file (%llu bytes)"), (unsigned long)i, a->name,
                         (unsigned long long)end, (unsigned long long)file_size);
             return -1;
         }
@@ -255,12 +257,12 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
             const kc_macho_arch *o = &m.archs[j];
             if (o->cputype == a->cputype &&
                 (o->cpusubtype & ~CPU_SUBTYPE_MASK) == (a->cpusubtype & ~CPU_SUBTYPE_MASK)) {
-                kc_snprintf(why, whylen, "architectures %lu and %lu are both %s",
+                kc_snprintf(why, whylen, _("architectures %lu and %lu are both %s"),
                             (unsigned long)j, (unsigned long)i, a->name);
                 return -1;
             }
             if (a->offset < o->offset + o->size && o->offset < end) {
-                kc_snprintf(why, whylen, "architectures %lu (%s) and %lu (%s) overlap",
+                kc_snprintf(why, whylen, _("architectures %lu (%s) and %lu (%s) overlap"),
                             (unsigned long)j, o->name, (unsigned long)i, a->name);
                 return -1;
             }
@@ -275,15 +277,15 @@ int kc_macho_parse(const void *buf, size_t len, uint64_t file_size, kc_macho *ou
             if (r < 0 && avail == len - (size_t)a->offset && avail < a->size)
                 r = 2; /* cut by the end of the buffer, not by the slice: unchecked */
             if (r == 0 || r == -1) {
-                kc_snprintf(why, whylen, "architecture %lu (%s) at offset %llu is not a "
-                            "Mach-O header", (unsigned long)i, a->name,
+                kc_snprintf(why, whylen, _("architecture %lu (%s) at offset %llu is not a "
+                                           "Mach-O header"), (unsigned long)i, a->name,
                             (unsigned long long)a->offset);
                 return -1;
             }
             if (r == 1) {
                 if (ct != a->cputype) {
-                    kc_snprintf(why, whylen, "architecture %lu (%s): the slice's own header "
-                                "says cputype 0x%lx", (unsigned long)i, a->name,
+                    kc_snprintf(why, whylen, _("architecture %lu (%s): the slice's own header "
+                                               "says cputype 0x%lx"), (unsigned long)i, a->name,
                                 (unsigned long)ct);
                     return -1;
                 }

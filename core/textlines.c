@@ -1,6 +1,7 @@
 /* Strict line reading for the text parsers (see textlines.h). */
 #include "textlines.h"
 
+#include "i18n.h"
 #include "kc.h"
 
 #include <stdlib.h>
@@ -80,7 +81,7 @@ void kc_excerpt(const char *s, size_t n, char *buf, size_t buflen)
     if (clean != NULL)
         shown = kc_printable(clean);
     /* Cut by a small buffer, it is still a usable message. */
-    kc_snprintf(buf, buflen, "\"%s\"%s", shown != NULL ? shown : "(out of memory)",
+    kc_snprintf(buf, buflen, "\"%s\"%s", shown != NULL ? shown : _("(out of memory)"),
                 cut < n ? "..." : "");
     free(shown);
     free(clean);
@@ -90,16 +91,19 @@ void kc_bad_line(char *why, size_t whylen, const kc_line *ln, const char *what)
 {
     char ex[1024];
 
+    /* TRANSLATORS: %s after "expected" is what the parser wanted, as the
+     * caller words it (a noun phrase, or the tool's words in double quotes);
+     * the last %s of "got %s" is the line itself, quoted. */
     if (ln->n == 0) {
-        kc_snprintf(why, whylen, "line %zu: expected %s, got an empty line", ln->no, what);
+        kc_snprintf(why, whylen, _("line %zu: expected %s, got an empty line"), ln->no, what);
         return;
     }
     kc_excerpt(ln->s, ln->n, ex, sizeof(ex));
     if (memchr(ln->s, '\0', ln->n) != NULL) {
-        kc_snprintf(why, whylen, "line %zu: contains a NUL byte: %s", ln->no, ex);
+        kc_snprintf(why, whylen, _("line %zu: contains a NUL byte: %s"), ln->no, ex);
         return;
     }
-    kc_snprintf(why, whylen, "line %zu: expected %s, got %s", ln->no, what, ex);
+    kc_snprintf(why, whylen, _("line %zu: expected %s, got %s"), ln->no, what, ex);
 }
 
 int kc_check_text(const char *text, size_t len, size_t max, char *why, size_t whylen)
@@ -109,24 +113,24 @@ int kc_check_text(const char *text, size_t len, size_t max, char *why, size_t wh
     bool blank = true;
 
     if (text == NULL && len > 0) {
-        kc_snprintf(why, whylen, "no text");
+        kc_snprintf(why, whylen, "%s", _("no text"));
         return -1;
     }
     if (len > max) {
-        kc_snprintf(why, whylen, "the output is larger than %zu bytes", max);
+        kc_snprintf(why, whylen, _("the output is larger than %zu bytes"), max);
         return -1;
     }
     kc_lines_init(&it, text, len);
     while (kc_next_line(&it, &ln)) {
         if (memchr(ln.s, '\0', ln.n) != NULL) {
-            kc_bad_line(why, whylen, &ln, "text");
+            kc_bad_line(why, whylen, &ln, _("text"));
             return -1;
         }
         if (ln.n != 0)
             blank = false;
     }
     if (blank) {
-        kc_snprintf(why, whylen, "the output is empty");
+        kc_snprintf(why, whylen, "%s", _("the output is empty"));
         return -1;
     }
     return 0;

@@ -222,6 +222,36 @@ grep -q "bad.conf:2: \[kextcheck\] の不明なキー \"foo\" です（使える
 en "$bin" --config "$work/bad.conf" -P "$plugins" --root "$article" >"$work/out" 2>"$work/err"
 grep -q 'bad.conf:2: unknown key "foo" in \[kextcheck\] (known: root, policy_db)' "$work/err" ||
     fail "a configuration file's unknown key is not said in English in C"
+# --- the parsers' reasons (core/evidence.c, core/textlines.c) ------------------
+# Why a captured output or a plist could not be used is said in Japanese in
+# the text report (hostile-evidence: csrutil cut mid-line, a bad team ID, a
+# NUL byte, ProductVersion an integer; hostile: a truncated XML Info.plist),
+# and stays English in the C locale and in a run for programs.
+hostile=$snaps/hostile-evidence
+ja "$check" --root "$hostile" >"$work/parsers.ja" 2>&1
+en "$check" --root "$hostile" >"$work/parsers.c" 2>&1
+ja "$check" --root "$hostile" --format json >"$work/parsers.json" 2>&1
+ja "$check" --root "$snaps/hostile" >"$work/parsers-bundle.ja" 2>&1
+ja "$check" --root "$snaps/hostile" --format json >"$work/parsers-bundle.json" 2>&1
+for want in '3 行目: チーム ID（A〜Z と 0〜9 の 10 文字）を想定していましたが、"$(rm -rf /);' \
+    '1 行目: "System Integrity Protection status: enabled."、"disabled."、' \
+    '"unknown (Custom Configuration)." のいずれかを想定していましたが、"System Integrity Prot"でした' \
+    '1 行目: NUL バイトが含まれています: "Kernel Extension User Consent: ENAB' \
+    'ProductVersion が整数です（文字列であるはずです）'; do
+    grep -qF -- "$want" "$work/parsers.ja" ||
+        fail "a parser's reason is not in Japanese in the text report: $want"
+done
+grep -qF 'Contents/Info.plist: XML 形式のプロパティリストが破損しています' \
+    "$work/parsers-bundle.ja" || fail "a damaged Info.plist is not said in Japanese"
+for f in parsers.c parsers.json; do
+    for want in 'line 3: expected a team ID (10 characters of A-Z and 0-9), got ' \
+        'line 1: contains a NUL byte: ' 'ProductVersion is an integer, expected a string'; do
+        grep -qF -- "$want" "$work/$f" || fail "$f: a parser's reason is not in English: $want"
+    done
+    grep -q '行目\|整数です' "$work/$f" && fail "$f: a parser's reason is in Japanese"
+done
+grep -qF 'Contents/Info.plist: damaged XML property list' "$work/parsers-bundle.json" ||
+    fail "--format json in Japanese: a damaged Info.plist is not said in English"
 
 [ $fails = 0 ] && echo "ok   kextcheck in Japanese"
 [ $fails = 0 ]
