@@ -1,4 +1,5 @@
 /* Kext bundles on disk: where they are and what their Info.plist says. */
+#include "i18n.h"
 #include "kc.h"
 #include "macho.h"
 
@@ -46,7 +47,7 @@ static plist_t read_info(int bfd, char *why, size_t whylen)
 
     if (cfd < 0) {
         kc_snprintf(why, whylen, "%s", errno == ELOOP || errno == ENOTDIR
-                                           ? "not a folder"
+                                           ? _("not a folder")
                                            : strerror(errno));
         return NULL;
     }
@@ -104,8 +105,8 @@ static int read_executable(int bfd, kc_bundle *k)
 
     if (k->executable == NULL || k->executable[0] == '\0' || strchr(k->executable, '/') ||
         strcmp(k->executable, ".") == 0 || strcmp(k->executable, "..") == 0) {
-        k->exe_error = kc_strdup(k->executable ? "CFBundleExecutable is not a file name"
-                                               : "no CFBundleExecutable");
+        k->exe_error = kc_strdup(k->executable ? _("CFBundleExecutable is not a file name")
+                                               : _("no CFBundleExecutable"));
         return k->exe_error ? 0 : -1;
     }
     cfd = openat(bfd, "Contents", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -159,19 +160,19 @@ static int add_bundle(kc_bundles *b, int bfd, const char *mac_path)
     if (pl == NULL) {
         k->error = kc_asprintf("Contents/Info.plist: %s", why);
     } else if (plist_get_node_type(pl) != PLIST_DICT) {
-        k->error = kc_strdup("Contents/Info.plist: the top level is not a dictionary");
+        k->error = kc_strdup(_("Contents/Info.plist: the top level is not a dictionary"));
     } else if ((r = dict_string(pl, "CFBundleIdentifier", &k->bundle_id)) != 1) {
         k->error = kc_strdup(
-            r == 0    ? "Contents/Info.plist: no CFBundleIdentifier"
-            : r == -2 ? "Contents/Info.plist: CFBundleIdentifier contains a NUL character"
-                      : "Contents/Info.plist: CFBundleIdentifier is not a string");
+            r == 0    ? _("Contents/Info.plist: no CFBundleIdentifier")
+            : r == -2 ? _("Contents/Info.plist: CFBundleIdentifier contains a NUL character")
+                      : _("Contents/Info.plist: CFBundleIdentifier is not a string"));
     } else if ((r = dict_string(pl, "CFBundleVersion", &k->version)) < 0 ||
                (r = dict_string(pl, "CFBundleShortVersionString", &k->short_version)) < 0) {
-        k->error = kc_strdup(r == -2 ? "Contents/Info.plist: a version key contains a NUL "
-                                       "character"
-                                     : "Contents/Info.plist: a version key is not a string");
+        k->error = kc_strdup(r == -2 ? _("Contents/Info.plist: a version key contains a NUL "
+                                         "character")
+                                     : _("Contents/Info.plist: a version key is not a string"));
     } else if (dict_string(pl, "CFBundleExecutable", &k->executable) < 0) {
-        k->exe_error = kc_strdup("CFBundleExecutable is not a string");
+        k->exe_error = kc_strdup(_("CFBundleExecutable is not a string"));
     } else {
         rc = read_executable(bfd, k);
     }

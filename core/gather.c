@@ -1,5 +1,6 @@
 /* Gathering the evidence beyond the approval database: command outputs
  * (run live, or read from a snapshot's captures) and the system plists. */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -154,7 +155,7 @@ static int parse_into(kc_source *src, kc_capture_parse_fn parse, void *ctx, cons
     if (parse(text, len, exit_status, ctx, why, sizeof(why)) == 0)
         return set_source(src, true, origin, NULL);
     if (exit_status > 0)
-        kc_snprintf(full, sizeof(full), "exited with status %d; %s", exit_status, why);
+        kc_snprintf(full, sizeof(full), _("exited with status %d; %s"), exit_status, why);
     else
         kc_snprintf(full, sizeof(full), "%s", why);
     return set_source(src, true, origin, full);
@@ -184,7 +185,7 @@ static int from_file(kc_source *src, kc_capture_parse_fn parse, void *ctx, const
         }
         while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
             data[--len] = '\0';
-        msg = kc_asprintf("when collected: %s", data);
+        msg = kc_asprintf(_("when collected: %s"), data);
         rc = msg ? set_source(src, true, origin, msg) : -1;
         free(msg);
         goto done;
@@ -278,7 +279,7 @@ int kc_gather_kext_capture(const kc_gather *g, kc_kext_capture_id id, const char
 
     if (file == NULL) {
         free(src->error);
-        src->error = kc_strdup("the bundle ID cannot name a capture file");
+        src->error = kc_strdup(_("the bundle ID cannot name a capture file"));
         src->present = false;
         src->ok = false;
         return src->error ? 0 : -1;

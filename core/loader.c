@@ -26,6 +26,7 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* dlinfo: which object a handle is */
 #endif
+#include "i18n.h"
 #include "kc.h"
 
 #include <dirent.h>
@@ -248,14 +249,14 @@ static int clash(const kc_registry *reg, const kc_vendor *v, char *why, size_t w
     size_t at;
 
     if (table_get(&ix->names, &k, &at)) {
-        kc_snprintf(why, whylen, "plugin \"%s\" is already loaded from %s", v->name,
+        kc_snprintf(why, whylen, _("plugin \"%s\" is already loaded from %s"), v->name,
                     reg->vendors[at].source);
         return 1;
     }
     k = str_key(v->team_id);
     if (table_get(&ix->teams, &k, &at)) {
         const kc_vendor *o = &reg->vendors[at];
-        kc_snprintf(why, whylen, "team ID %s is already claimed by plugin \"%s\" (%s)",
+        kc_snprintf(why, whylen, _("team ID %s is already claimed by plugin \"%s\" (%s)"),
                     v->team_id, o->name, o->source);
         return 1;
     }
@@ -264,7 +265,7 @@ static int clash(const kc_registry *reg, const kc_vendor *v, char *why, size_t w
         k = str_key(id);
         if (table_get(&ix->ids, &k, &at)) {
             const kc_vendor *o = &reg->vendors[at];
-            kc_snprintf(why, whylen, "bundle ID %s is already claimed by plugin \"%s\" (%s)",
+            kc_snprintf(why, whylen, _("bundle ID %s is already claimed by plugin \"%s\" (%s)"),
                         id, o->name, o->source);
             return 1;
         }
@@ -343,6 +344,14 @@ int kc_registry_add(kc_registry *reg, const struct kc_plugin *desc,
 
 /* ---- the exit() guard --------------------------------------------------- */
 
+/* "while being loaded" or "while being unloaded", in the reader's language
+ * (doing: "loaded" or "unloaded", as the guard and the child's report
+ * carry it). */
+static const char *while_being(const char *doing)
+{
+    return strcmp(doing, "unloaded") == 0 ? _("while being unloaded") : _("while being loaded");
+}
+
 /* An atexit() handler takes no argument, so what it needs must live in a
  * file-scope variable (the one piece of global mutable state here): the
  * plugin whose code may be running (NULL when none), and what the host is
@@ -362,7 +371,7 @@ static void exit_guard_fire(void)
     if (exit_guard.report != NULL)
         exit_guard.report(exit_guard.report_ctx, exit_guard.plugin, exit_guard.doing);
     else
-        kc_err(exit_guard.plugin, "called exit() while being %s", exit_guard.doing);
+        kc_err(exit_guard.plugin, _("called exit() %s"), while_being(exit_guard.doing));
     _exit(KC_EXIT_UNKNOWN);
 }
 
@@ -407,8 +416,10 @@ static int capture_begin(capture *c, char *why, size_t whylen)
     c->rd = p[0];
     return 0;
 fail:
-    kc_snprintf(why, whylen, "cannot load plugins: cannot set standard output aside while "
-                             "plugin code runs: %s", strerror(errno));
+    kc_snprintf(why, whylen,
+                _("cannot load plugins: cannot set standard output aside while plugin code "
+                  "runs: %s"),
+                strerror(errno));
     if (p[0] >= 0)
         close(p[0]);
     if (p[1] >= 0)
@@ -475,9 +486,12 @@ static int note_output(const capture *c, const char *doing, kc_strv *problems)
     if (n == 0)
         return 0;
     kc_snprintf(why, sizeof(why),
-                "wrote %zu byte%s to standard output while being %s (\"%s%s\"); a plugin must "
-                "only return data",
-                n, n == 1 ? "" : "s", doing, excerpt, n > 48 ? "..." : "");
+                P_("wrote %zu byte to standard output %s (\"%s%s\"); a plugin must only "
+                   "return data",
+                   "wrote %zu bytes to standard output %s (\"%s%s\"); a plugin must only "
+                   "return data",
+                   n),
+                n, while_being(doing), excerpt, n > 48 ? "..." : "");
     return kc_strv_push(problems, why);
 }
 
@@ -519,32 +533,34 @@ static int check_dir(const struct stat *st, const char *dir, bool unsafe, char *
         return 0;
     if (st->st_uid != 0 && st->st_uid != me) {
         kc_snprintf(why, whylen,
-                    "plugin directory is owned by uid %lu, which is neither root nor the "
-                    "running user (uid %lu), so that user can add, replace or remove plugins "
-                    "that run as root: run 'chown root %s' if you trust it (or "
-                    "--allow-unsafe-plugins while developing)",
+                    _("plugin directory is owned by uid %lu, which is neither root nor the "
+                      "running user (uid %lu), so that user can add, replace or remove "
+                      "plugins that run as root: run 'chown root %s' if you trust it (or "
+                      "--allow-unsafe-plugins while developing)"),
                     (unsigned long)st->st_uid, (unsigned long)me, dir);
         return -1;
     }
     if (st->st_mode & S_IWOTH) {
         kc_snprintf(why, whylen,
-                    "plugin directory is world-writable, so anyone could plant code that "
-                    "runs as root: run 'chmod o-w %s' (or --allow-unsafe-plugins while "
-                    "developing)", dir);
+                    _("plugin directory is world-writable, so anyone could plant code that "
+                      "runs as root: run 'chmod o-w %s' (or --allow-unsafe-plugins while "
+                      "developing)"),
+                    dir);
         return -1;
     }
     if (st->st_mode & S_IWGRP) {
         kc_snprintf(why, whylen,
-                    "plugin directory is group-writable, so the group can add, replace or "
-                    "remove plugins that run as root: run 'chmod g-w %s' (or "
-                    "--allow-unsafe-plugins while developing)", dir);
+                    _("plugin directory is group-writable, so the group can add, replace or "
+                      "remove plugins that run as root: run 'chmod g-w %s' (or "
+                      "--allow-unsafe-plugins while developing)"),
+                    dir);
         return -1;
     }
     if (st->st_mode & S_ISVTX) {
-        kc_snprintf(why, whylen,
-                    "plugin directory has the sticky bit (a shared folder such as /tmp): "
-                    "keep plugins in a folder of their own (or --allow-unsafe-plugins while "
-                    "developing)");
+        kc_snprintf(why, whylen, "%s",
+                    _("plugin directory has the sticky bit (a shared folder such as /tmp): "
+                      "keep plugins in a folder of their own (or --allow-unsafe-plugins "
+                      "while developing)"));
         return -1;
     }
     return 0;
@@ -558,23 +574,26 @@ static int check_file(const struct stat *st, const char *path, bool unsafe, char
     uid_t me = geteuid();
 
     if (!S_ISREG(st->st_mode)) {
-        kc_snprintf(why, whylen, "not a regular file");
+        kc_snprintf(why, whylen, "%s", _("not a regular file"));
         return -1;
     }
     if (unsafe)
         return 0;
     if (st->st_uid != 0 && st->st_uid != me) {
         kc_snprintf(why, whylen,
-                    "owned by uid %lu, which is neither root nor the running user (uid %lu): "
-                    "run 'chown root %s' if you trust it",
+                    _("owned by uid %lu, which is neither root nor the running user (uid "
+                      "%lu): run 'chown root %s' if you trust it"),
                     (unsigned long)st->st_uid, (unsigned long)me, path);
         return -1;
     }
     if (st->st_mode & (S_IWGRP | S_IWOTH)) {
         kc_snprintf(why, whylen,
-                    "%s-writable, so others could change code that runs as root: run "
-                    "'chmod go-w %s'",
-                    (st->st_mode & S_IWOTH) ? "world" : "group", path);
+                    (st->st_mode & S_IWOTH)
+                        ? _("world-writable, so others could change code that runs as root: "
+                            "run 'chmod go-w %s'")
+                        : _("group-writable, so others could change code that runs as root: "
+                            "run 'chmod go-w %s'"),
+                    path);
         return -1;
     }
     return 0;
@@ -609,15 +628,16 @@ static int free_name(kc_registry *reg, int fd, const char *path, char *buf, size
         /* No /proc (macOS): the path itself, re-checked after loading. */
         void *h;
         if (kc_snprintf(buf, len, "%s", path) != 0) {
-            kc_snprintf(why, whylen, "path too long");
+            kc_snprintf(why, whylen, "%s", _("path too long"));
             return -1;
         }
         h = dlopen(buf, RTLD_LAZY | RTLD_NOLOAD);
         if (h == NULL)
             return 0;
         dlclose(h);
-        kc_snprintf(why, whylen, "an object loaded earlier under this name is still in "
-                                 "memory, so this file cannot be loaded in this run");
+        kc_snprintf(why, whylen, "%s",
+                    _("an object loaded earlier under this name is still in memory, so this "
+                      "file cannot be loaded in this run"));
         return -1;
     }
     for (int t = 0; t < NAME_TRIES; t++) {
@@ -637,8 +657,9 @@ static int free_name(kc_registry *reg, int fd, const char *path, char *buf, size
             return 0;
         prev = h;
     }
-    kc_snprintf(why, whylen, "every name tried for it is held by another object in memory "
-                             "(a plugin that claims other names), so it is not loaded");
+    kc_snprintf(why, whylen, "%s",
+                _("every name tried for it is held by another object in memory (a "
+                  "plugin that claims other names), so it is not loaded"));
     return -1;
 }
 
@@ -687,8 +708,9 @@ static int load_object(kc_registry *reg, int fd, const char *path, char *dlpath,
             prev = h;
             dlclose(h); /* only the reference this dlopen added */
         }
-        kc_snprintf(why, whylen, "every name tried for it is held by another object in memory "
-                                 "(a plugin that claims other names), so it is not loaded");
+        kc_snprintf(why, whylen, "%s",
+                    _("every name tried for it is held by another object in memory (a "
+                      "plugin that claims other names), so it is not loaded"));
         return -1;
     }
 #endif
@@ -742,14 +764,14 @@ static int load_at(loader *ld, int dfd, const char *name, const char *path)
         return -1;
     stem = plugin_stem(name);
     if (stem == NULL) {
-        kc_snprintf(why, sizeof(why), "plugin file names end in \"%s\"", PLUGIN_SUFFIX);
+        kc_snprintf(why, sizeof(why), _("plugin file names end in \"%s\""), PLUGIN_SUFFIX);
         goto done;
     }
     fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         kc_snprintf(why, sizeof(why), "%s",
-                    errno == ELOOP ? "is a symbolic link (plugins must be regular files: "
-                                     "copy the file instead of linking it)"
+                    errno == ELOOP ? _("is a symbolic link (plugins must be regular files: "
+                                       "copy the file instead of linking it)")
                                    : strerror(errno));
         goto done;
     }
@@ -761,8 +783,9 @@ static int load_at(loader *ld, int dfd, const char *name, const char *path)
         goto done;
     k = id_key((uint64_t)st.st_dev, (uint64_t)st.st_ino);
     if (table_get(&reg->index->files, &k, &path_at)) {
-        kc_snprintf(why, sizeof(why), "is the same file as %s (a hard link), which was "
-                                      "already read", reg->index->paths.v[path_at]);
+        kc_snprintf(why, sizeof(why),
+                    _("is the same file as %s (a hard link), which was already read"),
+                    reg->index->paths.v[path_at]);
         goto done;
     }
     path_at = reg->index->paths.n;
@@ -776,18 +799,21 @@ static int load_at(loader *ld, int dfd, const char *name, const char *path)
         goto done;
     if (handle == NULL) {
         const char *e = dlerror();
-        kc_snprintf(why, sizeof(why), "cannot be loaded as a shared object: %s",
-                    e ? e : "unknown error");
+        kc_snprintf(why, sizeof(why), _("cannot be loaded as a shared object: %s"),
+                    e ? e : _("unknown error"));
     } else if (resident_source(reg, handle) != NULL) {
-        kc_snprintf(why, sizeof(why), "the dynamic loader returned the object loaded from %s "
-                                      "instead of this file", resident_source(reg, handle));
+        kc_snprintf(why, sizeof(why),
+                    _("the dynamic loader returned the object loaded from %s instead of this "
+                      "file"),
+                    resident_source(reg, handle));
         dlclose(handle); /* only the reference this dlopen added */
         handle = NULL;
     } else if (strcmp(dlpath, path) == 0) {
         struct stat again;
         if (fstatat(dfd, name, &again, AT_SYMLINK_NOFOLLOW) != 0 ||
             again.st_dev != st.st_dev || again.st_ino != st.st_ino)
-            kc_snprintf(why, sizeof(why), "the file changed while it was being loaded");
+            kc_snprintf(why, sizeof(why), "%s",
+                        _("the file changed while it was being loaded"));
     }
     if (handle != NULL && why[0] == '\0') {
         entry_symbol(stem, sym, sizeof(sym));
@@ -795,8 +821,9 @@ static int load_at(loader *ld, int dfd, const char *name, const char *path)
         *(void **)(&entry) = dlsym(handle, sym);
         if (entry == NULL)
             kc_snprintf(why, sizeof(why),
-                        "no entry function %s (a plugin named \"%s\" exports it through "
-                        "KC_PLUGIN_DEFINE)", sym, stem);
+                        _("no entry function %s (a plugin named \"%s\" exports it through "
+                          "KC_PLUGIN_DEFINE)"),
+                        sym, stem);
         else
             desc = entry(KC_PLUGIN_ABI_VERSION);
     }
@@ -858,7 +885,7 @@ static int open_dir(const kc_registry *reg, const char *dir, struct stat *st, ch
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     if (dfd < 0 || fstat(dfd, st) != 0) {
-        kc_snprintf(why, whylen, "plugin directory: %s", strerror(errno));
+        kc_snprintf(why, whylen, _("plugin directory: %s"), strerror(errno));
         if (dfd >= 0)
             close(dfd);
         return -1;
@@ -943,7 +970,7 @@ static int load_dir(loader *ld, const char *dir, const kc_strv *enable,
     d = fdopendir(dfd);
     if (d == NULL) {
         close(dfd);
-        kc_snprintf(why, sizeof(why), "plugin directory: %s", strerror(errno));
+        kc_snprintf(why, sizeof(why), _("plugin directory: %s"), strerror(errno));
         return add_refusal(reg, dir, why);
     }
     for (;;) {
@@ -964,7 +991,7 @@ static int load_dir(loader *ld, const char *dir, const kc_strv *enable,
             goto done;
     }
     if (errno != 0) {
-        kc_snprintf(why, sizeof(why), "plugin directory: %s", strerror(errno));
+        kc_snprintf(why, sizeof(why), _("plugin directory: %s"), strerror(errno));
         rc = add_refusal(reg, dir, why);
         goto done;
     }
@@ -1008,9 +1035,9 @@ static int refuse_missing(kc_registry *reg, const kc_strv *enable, const kc_strv
                 return -1;
             where = more;
         }
-        why = where ? kc_asprintf("enabled in the configuration but not found in %s", where)
-                    : kc_strdup("enabled in the configuration but no plugin directory could "
-                                "be read");
+        why = where ? kc_asprintf(_("enabled in the configuration but not found in %s"), where)
+                    : kc_strdup(_("enabled in the configuration but no plugin directory could "
+                                  "be read"));
         free(where);
         rc = why ? add_refusal(reg, enable->v[i], why) : -1;
         free(why);

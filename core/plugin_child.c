@@ -9,6 +9,7 @@
  * (stopped), a call to exit() or _exit(), bytes written to standard output
  * or standard error.
  */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -110,7 +111,7 @@ static void run_child(const char *path, bool unsafe, int res, int out, int err)
     kc_loader_on_plugin_exit(report_exit, &res);
     rc = kc_registry_load_file(&r, path);
     if (rc < 0) {
-        send_record(res, REC_PROBLEM, "out of memory while validating it");
+        send_record(res, REC_PROBLEM, _("out of memory while validating it"));
     } else if (r.n_vendors == 1) {
         const kc_vendor *v = &r.vendors[0];
         kc_snprintf(abi, sizeof(abi), "%lu", (unsigned long)v->abi_version);
@@ -184,8 +185,9 @@ static int drain(stream *s, bool keep)
     return 0;
 }
 
-/* "wrote N bytes to standard output while being validated ("...")". */
-static int note_stream(const stream *s, const char *name, kc_strv *problems)
+/* "wrote N bytes to standard output while being validated ("...")"
+ * (err: standard error instead). */
+static int note_stream(const stream *s, bool err, kc_strv *problems)
 {
     char excerpt[EXCERPT_BYTES * 4 + 1], why[512];
     size_t o = 0, shown = s->total < EXCERPT_BYTES ? s->total : EXCERPT_BYTES;
@@ -201,10 +203,17 @@ static int note_stream(const stream *s, const char *name, kc_strv *problems)
     }
     excerpt[o] = '\0';
     kc_snprintf(why, sizeof(why),
-                "wrote %zu byte%s to %s while being validated (\"%s%s\"); a plugin must only "
-                "return data",
-                s->total, s->total == 1 ? "" : "s", name, excerpt,
-                s->total > EXCERPT_BYTES ? "..." : "");
+                err ? P_("wrote %zu byte to standard error while being validated (\"%s%s\"); "
+                         "a plugin must only return data",
+                         "wrote %zu bytes to standard error while being validated (\"%s%s\"); "
+                         "a plugin must only return data",
+                         s->total)
+                    : P_("wrote %zu byte to standard output while being validated (\"%s%s\"); "
+                         "a plugin must only return data",
+                         "wrote %zu bytes to standard output while being validated "
+                         "(\"%s%s\"); a plugin must only return data",
+                         s->total),
+                s->total, excerpt, s->total > EXCERPT_BYTES ? "..." : "");
     return kc_strv_push(problems, why);
 }
 
@@ -368,30 +377,39 @@ static int reap(pid_t pid, long long deadline, bool *timed_out)
     return status;
 }
 
+/* "while being loaded" or "while being unloaded", in the reader's
+ * language (the words of loader.c). */
+static const char *while_being(const char *doing)
+{
+    return strcmp(doing, "unloaded") == 0 ? _("while being unloaded") : _("while being loaded");
+}
+
 /* Why the child did not finish, as a refusal reason; "" when it did. */
 static void ending(const received *r, int status, bool timed_out, char *why, size_t whylen)
 {
-    const char *doing = r->has_vendor || r->problems.n ? "unloaded" : "loaded";
+    const char *doing = while_being(r->has_vendor || r->problems.n ? "unloaded" : "loaded");
 
     why[0] = '\0';
     if (r->exited != NULL)
-        kc_snprintf(why, whylen, "called exit() while being %s (a plugin must only return "
-                                 "data)", r->exited);
+        kc_snprintf(why, whylen, _("called exit() %s (a plugin must only return data)"),
+                    while_being(r->exited));
     else if (timed_out)
-        kc_snprintf(why, whylen, "still running after %d seconds while being %s (an endless "
-                                 "loop, or a wait that never ends): stopped",
+        kc_snprintf(why, whylen,
+                    _("still running after %d seconds %s (an endless loop, or a wait that "
+                      "never ends): stopped"),
                     KC_VALIDATE_TIMEOUT_S, doing);
     else if (r->ended)
         return;
     else if (status != -1 && WIFSIGNALED(status))
-        kc_snprintf(why, whylen, "crashed with signal %d (%s) while being %s",
-                    WTERMSIG(status), strsignal(WTERMSIG(status)), doing);
+        kc_snprintf(why, whylen, _("crashed with signal %d (%s) %s"), WTERMSIG(status),
+                    strsignal(WTERMSIG(status)), doing);
     else if (status != -1 && WIFEXITED(status))
-        kc_snprintf(why, whylen, "ended the process (exit status %d) while being %s (a "
-                                 "plugin must only return data)",
+        kc_snprintf(why, whylen,
+                    _("ended the process (exit status %d) %s (a plugin must only return "
+                      "data)"),
                     WEXITSTATUS(status), doing);
     else
-        kc_snprintf(why, whylen, "the process validating it ended without a result");
+        kc_snprintf(why, whylen, "%s", _("the process validating it ended without a result"));
 }
 
 static int pipe_cloexec(int p[2])
@@ -423,7 +441,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
     memset(st, 0, sizeof(st));
     memset(&r, 0, sizeof(r));
     if (pipe_cloexec(res) != 0 || pipe_cloexec(out) != 0 || pipe_cloexec(err) != 0) {
-        kc_snprintf(why, sizeof(why), "cannot set up a process to validate it in: %s",
+        kc_snprintf(why, sizeof(why), _("cannot set up a process to validate it in: %s"),
                     strerror(errno));
         goto refuse_why;
     }
@@ -431,7 +449,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
     fflush(stderr);
     pid = fork();
     if (pid < 0) {
-        kc_snprintf(why, sizeof(why), "cannot start a process to validate it in: %s",
+        kc_snprintf(why, sizeof(why), _("cannot start a process to validate it in: %s"),
                     strerror(errno));
         goto refuse_why;
     }
@@ -474,8 +492,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
     for (size_t i = 0; i < r.problems.n; i++)
         if (kc_strv_push(&problems, r.problems.v[i]) != 0)
             goto done;
-    if (note_stream(&st[1], "standard output", &problems) != 0 ||
-        note_stream(&st[2], "standard error", &problems) != 0)
+    if (note_stream(&st[1], false, &problems) != 0 || note_stream(&st[2], true, &problems) != 0)
         goto done;
     ending(&r, status, timed_out, why, sizeof(why));
     if (why[0] != '\0' && kc_strv_push(&problems, why) != 0)
@@ -483,7 +500,7 @@ int kc_registry_validate_file(kc_registry *reg, const char *path)
     if (problems.n == 0 && r.has_vendor)
         rc = add_received(reg, &r, path);
     else if (problems.n == 0)
-        rc = kc_strv_push(&problems, "the process validating it sent no result") == 0 &&
+        rc = kc_strv_push(&problems, _("the process validating it sent no result")) == 0 &&
                      kc_registry_refuse(reg, path, &problems) == 0
                  ? 1
                  : -1;

@@ -35,6 +35,7 @@
  * is retried for a bounded time and then reported as busy, never as a
  * database without tables.
  */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -120,6 +121,12 @@ const char *kc_db_state_name(kc_db_state s)
     return "unknown";
 }
 
+/* db->error.  The reasons of an open stay in English (collect writes them
+ * into its manifest.json): the fixed ones are marked N_() and said in the
+ * reader's language where they enter the model (read.c); the others carry
+ * a path, an errno text or SQLite's own words and are kept as they are.
+ * A reason of a query (state KC_DB_OK) only ever reaches the model, and is
+ * marked _() where it is made. */
 static void set_state(kc_policydb *db, kc_db_state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -711,7 +718,7 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     if (p != NULL)
         p->base_fd = p->dir_fd = p->slot = -1;
     if (db->path == NULL || p == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "out of memory");
+        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
         goto done;
     }
 
@@ -722,11 +729,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
                                       : kc_asprintf("%.*s", (int)(name - path), path);
     name = name == NULL ? path : name + 1;
     if (dir == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "out of memory");
+        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
         goto done;
     }
     if (name[0] == '\0') {
-        set_state(db, KC_DB_UNREADABLE, "not a regular file (a folder)");
+        set_state(db, KC_DB_UNREADABLE, "%s", N_("not a regular file (a folder)"));
         goto done;
     }
     dirfd = open(dir, LOOKUP_FLAGS);
@@ -742,7 +749,8 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     }
     if (!S_ISREG(st.st_mode)) {
         if (S_ISLNK(st.st_mode))
-            set_state(db, KC_DB_UNREADABLE, "is a symbolic link, not the database file");
+            set_state(db, KC_DB_UNREADABLE, "%s",
+                      N_("is a symbolic link, not the database file"));
         else
             set_state(db, KC_DB_UNREADABLE, "not a regular file (%s)", kind_of(st.st_mode));
         goto done;
@@ -763,11 +771,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     close(fd);
     fd = -1;
     if (got == 0) {
-        set_state(db, KC_DB_NO_TABLES, "the file is empty");
+        set_state(db, KC_DB_NO_TABLES, "%s", N_("the file is empty"));
         goto done;
     }
     if (got < (ssize_t)sizeof(header) || memcmp(header, "SQLite format 3", 16) != 0) {
-        set_state(db, KC_DB_CORRUPT, "not an SQLite database (bad header)");
+        set_state(db, KC_DB_CORRUPT, "%s", N_("not an SQLite database (bad header)"));
         goto done;
     }
 
@@ -780,7 +788,7 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
             free(wal_name);
             free(shm_name);
             free(journal_name);
-            set_state(db, KC_DB_UNREADABLE, "out of memory");
+            set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
             goto done;
         }
         wal_st = look_at(dirfd, wal_name, &wal_size, why, sizeof(why));
@@ -814,7 +822,7 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     }
     uri = uri_for(open_path ? open_path : path, query);
     if (uri == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "out of memory");
+        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
         goto done;
     }
     /* No page-cache slab of 20 pages (88 KiB, every page of it written)
@@ -866,8 +874,8 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     if (!db->has_kext_policy) {
         set_state(db, KC_DB_NO_TABLES, "%s",
                   p->table[T_POLICY]
-                      ? "kext_policy lacks the team_id, bundle_id or allowed column"
-                      : "the database has no kext_policy table");
+                      ? N_("kext_policy lacks the team_id, bundle_id or allowed column")
+                      : N_("the database has no kext_policy table"));
         goto done;
     }
     db->state = KC_DB_OK;
@@ -907,8 +915,9 @@ void kc_policydb_open_root(kc_policydb *db, const kc_rootfs *fs, const char *mac
     memset(db, 0, sizeof(*db));
     db->access = "in_place";
     db->path = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, mac_path);
+    /* In English, as every reason of the open is (see set_state). */
     set_state(db, err == ENOENT || err == ENOTDIR ? KC_DB_MISSING : KC_DB_UNREADABLE, "%s",
-              kc_rootfs_strerror(err));
+              err == ELOOP ? N_("too many symbolic links on the way") : kc_rootfs_strerror(err));
 }
 
 void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratch)
@@ -1112,7 +1121,7 @@ static int prepare_once(kc_policydb *db, int t, sqlite3_stmt **st, char *sql)
         return 0;
     }
     if (sql == NULL) {
-        set_state(db, KC_DB_OK, "out of memory");
+        set_state(db, KC_DB_OK, "%s", _("out of memory"));
         return -1;
     }
     if (sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
@@ -1127,7 +1136,7 @@ static int step_failed(kc_policydb *db, int t, int rc)
 {
     if (transient(rc))
         set_state(db, KC_DB_OK,
-                  "%s: the database is busy (another process is writing it): try again (%s)",
+                  _("%s: the database is busy (another process is writing it): try again (%s)"),
                   tables[t].name, sqlite3_errmsg(db->db));
     else
         set_state(db, KC_DB_OK, "%s: %s", tables[t].name, sqlite3_errmsg(db->db));
@@ -1158,7 +1167,7 @@ static int read_own(kc_policydb *db, int t, const kc_vendor *vs, size_t n, kc_po
             if (!own_row(st, t, vs[v].team_id))
                 continue;
             if (add_row(t, st, &out[v]) != 0) {
-                set_state(db, KC_DB_OK, "out of memory");
+                set_state(db, KC_DB_OK, "%s", _("out of memory"));
                 rc = -1;
             }
         }
@@ -1185,7 +1194,7 @@ static int add_cross(kc_policydb *db, int t, sqlite3_stmt *st, const id_ref *ids
         if (own_row(st, t, vs[ids[i].vendor].team_id))
             continue;
         if (add_row(t, st, &out[ids[i].vendor]) != 0) {
-            set_state(db, KC_DB_OK, "out of memory");
+            set_state(db, KC_DB_OK, "%s", _("out of memory"));
             return -1;
         }
     }
@@ -1322,7 +1331,7 @@ static int take_row(pass *ps, sqlite3_stmt *st)
         for (size_t i = find_ref(ps->teams, ps->nteams, s, len);
              i < ps->nteams && cmp_bytes(ps->teams[i].s, ps->teams[i].len, s, len) == 0; i++)
             if (add_row(t, st, &ps->out[ps->teams[i].vendor]) != 0) {
-                set_state(ps->db, KC_DB_OK, "out of memory");
+                set_state(ps->db, KC_DB_OK, "%s", _("out of memory"));
                 return -1;
             }
     return add_cross(ps->db, t, st, ps->ids, ps->nids, ps->vs, ps->out);
@@ -1425,7 +1434,7 @@ static int one_pass(pass *ps)
             size_t grown_cap = cap ? cap * 2 : 64;
             sqlite3_int64 *grown = realloc(rowids, grown_cap * sizeof(*grown));
             if (grown == NULL) {
-                set_state(db, KC_DB_OK, "out of memory");
+                set_state(db, KC_DB_OK, "%s", _("out of memory"));
                 rc = -1;
                 break;
             }
@@ -1454,7 +1463,7 @@ static int read_pass(kc_policydb *db, int t, const id_ref *teams, size_t nteams,
     ps.taken = calloc(n ? n : 1, sizeof(*ps.taken));
     if (ps.taken == NULL || ref_set_init(&ps.team_set, teams, nteams) != 0 ||
         ref_set_init(&ps.id_set, ids, nids) != 0) {
-        set_state(db, KC_DB_OK, "out of memory");
+        set_state(db, KC_DB_OK, "%s", _("out of memory"));
         goto done;
     }
     for (size_t v = 0; v < n; v++)
@@ -1486,7 +1495,7 @@ int kc_policydb_read_all(kc_policydb *db, const kc_vendor *vendors, size_t n,
     teams = calloc(n, sizeof(*teams));
     ids = calloc(cap ? cap : 1, sizeof(*ids));
     if (teams == NULL || ids == NULL) {
-        set_state(db, KC_DB_OK, "out of memory");
+        set_state(db, KC_DB_OK, "%s", _("out of memory"));
         goto done;
     }
     for (size_t v = 0; v < n; v++) {

@@ -10,6 +10,7 @@
  *  - per vendor: its declared paths, the kext bundles under them and the
  *    database rows of its team and bundle IDs.
  */
+#include "i18n.h"
 #include "model.h"
 
 #include <errno.h>
@@ -82,7 +83,7 @@ static int parse_diagnostics(const char *text, size_t len, int exit_status, void
     (void)exit_status;
     kc_strv_free(&x->diag_lines);
     if (memchr(text, '\0', len) != NULL) {
-        kc_snprintf(why, whylen, "the output holds a NUL byte");
+        kc_snprintf(why, whylen, "%s", _("the output holds a NUL byte"));
         return -1;
     }
     for (size_t i = 0; i <= len && x->diag_lines.n < DIAG_LINES_MAX; i++) {
@@ -97,7 +98,7 @@ static int parse_diagnostics(const char *text, size_t len, int exit_status, void
                 int rc = line ? kc_strv_push(&x->diag_lines, line) : -1;
                 free(line);
                 if (rc != 0) {
-                    kc_snprintf(why, whylen, "out of memory");
+                    kc_snprintf(why, whylen, "%s", _("out of memory"));
                     return -1;
                 }
             }
@@ -130,7 +131,8 @@ static int read_platform(const kc_gather *g, kc_platform_ev *p)
         kc_machine_from(p->uname_src.ok ? p->uname : KC_UNAME_UNKNOWN,
                         p->arm64_src.ok ? p->arm64 : KC_SYSCTL_UNKNOWN, NULL) ==
             KC_MACHINE_INTEL)
-        rc = set_source(&p->bputil_src, false, NULL, "not run: an Intel Mac has no boot policy");
+        rc = set_source(&p->bputil_src, false, NULL,
+                        _("not run: an Intel Mac has no boot policy"));
     else
         rc = kc_gather_capture(g, KC_CAP_BPUTIL, &p->bputil_src, parse_bputil, p);
     if (rc != 0)
@@ -190,7 +192,12 @@ static int copy_db_info(const kc_policydb *db, kc_db_info *out)
     out->has_history = db->has_history;
     out->has_cdhash = db->has_cdhash;
     out->path = db->path ? kc_strdup(db->path) : NULL;
-    out->error = db->error ? kc_strdup(db->error) : NULL;
+    /* The database's reasons stay English where they are made, because
+     * collect writes them into its manifest; one that the catalog has (a
+     * fixed text of policydb.c, marked N_()) is said in the reader's
+     * language here, where it enters the model.  Others (with a path or
+     * SQLite's words in them) are kept as they are. */
+    out->error = db->error ? kc_strdup(_(db->error)) : NULL;
     return (db->path && !out->path) || (db->error && !out->error) ? -1 : 0;
 }
 
@@ -228,7 +235,7 @@ static int read_extras(const kc_gather *g, bool modern, kc_vendor_evidence *ve)
             return -1;
         if (!modern && g->live) {
             if (set_source(&x->diag_src, false, NULL,
-                           "not run: kmutil exists from macOS 11") != 0)
+                           _("not run: kmutil exists from macOS 11")) != 0)
                 return -1;
         } else if (kc_gather_kext_capture(g, KC_KCAP_DIAGNOSTICS, x->bundle_id, b->path,
                                           &x->diag_src, parse_diagnostics, x) != 0) {
@@ -263,7 +270,7 @@ static int read_vendor(const kc_gather *g, const kc_policydb *db, bool modern,
         out->n_paths++;
     }
     if (db->state == KC_DB_OK && rows == NULL) {
-        out->query_error = kc_strdup(db->error ? db->error : "query failed");
+        out->query_error = kc_strdup(db->error ? db->error : _("query failed"));
         if (out->query_error == NULL)
             return -1;
     } else if (rows != NULL) {

@@ -14,6 +14,7 @@
  *    O_NOFOLLOW, so a folder swapped for a link while kextcheck runs is
  *    refused instead of followed.
  */
+#include "i18n.h"
 #include "kc.h"
 
 #include <errno.h>
@@ -170,13 +171,13 @@ int kc_rootfs_open(kc_rootfs *fs, const char *root, char *why, size_t whylen)
         return -1;
     }
     if (fstat(fs->fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        kc_snprintf(why, whylen, "not a folder (--root names the Mac's root or a snapshot "
-                                 "folder)");
+        kc_snprintf(why, whylen, "%s",
+                    _("not a folder (--root names the Mac's root or a snapshot folder)"));
         goto fail;
     }
     fs->real = kc_strdup(real);
     if (fs->real == NULL) {
-        kc_snprintf(why, whylen, "out of memory");
+        kc_snprintf(why, whylen, "%s", _("out of memory"));
         goto fail;
     }
     /* Without it every path is looked up name by name, as it would be. */
@@ -534,7 +535,7 @@ const char *kc_rootfs_strerror(int err)
     case EXDEV:
         return "a symbolic link on the way leads out of the inspected root";
     case ELOOP:
-        return "too many symbolic links on the way";
+        return _("too many symbolic links on the way");
     default:
         return strerror(err);
     }
@@ -581,21 +582,21 @@ static int open_regular_at(int dirfd, const char *name, struct stat *st, char *w
         return -1;
     }
     if (S_ISLNK(before.st_mode)) {
-        kc_snprintf(why, whylen, "is a symbolic link");
+        kc_snprintf(why, whylen, "%s", _("is a symbolic link"));
         return -1;
     }
     if (!S_ISREG(before.st_mode)) {
-        kc_snprintf(why, whylen, "not a regular file");
+        kc_snprintf(why, whylen, "%s", _("not a regular file"));
         return -1;
     }
     fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        kc_snprintf(why, whylen, "%s", errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        kc_snprintf(why, whylen, "%s", errno == ELOOP ? _("is a symbolic link") : strerror(errno));
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
         st->st_ino != before.st_ino) {
-        kc_snprintf(why, whylen, "not a regular file (it changed while being opened)");
+        kc_snprintf(why, whylen, "%s", _("not a regular file (it changed while being opened)"));
         close(fd);
         return -1;
     }
@@ -635,7 +636,7 @@ int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t
         (uintmax_t)st.st_size > (uintmax_t)max) {
         *data = NULL;
         *len = 0;
-        kc_snprintf(why, whylen, "larger than %zu bytes", max);
+        kc_snprintf(why, whylen, _("larger than %zu bytes"), max);
         return -1;
     }
     rc = kc_read_head_at(dirfd, name, max, data, len, &size, why, whylen);
@@ -644,7 +645,7 @@ int kc_read_file_at(int dirfd, const char *name, size_t max, char **data, size_t
         free(*data);
         *data = NULL;
         *len = 0;
-        kc_snprintf(why, whylen, "larger than %zu bytes", max);
+        kc_snprintf(why, whylen, _("larger than %zu bytes"), max);
         return -1;
     }
     return rc;

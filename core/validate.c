@@ -1,4 +1,5 @@
 /* The host's checks of a plugin descriptor: every rule in plugin.h. */
+#include "i18n.h"
 #include "kc.h"
 
 #include <stdlib.h>
@@ -32,26 +33,26 @@ static int check_text(const char *field, const char *s, bool required,
 
     if (s == NULL) {
         if (required) {
-            WHY("%s is NULL", field);
+            WHY(_("%s is NULL"), field);
             return -1;
         }
         return 0;
     }
     n = bounded_len(s, KC_PLUGIN_TEXT_MAX);
     if (n == 0) {
-        WHY("%s is empty", field);
+        WHY(_("%s is empty"), field);
         return -1;
     }
     if (n > KC_PLUGIN_TEXT_MAX) {
-        WHY("%s is longer than %d bytes", field, KC_PLUGIN_TEXT_MAX);
+        WHY(_("%s is longer than %d bytes"), field, KC_PLUGIN_TEXT_MAX);
         return -1;
     }
     if (has_control(s)) {
-        WHY("%s contains a control character", field);
+        WHY(_("%s contains a control character"), field);
         return -1;
     }
     if (!kc_utf8_valid(s)) {
-        WHY("%s is not valid UTF-8", field);
+        WHY(_("%s is not valid UTF-8"), field);
         return -1;
     }
     return 0;
@@ -62,27 +63,27 @@ static int check_name(const char *s, const char *expected, char *why, size_t why
     size_t n;
 
     if (s == NULL) {
-        WHY("name is NULL");
+        WHY(_("name is NULL"));
         return -1;
     }
     n = bounded_len(s, KC_PLUGIN_NAME_MAX);
     if (n == 0 || n > KC_PLUGIN_NAME_MAX) {
-        WHY("name must be 1 to %d characters", KC_PLUGIN_NAME_MAX);
+        WHY(_("name must be 1 to %d characters"), KC_PLUGIN_NAME_MAX);
         return -1;
     }
     if (!(s[0] >= 'a' && s[0] <= 'z')) {
-        WHY("name \"%s\" must start with a lowercase letter", s);
+        WHY(_("name \"%s\" must start with a lowercase letter"), s);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-            WHY("name \"%s\" may hold only a-z, 0-9 and '-'", s);
+            WHY(_("name \"%s\" may hold only a-z, 0-9 and '-'"), s);
             return -1;
         }
     }
     if (expected != NULL && strcmp(s, expected) != 0) {
-        WHY("name \"%s\" does not match the file name \"%s\"", s, expected);
+        WHY(_("name \"%s\" does not match the file name \"%s\""), s, expected);
         return -1;
     }
     return 0;
@@ -93,16 +94,16 @@ static int check_team(const char *field, const char *s, char *why, size_t whylen
     size_t n;
 
     if (s == NULL) {
-        WHY("%s is NULL", field);
+        WHY(_("%s is NULL"), field);
         return -1;
     }
     n = bounded_len(s, KC_TEAM_ID_LEN);
     if (n != KC_TEAM_ID_LEN) {
-        WHY("%s must be exactly 10 characters of A-Z and 0-9", field);
+        WHY(_("%s must be exactly 10 characters of A-Z and 0-9"), field);
         return -1;
     }
     if (!kc_team_id_valid(s, n)) {
-        WHY("%s \"%s\" must be 10 characters of A-Z and 0-9", field, s);
+        WHY(_("%s \"%s\" must be 10 characters of A-Z and 0-9"), field, s);
         return -1;
     }
     return 0;
@@ -119,28 +120,28 @@ static int check_url(const char *s, char *why, size_t whylen)
         return 0;
     n = bounded_len(s, KC_PLUGIN_URL_MAX);
     if (n == 0) {
-        WHY("kb_url is empty");
+        WHY(_("kb_url is empty"));
         return -1;
     }
     if (n > KC_PLUGIN_URL_MAX) {
-        WHY("kb_url is longer than %d bytes", KC_PLUGIN_URL_MAX);
+        WHY(_("kb_url is longer than %d bytes"), KC_PLUGIN_URL_MAX);
         return -1;
     }
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
             if (c < 0x20 || c == 0x7f)
-                WHY("kb_url contains a control character");
+                WHY(_("kb_url contains a control character"));
             else if (c >= 0x80)
-                WHY("kb_url holds a byte outside printable ASCII (percent-encode it)");
+                WHY(_("kb_url holds a byte outside printable ASCII (percent-encode it)"));
             else
-                WHY("kb_url \"%s\" holds the character '%c', which a URL may not hold "
-                    "unescaped", s, c);
+                WHY(_("kb_url \"%s\" holds the character '%c', which a URL may not hold "
+                      "unescaped"), s, c);
             return -1;
         }
     }
     if (strncmp(s, scheme, sizeof(scheme) - 1) != 0) {
-        WHY("kb_url \"%s\" does not start with https://", s);
+        WHY(_("kb_url \"%s\" does not start with https://"), s);
         return -1;
     }
     for (i = sizeof(scheme) - 1; i < n && s[i] != '/' && s[i] != '?' && s[i] != '#' &&
@@ -149,8 +150,8 @@ static int check_url(const char *s, char *why, size_t whylen)
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '.')) {
-            WHY("kb_url \"%s\": the host may hold only A-Z, a-z, 0-9, '-' and '.'%s", s,
-                c == '@' ? " (no \"user@\" part)" : "");
+            WHY(_("kb_url \"%s\": the host may hold only A-Z, a-z, 0-9, '-' and '.'%s"), s,
+                c == '@' ? _(" (no \"user@\" part)") : "");
             return -1;
         }
     }
@@ -159,12 +160,12 @@ static int check_url(const char *s, char *why, size_t whylen)
         char c = h < i ? s[h] : '.';
         if (c == '.') {
             if (label == 0 || s[h - 1] == '-') {
-                WHY("kb_url \"%s\" has no valid host name", s);
+                WHY(_("kb_url \"%s\" has no valid host name"), s);
                 return -1;
             }
             label = 0;
         } else if (c == '-' && label == 0) {
-            WHY("kb_url \"%s\" has no valid host name", s);
+            WHY(_("kb_url \"%s\" has no valid host name"), s);
             return -1;
         } else {
             label++;
@@ -175,7 +176,7 @@ static int check_url(const char *s, char *why, size_t whylen)
         for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
             digits++;
         if (digits == 0 || digits > 5 || (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#')) {
-            WHY("kb_url \"%s\": the port must be 1 to 5 digits", s);
+            WHY(_("kb_url \"%s\": the port must be 1 to 5 digits"), s);
             return -1;
         }
     }
@@ -191,19 +192,19 @@ static int check_command(const char *s, char *why, size_t whylen)
         return 0;
     n = bounded_len(s, KC_PLUGIN_COMMAND_MAX);
     if (n == 0) {
-        WHY("diagnostic_command is empty");
+        WHY(_("diagnostic_command is empty"));
         return -1;
     }
     if (n > KC_PLUGIN_COMMAND_MAX) {
-        WHY("diagnostic_command is longer than %d bytes", KC_PLUGIN_COMMAND_MAX);
+        WHY(_("diagnostic_command is longer than %d bytes"), KC_PLUGIN_COMMAND_MAX);
         return -1;
     }
     if (has_control(s)) {
-        WHY("diagnostic_command contains a control character");
+        WHY(_("diagnostic_command contains a control character"));
         return -1;
     }
     if (!kc_utf8_valid(s)) {
-        WHY("diagnostic_command is not valid UTF-8");
+        WHY(_("diagnostic_command is not valid UTF-8"));
         return -1;
     }
     return 0;
@@ -215,7 +216,7 @@ static int check_bundle_id(const char *s, char *why, size_t whylen)
     size_t label = 0, labels = 0;
 
     if (n == 0 || n > KC_PLUGIN_ID_MAX) {
-        WHY("bundle ID must be 1 to %d bytes", KC_PLUGIN_ID_MAX);
+        WHY(_("bundle ID must be 1 to %d bytes"), KC_PLUGIN_ID_MAX);
         return -1;
     }
     for (size_t i = 0; i <= n; i++) {
@@ -236,10 +237,10 @@ static int check_bundle_id(const char *s, char *why, size_t whylen)
         return 0;
 bad:
     if (has_control(s))
-        WHY("bundle ID contains a control character");
+        WHY(_("bundle ID contains a control character"));
     else
-        WHY("bundle ID \"%s\" is not reverse-DNS (labels of A-Z a-z 0-9 - _ "
-            "separated by single dots, at least two)", s);
+        WHY(_("bundle ID \"%s\" is not reverse-DNS (labels of A-Z a-z 0-9 - _ "
+              "separated by single dots, at least two)"), s);
     return -1;
 }
 
@@ -249,30 +250,30 @@ static int check_path(const char *s, bool staged, char *why, size_t whylen)
     size_t n = bounded_len(s, KC_PLUGIN_PATH_MAX);
 
     if (n == 0 || n > KC_PLUGIN_PATH_MAX) {
-        WHY("path must be 1 to %d bytes", KC_PLUGIN_PATH_MAX);
+        WHY(_("path must be 1 to %d bytes"), KC_PLUGIN_PATH_MAX);
         return -1;
     }
     if (has_control(s)) {
-        WHY("path contains a control character");
+        WHY(_("path contains a control character"));
         return -1;
     }
     if (s[0] != '/') {
-        WHY("path \"%s\" is not absolute", s);
+        WHY(_("path \"%s\" is not absolute"), s);
         return -1;
     }
     if (strstr(s, "//") != NULL || strstr(s, "/./") != NULL ||
         strstr(s, "/../") != NULL || (n >= 2 && strcmp(s + n - 2, "/.") == 0) ||
         (n >= 3 && strcmp(s + n - 3, "/..") == 0)) {
-        WHY("path \"%s\" has an empty, '.' or '..' component", s);
+        WHY(_("path \"%s\" has an empty, '.' or '..' component"), s);
         return -1;
     }
     if (n > 1 && s[n - 1] == '/') {
-        WHY("path \"%s\" ends with '/'", s);
+        WHY(_("path \"%s\" ends with '/'"), s);
         return -1;
     }
     if (staged && (strncmp(s, staged_prefix, sizeof(staged_prefix) - 1) != 0 ||
                    n == sizeof(staged_prefix) - 1)) {
-        WHY("staged path \"%s\" does not start with %s", s, staged_prefix);
+        WHY(_("staged path \"%s\" does not start with %s"), s, staged_prefix);
         return -1;
     }
     return 0;
@@ -287,7 +288,7 @@ static int check_array(const char *field, const char *const *arr, bool required,
 
     if (arr == NULL) {
         if (required) {
-            WHY("%s is NULL", field);
+            WHY(_("%s is NULL"), field);
             return -1;
         }
         return 0;
@@ -295,11 +296,11 @@ static int check_array(const char *field, const char *const *arr, bool required,
     while (n <= KC_PLUGIN_ARRAY_MAX && arr[n] != NULL)
         n++;
     if (n > KC_PLUGIN_ARRAY_MAX) {
-        WHY("%s has no NULL terminator within %d entries", field, KC_PLUGIN_ARRAY_MAX);
+        WHY(_("%s has no NULL terminator within %d entries"), field, KC_PLUGIN_ARRAY_MAX);
         return -1;
     }
     if (n == 0 && required) {
-        WHY("%s is empty", field);
+        WHY(_("%s is empty"), field);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -310,11 +311,11 @@ static int check_array(const char *field, const char *const *arr, bool required,
             return -1;
         }
         if (kc_strv_contains(out, arr[i])) {
-            WHY("%s[%zu]: \"%s\" is listed twice", field, i, arr[i]);
+            WHY(_("%s[%zu]: \"%s\" is listed twice"), field, i, arr[i]);
             return -1;
         }
         if (kc_strv_push(out, arr[i]) != 0) {
-            WHY("out of memory");
+            WHY(_("out of memory"));
             return -1;
         }
     }
@@ -366,26 +367,26 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
 
     memset(&v, 0, sizeof(v));
     if (desc == NULL) {
-        WHY("the entry function returned NULL (the plugin declined host ABI %d.%d)",
+        WHY(_("the entry function returned NULL (the plugin declined host ABI %d.%d)"),
             KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
         goto stop;
     }
     major = KC_PLUGIN_VERSION_MAJOR(desc->abi_version);
     minor = KC_PLUGIN_VERSION_MINOR(desc->abi_version);
     if (major != KC_PLUGIN_ABI_MAJOR) {
-        WHY("plugin ABI %u.%u has major version %u; this kextcheck speaks %d.%d",
+        WHY(_("plugin ABI %u.%u has major version %u; this kextcheck speaks %d.%d"),
             major, minor, major, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
         goto stop;
     }
     if (minor > KC_PLUGIN_ABI_MINOR) {
-        WHY("plugin ABI %u.%u is newer than this kextcheck's %d.%d: upgrade kextcheck",
+        WHY(_("plugin ABI %u.%u is newer than this kextcheck's %d.%d: upgrade kextcheck"),
             major, minor, KC_PLUGIN_ABI_MAJOR, KC_PLUGIN_ABI_MINOR);
         goto stop;
     }
     need = minor >= 2 ? KC_PLUGIN_SIZE_1_2 : minor == 1 ? KC_PLUGIN_SIZE_1_1 : KC_PLUGIN_SIZE_1_0;
     if (desc->size < need) {
-        WHY("descriptor size %u is smaller than the %zu bytes of ABI %u.%u (set .size = "
-            "sizeof(struct kc_plugin))",
+        WHY(_("descriptor size %u is smaller than the %zu bytes of ABI %u.%u (set .size = "
+              "sizeof(struct kc_plugin))"),
             desc->size, need, major, minor);
         goto stop;
     }
@@ -407,7 +408,7 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
                           why, whylen));
         for (size_t i = 0; i < v.sysexts.n; i++)
             if (kc_strv_contains(&v.kexts, v.sysexts.v[i])) {
-                WHY("sysext_bundle_ids[%zu]: \"%s\" is also a kext bundle ID", i,
+                WHY(_("sysext_bundle_ids[%zu]: \"%s\" is also a kext bundle ID"), i,
                     v.sysexts.v[i]);
                 if (kc_strv_push(problems, why) != 0)
                     goto oom;
@@ -424,7 +425,7 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
             /* The array itself, not what was kept of it: a broken entry
              * is reported once, above. */
             if (desc->sysext_bundle_ids == NULL || desc->sysext_bundle_ids[0] == NULL) {
-                WHY("sysext_team_id is set but sysext_bundle_ids is empty");
+                WHY(_("sysext_team_id is set but sysext_bundle_ids is empty"));
                 if (kc_strv_push(problems, why) != 0)
                     goto oom;
             }
@@ -464,7 +465,7 @@ stop:
         return -1;
 oom:
     kc_vendor_free(&v);
-    kc_strv_push(problems, "out of memory");
+    kc_strv_push(problems, _("out of memory"));
     return -1;
 }
 
@@ -484,7 +485,7 @@ int kc_plugin_validate(const struct kc_plugin *desc, const char *expected_name,
             o += (size_t)n;
         }
         if (problems.n == 0)
-            kc_snprintf(why, whylen, "out of memory");
+            kc_snprintf(why, whylen, "%s", _("out of memory"));
     }
     kc_strv_free(&problems);
     return rc;

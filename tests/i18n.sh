@@ -252,6 +252,56 @@ for f in parsers.c parsers.json; do
 done
 grep -qF 'Contents/Info.plist: damaged XML property list' "$work/parsers-bundle.json" ||
     fail "--format json in Japanese: a damaged Info.plist is not said in English"
+# --- the read stage's and the loader's reasons -----------------------------------
+# (gather.c, read.c, policydb.c, loader.c, plugin_child.c, validate.c): in
+# Japanese in the text report and `kextcheck plugins`, in English in a run
+# for programs, and never in Japanese in a file collect writes.
+# A database without tables: policydb.c keeps its reason English (collect's
+# manifest) and read.c says it in the reader's language in the model.
+ja "$check" --root "$snaps/no-tables" >"$work/no-tables.ja" 2>&1
+grep -q '（承認のテーブルがありません: データベースに kext_policy テーブルがありません）$' \
+    "$work/no-tables.ja" || fail "a database without tables: the reason is not in Japanese"
+grep -q '"the database has no kext_policy table"' "$work/json-no-tables.ja" ||
+    fail "a database without tables: the JSON of a Japanese run is not in English"
+# A capture that failed when it was collected (gather.c).
+ja "$check" --root "$snaps/collected-error" >"$work/collected-error.ja" 2>&1
+grep -q '^  SIP: 読み取れません: 収集時: /usr/bin/csrutil did not finish' "$work/collected-error.ja" ||
+    fail "a capture that failed when collected is not said in Japanese"
+grep -q '"when collected: /usr/bin/csrutil did not finish' "$work/json-collected-error.ja" ||
+    fail "a capture that failed when collected: the JSON of a Japanese run is not in English"
+# collect in Japanese: its messages may be, its manifest is not.
+ja "$check" collect --root "$snaps/no-tables" "$work/collected" >/dev/null 2>&1
+grep -q '"reason": "the database has no kext_policy table"' \
+    "$work/collected/.kextcheck/manifest.json" ||
+    fail "collect in Japanese: the database's reason in manifest.json is not in English"
+# Refused plugins (loader.c): a symbolic link and a file that is no shared
+# object, in a folder of their own that nobody else may write to.
+mkdir -p "$work/refused" && printf 'not a shared object\n' >"$work/refused/junk.so" &&
+    ln -s junk.so "$work/refused/link.so" && chmod 755 "$work/refused" &&
+    chmod 644 "$work/refused/junk.so" || exit 2
+ja "$bin" plugins --no-config -P "$work/refused" >"$work/refused.ja" 2>&1
+st=$?
+[ "$st" = 3 ] || fail "plugins with refused files: exit status $st, expected 3"
+grep -qx '      - シンボリックリンクです（プラグインは通常のファイルでなければなりません。リンクせずにファイルをコピーしてください）' \
+    "$work/refused.ja" || fail "a plugin refused as a symbolic link is not said in Japanese"
+grep -q '^      - 共有オブジェクトとして読み込めません: ' "$work/refused.ja" ||
+    fail "a plugin that is no shared object is not said in Japanese"
+same plugins-refused-json "$bin" plugins --no-config -P "$work/refused" --format json
+grep -q '"is a symbolic link (plugins must be regular files: copy the file instead of linking it)"' \
+    "$work/plugins-refused-json.ja" || fail "plugins --format json: a refusal is not in English"
+# The rules of plugin.h (validate.c), found in a child process
+# (plugin_child.c): `plugins validate` with the test's bad plugins.
+bad=$(dirname "$plugins")/badplugins
+ja "$bin" plugins validate "$bad/name-mismatch.so" "$bad/wrong-major.so" >"$work/validate.ja" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "plugins validate of bad plugins: exit status $st, expected 1"
+grep -q '^      - name "other-name" がファイル名 "name-mismatch" と一致しません$' "$work/validate.ja" ||
+    fail "plugins validate: a rule of plugin.h is not said in Japanese"
+grep -q '^      - プラグインの ABI 2.0 のメジャーバージョンは 2 です。' "$work/validate.ja" ||
+    fail "plugins validate: a wrong ABI is not said in Japanese"
+same validate-json "$bin" plugins validate --format json "$bad/name-mismatch.so"
+grep -q 'does not match the file name' "$work/validate-json.ja" ||
+    fail "plugins validate --format json: a refusal is not in English"
 
 [ $fails = 0 ] && echo "ok   kextcheck in Japanese"
 [ $fails = 0 ]
