@@ -121,12 +121,9 @@ const char *kc_db_state_name(kc_db_state s)
     return "unknown";
 }
 
-/* db->error.  The reasons of an open stay in English (collect writes them
- * into its manifest.json): the fixed ones are marked N_() and said in the
- * reader's language where they enter the model (read.c); the others carry
- * a path, an errno text or SQLite's own words and are kept as they are.
- * A reason of a query (state KC_DB_OK) only ever reaches the model, and is
- * marked _() where it is made. */
+/* db->error, in the run's language like every reason (_()).  collect,
+ * which writes the reasons of an open into its manifest.json, opens the
+ * database in the "C" locale, so the manifest stays English. */
 static void set_state(kc_policydb *db, kc_db_state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -176,18 +173,18 @@ static char *uri_for(const char *path, const char *query)
 static const char *kind_of(mode_t m)
 {
     if (S_ISLNK(m))
-        return "a symbolic link";
+        return _("a symbolic link");
     if (S_ISFIFO(m))
-        return "a FIFO";
+        return _("a FIFO");
     if (S_ISCHR(m))
-        return "a character device";
+        return _("a character device");
     if (S_ISBLK(m))
-        return "a block device";
+        return _("a block device");
     if (S_ISDIR(m))
-        return "a folder";
+        return _("a folder");
     if (S_ISSOCK(m))
-        return "a socket";
-    return "not a regular file";
+        return _("a socket");
+    return _("not a regular file");
 }
 
 typedef enum { SIB_ABSENT, SIB_REGULAR, SIB_UNUSABLE } sib_state;
@@ -205,7 +202,7 @@ static sib_state look_at(int dirfd, const char *name, off_t *size, char *why, si
         return SIB_UNUSABLE;
     }
     if (!S_ISREG(st.st_mode)) {
-        kc_snprintf(why, whylen, "%s is %s, not a regular file: SQLite cannot use it", name,
+        kc_snprintf(why, whylen, _("%s is %s, not a regular file: SQLite cannot use it"), name,
                     kind_of(st.st_mode));
         return SIB_UNUSABLE;
     }
@@ -225,18 +222,18 @@ static int open_regular(int dirfd, const char *name, struct stat *st, char *why,
         return -1;
     }
     if (!S_ISREG(before.st_mode)) {
-        kc_snprintf(why, whylen, "%s is %s, not a regular file", name, kind_of(before.st_mode));
+        kc_snprintf(why, whylen, _("%s is %s, not a regular file"), name, kind_of(before.st_mode));
         return -1;
     }
     fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         kc_snprintf(why, whylen, "%s: %s%s", name, strerror(errno),
-                    errno == EACCES ? " (reading it needs root)" : "");
+                    errno == EACCES ? _(" (reading it needs root)") : "");
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
         st->st_ino != before.st_ino) {
-        kc_snprintf(why, whylen, "%s changed while it was being opened", name);
+        kc_snprintf(why, whylen, _("%s changed while it was being opened"), name);
         close(fd);
         return -1;
     }
@@ -399,10 +396,10 @@ static int open_base(const char *path, bool own_only, char *why, size_t whylen)
     if (fstat(fd, &st) != 0) {
         kc_snprintf(why, whylen, "%s: %s", path, strerror(errno));
     } else if (own_only ? st.st_uid != me : (st.st_uid != me && st.st_uid != 0)) {
-        kc_snprintf(why, whylen, "%s belongs to another user", path);
+        kc_snprintf(why, whylen, _("%s belongs to another user"), path);
     } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
                (own_only || (st.st_mode & S_ISVTX) == 0)) {
-        kc_snprintf(why, whylen, "%s is writable by other users", path);
+        kc_snprintf(why, whylen, _("%s is writable by other users"), path);
     } else {
         return fd;
     }
@@ -425,13 +422,13 @@ static int copy_capped(int src_dir, const char *src_name, int dst_dir, const cha
     if (in < 0)
         goto done;
     if (st.st_size > KC_POLICYDB_COPY_MAX) {
-        kc_snprintf(why, whylen, "%s is larger than %d MiB, the most kextcheck copies",
+        kc_snprintf(why, whylen, _("%s is larger than %d MiB, the most kextcheck copies"),
                     src_name, KC_POLICYDB_COPY_MAX / (1024 * 1024));
         goto done;
     }
     out = openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (out < 0) {
-        kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
+        kc_snprintf(why, whylen, _("private copy of %s: %s"), src_name, strerror(errno));
         goto done;
     }
     while ((r = read(in, buf, sizeof(buf))) != 0) {
@@ -443,7 +440,7 @@ static int copy_capped(int src_dir, const char *src_name, int dst_dir, const cha
         }
         total += r;
         if (total > KC_POLICYDB_COPY_MAX) {
-            kc_snprintf(why, whylen, "%s grew beyond %d MiB while it was copied", src_name,
+            kc_snprintf(why, whylen, _("%s grew beyond %d MiB while it was copied"), src_name,
                         KC_POLICYDB_COPY_MAX / (1024 * 1024));
             goto done;
         }
@@ -452,7 +449,7 @@ static int copy_capped(int src_dir, const char *src_name, int dst_dir, const cha
             if (x < 0) {
                 if (errno == EINTR)
                     continue;
-                kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
+                kc_snprintf(why, whylen, _("private copy of %s: %s"), src_name, strerror(errno));
                 goto done;
             }
             w += x;
@@ -463,7 +460,7 @@ done:
     if (in >= 0)
         close(in);
     if (out >= 0 && close(out) != 0 && rc == 0) {
-        kc_snprintf(why, whylen, "private copy of %s: %s", src_name, strerror(errno));
+        kc_snprintf(why, whylen, _("private copy of %s: %s"), src_name, strerror(errno));
         rc = -1;
     }
     return rc;
@@ -505,13 +502,13 @@ static char *make_private_copy(kc_policydb *db, int src_dir, const char *src_nam
         goto done;
     }
     if (mkdtemp(tmpl) == NULL) {
-        kc_snprintf(why, whylen, "cannot make a private folder in %s: %s", base,
+        kc_snprintf(why, whylen, _("cannot make a private folder in %s: %s"), base,
                     strerror(errno));
         goto done;
     }
     slash = strrchr(tmpl, '/');
     if (kc_snprintf(p->name, sizeof(p->name), "%s", slash + 1) != 0) {
-        kc_snprintf(why, whylen, "private folder name too long");
+        kc_snprintf(why, whylen, _("private folder name too long"));
         (void)rmdir(tmpl);
         goto done;
     }
@@ -519,7 +516,7 @@ static char *make_private_copy(kc_policydb *db, int src_dir, const char *src_nam
     p->dir_fd = openat(p->base_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (p->dir_fd < 0 || fstat(p->dir_fd, &st) != 0 || st.st_uid != geteuid() ||
         (st.st_mode & 077) != 0) {
-        kc_snprintf(why, whylen, "the private folder %s changed while it was made", tmpl);
+        kc_snprintf(why, whylen, _("the private folder %s changed while it was made"), tmpl);
         if (p->dir_fd >= 0)
             close(p->dir_fd);
         p->dir_fd = -1;
@@ -718,7 +715,7 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     if (p != NULL)
         p->base_fd = p->dir_fd = p->slot = -1;
     if (db->path == NULL || p == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
+        set_state(db, KC_DB_UNREADABLE, "%s", _("out of memory"));
         goto done;
     }
 
@@ -729,11 +726,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
                                       : kc_asprintf("%.*s", (int)(name - path), path);
     name = name == NULL ? path : name + 1;
     if (dir == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
+        set_state(db, KC_DB_UNREADABLE, "%s", _("out of memory"));
         goto done;
     }
     if (name[0] == '\0') {
-        set_state(db, KC_DB_UNREADABLE, "%s", N_("not a regular file (a folder)"));
+        set_state(db, KC_DB_UNREADABLE, "%s", _("not a regular file (a folder)"));
         goto done;
     }
     dirfd = open(dir, LOOKUP_FLAGS);
@@ -750,9 +747,9 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     if (!S_ISREG(st.st_mode)) {
         if (S_ISLNK(st.st_mode))
             set_state(db, KC_DB_UNREADABLE, "%s",
-                      N_("is a symbolic link, not the database file"));
+                      _("is a symbolic link, not the database file"));
         else
-            set_state(db, KC_DB_UNREADABLE, "not a regular file (%s)", kind_of(st.st_mode));
+            set_state(db, KC_DB_UNREADABLE, _("not a regular file (%s)"), kind_of(st.st_mode));
         goto done;
     }
     fd = open_regular(dirfd, name, &st, why, sizeof(why));
@@ -771,11 +768,11 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     close(fd);
     fd = -1;
     if (got == 0) {
-        set_state(db, KC_DB_NO_TABLES, "%s", N_("the file is empty"));
+        set_state(db, KC_DB_NO_TABLES, "%s", _("the file is empty"));
         goto done;
     }
     if (got < (ssize_t)sizeof(header) || memcmp(header, "SQLite format 3", 16) != 0) {
-        set_state(db, KC_DB_CORRUPT, "%s", N_("not an SQLite database (bad header)"));
+        set_state(db, KC_DB_CORRUPT, "%s", _("not an SQLite database (bad header)"));
         goto done;
     }
 
@@ -788,7 +785,7 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
             free(wal_name);
             free(shm_name);
             free(journal_name);
-            set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
+            set_state(db, KC_DB_UNREADABLE, "%s", _("out of memory"));
             goto done;
         }
         wal_st = look_at(dirfd, wal_name, &wal_size, why, sizeof(why));
@@ -815,14 +812,14 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     } else if (wal) {
         open_path = make_private_copy(db, dirfd, name, scratch, why, sizeof(why));
         if (open_path == NULL) {
-            set_state(db, KC_DB_UNREADABLE, "-wal without -shm, and %s", why);
+            set_state(db, KC_DB_UNREADABLE, _("-wal without -shm, and %s"), why);
             goto done;
         }
         db->access = "private_copy";
     }
     uri = uri_for(open_path ? open_path : path, query);
     if (uri == NULL) {
-        set_state(db, KC_DB_UNREADABLE, "%s", N_("out of memory"));
+        set_state(db, KC_DB_UNREADABLE, "%s", _("out of memory"));
         goto done;
     }
     /* No page-cache slab of 20 pages (88 KiB, every page of it written)
@@ -874,8 +871,8 @@ void kc_policydb_open_in(kc_policydb *db, const char *path, const char *scratch)
     if (!db->has_kext_policy) {
         set_state(db, KC_DB_NO_TABLES, "%s",
                   p->table[T_POLICY]
-                      ? N_("kext_policy lacks the team_id, bundle_id or allowed column")
-                      : N_("the database has no kext_policy table"));
+                      ? _("kext_policy lacks the team_id, bundle_id or allowed column")
+                      : _("the database has no kext_policy table"));
         goto done;
     }
     db->state = KC_DB_OK;
@@ -915,9 +912,8 @@ void kc_policydb_open_root(kc_policydb *db, const kc_rootfs *fs, const char *mac
     memset(db, 0, sizeof(*db));
     db->access = "in_place";
     db->path = kc_asprintf("%s%s", strcmp(fs->real, "/") == 0 ? "" : fs->real, mac_path);
-    /* In English, as every reason of the open is (see set_state). */
     set_state(db, err == ENOENT || err == ENOTDIR ? KC_DB_MISSING : KC_DB_UNREADABLE, "%s",
-              err == ELOOP ? N_("too many symbolic links on the way") : kc_rootfs_strerror(err));
+              err == ELOOP ? _("too many symbolic links on the way") : kc_rootfs_strerror(err));
 }
 
 void kc_policydb_open_file(kc_policydb *db, const char *path, const char *scratch)

@@ -192,12 +192,7 @@ static int copy_db_info(const kc_policydb *db, kc_db_info *out)
     out->has_history = db->has_history;
     out->has_cdhash = db->has_cdhash;
     out->path = db->path ? kc_strdup(db->path) : NULL;
-    /* The database's reasons stay English where they are made, because
-     * collect writes them into its manifest; one that the catalog has (a
-     * fixed text of policydb.c, marked N_()) is said in the reader's
-     * language here, where it enters the model.  Others (with a path or
-     * SQLite's words in them) are kept as they are. */
-    out->error = db->error ? kc_strdup(_(db->error)) : NULL;
+    out->error = db->error ? kc_strdup(db->error) : NULL;
     return (db->path && !out->path) || (db->error && !out->error) ? -1 : 0;
 }
 

@@ -256,8 +256,8 @@ grep -qF 'Contents/Info.plist: damaged XML property list' "$work/parsers-bundle.
 # (gather.c, read.c, policydb.c, loader.c, plugin_child.c, validate.c): in
 # Japanese in the text report and `kextcheck plugins`, in English in a run
 # for programs, and never in Japanese in a file collect writes.
-# A database without tables: policydb.c keeps its reason English (collect's
-# manifest) and read.c says it in the reader's language in the model.
+# A database without tables: the reason in the reader's language in the
+# model; collect opens the database in the "C" locale (its manifest).
 ja "$check" --root "$snaps/no-tables" >"$work/no-tables.ja" 2>&1
 grep -q '（承認のテーブルがありません: データベースに kext_policy テーブルがありません）$' \
     "$work/no-tables.ja" || fail "a database without tables: the reason is not in Japanese"
@@ -274,6 +274,17 @@ ja "$check" collect --root "$snaps/no-tables" "$work/collected" >/dev/null 2>&1
 grep -q '"reason": "the database has no kext_policy table"' \
     "$work/collected/.kextcheck/manifest.json" ||
     fail "collect in Japanese: the database's reason in manifest.json is not in English"
+# A database that is a FIFO: policydb.c's reason with the kind of file in
+# Japanese in the report, in English in the manifest of a Japanese collect.
+cp -RP "$snaps/article-10.13" "$work/fifo-db" &&
+    rm -f "$work/fifo-db/private/var/db/SystemPolicyConfiguration/KextPolicy" &&
+    mkfifo "$work/fifo-db/private/var/db/SystemPolicyConfiguration/KextPolicy" || exit 2
+ja "$check" --root "$work/fifo-db" >"$work/fifo-db.ja" 2>&1
+grep -q 'を読み取れませんでした: 通常のファイルではありません（FIFO）$' "$work/fifo-db.ja" ||
+    fail "a database that is a FIFO: the reason is not in Japanese"
+ja "$check" collect --root "$work/fifo-db" "$work/fifo-collected" >/dev/null 2>&1
+grep -q '"reason": "not a regular file (a FIFO)"' "$work/fifo-collected/.kextcheck/manifest.json" ||
+    fail "collect in Japanese: a FIFO database's reason in manifest.json is not in English"
 # Refused plugins (loader.c): a symbolic link and a file that is no shared
 # object, in a folder of their own that nobody else may write to.
 mkdir -p "$work/refused" && printf 'not a shared object\n' >"$work/refused/junk.so" &&
