@@ -30,6 +30,7 @@
  * database by name, in a folder this program has just created.
  */
 #include "snapshot.h"
+#include "i18n.h"
 #include "kc.h"
 
 #include <dirent.h>
@@ -313,6 +314,14 @@ typedef enum sect_kind { S_NONE, S_MAC, S_MDM, S_SYSMDM, S_KEXT, S_OTHER, S_SYSE
     "[mac], [mdm], [mdm-system-extensions], [kext BUNDLE-ID], [other-kext BUNDLE-ID], "  \
     "[sysext BUNDLE-ID]"
 
+/* KC_TEAM_ID_RULE in the reader's language: its words written out, since
+ * xgettext does not expand macros (the goldens of
+ * tests/snapshot-descriptions/bad check them in English). */
+static const char *team_rule(void)
+{
+    return _("a team ID (10 characters of A-Z and 0-9)");
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 typedef struct parse_ctx {
@@ -456,24 +465,24 @@ static void join_words(const char *const *words, char *buf, size_t len)
 }
 
 /* A bundle's absolute path on the Mac: no empty, '.' or '..' component,
- * the last one NAME.kext. */
+ * the last one NAME.kext.  The reasons follow 'KEY "VALUE" ' in a message. */
 static const char *bundle_path_problem(const char *s)
 {
     size_t n = strlen(s);
     const char *last;
 
     if (has_control(s) || !kc_utf8_valid(s))
-        return "holds a control character or invalid UTF-8";
+        return _("holds a control character or invalid UTF-8");
     if (n > PATH_MAX_BYTES)
-        return "is longer than 1024 bytes";
+        return _("is longer than 1024 bytes");
     if (s[0] != '/')
-        return "is not an absolute path";
+        return _("is not an absolute path");
     if (strstr(s, "//") || strstr(s, "/./") || strstr(s, "/../") ||
         (n >= 2 && strcmp(s + n - 2, "/.") == 0) || (n >= 3 && strcmp(s + n - 3, "/..") == 0))
-        return "has an empty, '.' or '..' component";
+        return _("has an empty, '.' or '..' component");
     last = strrchr(s, '/') + 1;
     if (strlen(last) <= 5 || strcmp(s + n - 5, ".kext") != 0)
-        return "does not end with NAME.kext";
+        return _("does not end with NAME.kext");
     return NULL;
 }
 
@@ -486,36 +495,47 @@ static bool is_below(const char *path, const char *root)
 }
 
 /* A kext's path: a bundle path, not where the Mac has links or the
- * snapshot its own files, nor a staged copy. */
-static const char *path_problem(const char *s)
+ * snapshot its own files, nor a staged copy.  NULL when fine, else the
+ * reason (what follows 'path "VALUE" ' in the message), in why when it
+ * names a folder. */
+static const char *path_problem(const char *s, char *why, size_t whylen)
 {
     static const char *const refused[] = {"private", "var", "etc", "tmp", ".kextcheck", NULL};
-    const char *why = bundle_path_problem(s);
+    const char *bad = bundle_path_problem(s);
 
-    if (why != NULL)
-        return why;
+    if (bad != NULL)
+        return bad;
     for (size_t i = 0; refused[i] != NULL; i++) {
         size_t k = strlen(refused[i]);
         if (strncmp(s + 1, refused[i], k) == 0 && s[1 + k] == '/')
-            return "is under /private, /var, /etc, /tmp or /.kextcheck (links or the "
-                   "snapshot's own files)";
+            return _("is under /private, /var, /etc, /tmp or /.kextcheck (links or the "
+                     "snapshot's own files)");
     }
-    if (is_below(s, STAGED_ROOT))
-        return "is under " STAGED_ROOT ": give the install path (staged = yes writes the "
-               "staged copy)";
+    if (is_below(s, STAGED_ROOT)) {
+        /* TRANSLATORS: %s is /Library/StagedExtensions. */
+        kc_snprintf(why, whylen,
+                    _("is under %s: give the install path (staged = yes writes the staged "
+                      "copy)"),
+                    STAGED_ROOT);
+        return why;
+    }
     return NULL;
 }
 
 /* Another vendor's kext: a bundle path in one of the two folders the
- * Auxiliary Kernel Collection is built from. */
-static const char *other_path_problem(const char *s)
+ * Auxiliary Kernel Collection is built from (as path_problem). */
+static const char *other_path_problem(const char *s, char *why, size_t whylen)
 {
-    const char *why = bundle_path_problem(s);
+    const char *bad = bundle_path_problem(s);
 
-    if (why != NULL)
+    if (bad != NULL)
+        return bad;
+    if (!is_below(s, EXTENSIONS_ROOT) && !is_below(s, STAGED_ROOT)) {
+        /* TRANSLATORS: the folders /Library/Extensions and
+         * /Library/StagedExtensions. */
+        kc_snprintf(why, whylen, _("is not under %s or %s"), EXTENSIONS_ROOT, STAGED_ROOT);
         return why;
-    if (!is_below(s, EXTENSIONS_ROOT) && !is_below(s, STAGED_ROOT))
-        return "is not under " EXTENSIONS_ROOT " or " STAGED_ROOT;
+    }
     return NULL;
 }
 
@@ -535,7 +555,7 @@ static int each_item(parse_ctx *ctx, const keydef *k, const char *value, void *s
         if (n == 0)
             break;
         if (n >= sizeof(buf))
-            return FAIL(ctx, "%s: an item is longer than %zu bytes", k->name, sizeof(buf) - 1);
+            return FAIL(ctx, _("%s: an item is longer than %zu bytes"), k->name, sizeof(buf) - 1);
         memcpy(buf, p, n);
         buf[n] = '\0';
         if (item(ctx, k, buf, slot) != 1)
@@ -544,23 +564,25 @@ static int each_item(parse_ctx *ctx, const keydef *k, const char *value, void *s
         p += n;
     }
     if (count == 0)
-        return FAIL(ctx, "%s lists nothing", k->name);
+        return FAIL(ctx, _("%s lists nothing"), k->name);
     return 1;
 }
 
 static int push_unique(parse_ctx *ctx, const keydef *k, kc_strv *sv, const char *s)
 {
     if (kc_strv_contains(sv, s))
-        return FAIL(ctx, "%s lists \"%s\" twice", k->name, s);
+        return FAIL(ctx, _("%s lists \"%s\" twice"), k->name, s);
     if (kc_strv_push(sv, s) != 0)
-        return FAIL(ctx, "out of memory");
+        return FAIL(ctx, "%s", _("out of memory"));
     return 1;
 }
 
 static int team_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
 {
     if (!kc_team_id_valid(s, strlen(s)))
-        return FAIL(ctx, "%s: \"%s\" is not " KC_TEAM_ID_RULE, k->name, s);
+        /* TRANSLATORS: KEY: "VALUE" is not "a team ID (10 characters of A-Z and
+         * 0-9)" (translated on its own). */
+        return FAIL(ctx, _("%s: \"%s\" is not %s"), k->name, s, team_rule());
     return push_unique(ctx, k, slot, s);
 }
 
@@ -570,17 +592,24 @@ static int pair_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
     const char *colon = strchr(s, ':');
 
     if (colon == NULL || !kc_team_id_valid(s, (size_t)(colon - s)))
-        return FAIL(ctx, "%s: \"%s\" is not TEAMID:%s (a team ID of 10 characters of A-Z "
-                    "and 0-9, a colon, then %s)", k->name, s,
-                    k->kind == V_PAIRS_ID ? "bundle.id" : "type",
-                    k->kind == V_PAIRS_ID ? "a bundle ID" : "a system extension type");
+        return k->kind == V_PAIRS_ID
+                   ? FAIL(ctx,
+                          _("%s: \"%s\" is not TEAMID:bundle.id (a team ID of 10 characters "
+                            "of A-Z and 0-9, a colon, then a bundle ID)"),
+                          k->name, s)
+                   : FAIL(ctx,
+                          _("%s: \"%s\" is not TEAMID:type (a team ID of 10 characters of "
+                            "A-Z and 0-9, a colon, then a system extension type)"),
+                          k->name, s);
     if (k->kind == V_PAIRS_ID && !is_bundle_id(colon + 1, strlen(colon + 1)))
-        return FAIL(ctx, "%s: \"%s\" is not a bundle ID (reverse-DNS: labels of A-Z a-z "
-                    "0-9 - _ separated by dots)", k->name, colon + 1);
+        return FAIL(ctx,
+                    _("%s: \"%s\" is not a bundle ID (reverse-DNS: labels of A-Z a-z "
+                      "0-9 - _ separated by dots)"),
+                    k->name, colon + 1);
     if (k->kind == V_PAIRS_TYPE && find_word(w_category, colon + 1) < 0) {
         char words[256];
         join_words(w_category, words, sizeof(words));
-        return FAIL(ctx, "%s: \"%s\" is not one of: %s", k->name, colon + 1, words);
+        return FAIL(ctx, _("%s: \"%s\" is not one of: %s"), k->name, colon + 1, words);
     }
     return push_unique(ctx, k, slot, s);
 }
@@ -590,7 +619,7 @@ static int category_item(parse_ctx *ctx, const keydef *k, const char *s, void *s
     if (find_word(w_category, s) < 0) {
         char words[256];
         join_words(w_category, words, sizeof(words));
-        return FAIL(ctx, "%s: \"%s\" is not one of: %s", k->name, s, words);
+        return FAIL(ctx, _("%s: \"%s\" is not one of: %s"), k->name, s, words);
     }
     return push_unique(ctx, k, slot, s);
 }
@@ -604,11 +633,11 @@ static int exec_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
             continue;
         for (size_t j = 0; j < e->n; j++)
             if (e->slice[j] == (int)i)
-                return FAIL(ctx, "%s lists \"%s\" twice", k->name, s);
+                return FAIL(ctx, _("%s lists \"%s\" twice"), k->name, s);
         e->slice[e->n++] = (int)i;
         return 1;
     }
-    return FAIL(ctx, "%s: \"%s\" is not one of: x86_64, arm64, arm64e", k->name, s);
+    return FAIL(ctx, _("%s: \"%s\" is not one of: x86_64, arm64, arm64e"), k->name, s);
 }
 
 static int set_string(parse_ctx *ctx, char **slot, const char *value)
@@ -616,7 +645,7 @@ static int set_string(parse_ctx *ctx, char **slot, const char *value)
     char *copy = kc_strdup(value);
 
     if (copy == NULL)
-        return FAIL(ctx, "out of memory");
+        return FAIL(ctx, "%s", _("out of memory"));
     free(*slot);
     *slot = copy;
     return 1;
@@ -631,8 +660,9 @@ static int parse_signature(parse_ctx *ctx, const keydef *k, sig_spec *sig, const
     if (strncmp(value, prefix, sizeof(prefix) - 1) == 0) {
         const char *team = value + sizeof(prefix) - 1;
         if (!kc_team_id_valid(team, strlen(team)))
-            return FAIL(ctx, "%s \"%s\": \"%s\" is not " KC_TEAM_ID_RULE, k->name, value,
-                        team);
+            /* TRANSLATORS: signature "other-team:X": "X" is not "a team ID
+             * (10 characters of A-Z and 0-9)" (translated on its own). */
+            return FAIL(ctx, _("%s \"%s\": \"%s\" is not %s"), k->name, value, team, team_rule());
         sig->kind = SIG_OTHER_TEAM;
         return set_string(ctx, &sig->team, team);
     }
@@ -641,8 +671,10 @@ static int parse_signature(parse_ctx *ctx, const keydef *k, sig_spec *sig, const
             sig->kind = i;
             return 1;
         }
-    return FAIL(ctx, "%s \"%s\" is not one of: team, adhoc, unsigned, other-team:TEAMID, "
-                "broken", k->name, value);
+    return FAIL(ctx,
+                _("%s \"%s\" is not one of: team, adhoc, unsigned, other-team:TEAMID, "
+                  "broken"),
+                k->name, value);
 }
 
 /* Text whose "\n" is a line break and "\\" a backslash; any other
@@ -653,11 +685,13 @@ static int parse_diagnostics(parse_ctx *ctx, const keydef *k, char **slot, const
     char *text;
 
     if (n > TEXT_MAX || has_control(value) || !kc_utf8_valid(value))
-        return FAIL(ctx, "%s must be at most %d bytes of UTF-8 text without control "
-                    "characters (\\n starts a new line)", k->name, TEXT_MAX);
+        return FAIL(ctx,
+                    _("%s must be at most %d bytes of UTF-8 text without control "
+                      "characters (\\n starts a new line)"),
+                    k->name, TEXT_MAX);
     text = malloc(n + 1);
     if (text == NULL)
-        return FAIL(ctx, "out of memory");
+        return FAIL(ctx, "%s", _("out of memory"));
     for (size_t i = 0; i < n; i++) {
         if (value[i] != '\\') {
             text[o++] = value[i];
@@ -665,8 +699,10 @@ static int parse_diagnostics(parse_ctx *ctx, const keydef *k, char **slot, const
         }
         if (value[i + 1] != 'n' && value[i + 1] != '\\') {
             free(text);
-            return FAIL(ctx, "%s: \"\\%.1s\" is not an escape (\\n starts a new line, \\\\ "
-                        "is a backslash)", k->name, value + i + 1);
+            return FAIL(ctx,
+                        _("%s: \"\\%.1s\" is not an escape (\\n starts a new line, \\\\ "
+                          "is a backslash)"),
+                        k->name, value + i + 1);
         }
         text[o++] = value[i + 1] == 'n' ? '\n' : '\\';
         i++;
@@ -702,8 +738,10 @@ static int parse_owner(parse_ctx *ctx, const keydef *k, owner_spec *o, const cha
 
     if (colon == NULL || !parse_id(value, (size_t)(colon - value), &o->uid) ||
         !parse_id(colon + 1, strlen(colon + 1), &o->gid))
-        return FAIL(ctx, "%s \"%s\" is not UID:GID (two numbers from 0 to 4294967295, like "
-                    "0:0 or 501:20)", k->name, value);
+        return FAIL(ctx,
+                    _("%s \"%s\" is not UID:GID (two numbers from 0 to 4294967295, like "
+                      "0:0 or 501:20)"),
+                    k->name, value);
     return 1;
 }
 
@@ -719,36 +757,45 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
         int i = find_word(k->choices, value);
         if (i < 0) {
             join_words(k->choices, words, sizeof(words));
-            return FAIL(ctx, "%s \"%s\" is not one of: %s", k->name, value, words);
+            return FAIL(ctx, _("%s \"%s\" is not one of: %s"), k->name, value, words);
         }
         *(int *)slot = i;
         return 1;
     }
     case V_TEAM:
         if (!kc_team_id_valid(value, strlen(value)))
-            return FAIL(ctx, "%s \"%s\" is not " KC_TEAM_ID_RULE, k->name, value);
+            /* TRANSLATORS: KEY "VALUE" is not "a team ID (10 characters of A-Z
+             * and 0-9)" (translated on its own). */
+            return FAIL(ctx, _("%s \"%s\" is not %s"), k->name, value, team_rule());
         return set_string(ctx, slot, value);
     case V_TEXT:
         if (strlen(value) > TEXT_MAX || has_control(value) || !kc_utf8_valid(value))
-            return FAIL(ctx, "%s must be at most %d bytes of UTF-8 text without control "
-                        "characters", k->name, TEXT_MAX);
+            return FAIL(ctx,
+                        _("%s must be at most %d bytes of UTF-8 text without control "
+                          "characters"),
+                        k->name, TEXT_MAX);
         return set_string(ctx, slot, value);
     case V_VERSION:
         if (!is_version(value))
-            return FAIL(ctx, "%s \"%s\" is not a version (a digit first, then A-Z a-z 0-9 . "
-                        "_ + -, at most %d bytes; like 1.2.3)", k->name, value, VERSION_MAX);
+            return FAIL(ctx,
+                        _("%s \"%s\" is not a version (a digit first, then A-Z a-z 0-9 . "
+                          "_ + -, at most %d bytes; like 1.2.3)"),
+                        k->name, value, VERSION_MAX);
         return set_string(ctx, slot, value);
     case V_MACOS:
         if (!parse_macos(value, slot))
-            return FAIL(ctx, "%s \"%s\" is not a macOS version from 10.13 to 15.x "
-                        "(MAJOR.MINOR or MAJOR.MINOR.PATCH, like 14.5 or 10.13.6)", k->name,
-                        value);
+            return FAIL(ctx,
+                        _("%s \"%s\" is not a macOS version from 10.13 to 15.x "
+                          "(MAJOR.MINOR or MAJOR.MINOR.PATCH, like 14.5 or 10.13.6)"),
+                        k->name, value);
         return 1;
     case V_BUILD:
         for (size_t i = 0; value[i] != '\0'; i++)
             if (!is_alnum(value[i]) || i >= 16)
-                return FAIL(ctx, "%s \"%s\" is not a build number (1 to 16 of A-Z a-z 0-9, "
-                            "like 23F79)", k->name, value);
+                return FAIL(ctx,
+                            _("%s \"%s\" is not a build number (1 to 16 of A-Z a-z 0-9, "
+                              "like 23F79)"),
+                            k->name, value);
         return set_string(ctx, slot, value);
     case V_TEAMS:
         return each_item(ctx, k, value, slot, team_item);
@@ -763,21 +810,23 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
         long long v = 0;
         for (size_t i = 0; value[i] != '\0'; i++) {
             if (value[i] < '0' || value[i] > '9' || i >= 10)
-                return FAIL(ctx, "%s \"%s\" is not a number from 0 to 2147483647", k->name,
+                return FAIL(ctx, _("%s \"%s\" is not a number from 0 to 2147483647"), k->name,
                             value);
             v = v * 10 + (value[i] - '0');
         }
         if (v > 2147483647LL)
-            return FAIL(ctx, "%s \"%s\" is not a number from 0 to 2147483647", k->name, value);
+            return FAIL(ctx, _("%s \"%s\" is not a number from 0 to 2147483647"), k->name, value);
         *(long long *)slot = v;
         return 1;
     }
     case V_PATH:
     case V_OTHER_PATH: {
+        char buf[256];
         const char *why;
         if (k->kind == V_PATH && strcmp(value, "none") == 0)
             return set_string(ctx, slot, value);
-        why = k->kind == V_PATH ? path_problem(value) : other_path_problem(value);
+        why = k->kind == V_PATH ? path_problem(value, buf, sizeof(buf))
+                                : other_path_problem(value, buf, sizeof(buf));
         if (why != NULL)
             return FAIL(ctx, "%s \"%s\" %s", k->name, value, why);
         return set_string(ctx, slot, value);
@@ -785,9 +834,10 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
     case V_VOLUME:
         if (strlen(value) > VOLUME_NAME_MAX || has_control(value) || !kc_utf8_valid(value) ||
             strchr(value, '/') != NULL)
-            return FAIL(ctx, "%s must be at most %d bytes of UTF-8 text without control "
-                        "characters or '/' (it names /Volumes/NAME)", k->name,
-                        VOLUME_NAME_MAX);
+            return FAIL(ctx,
+                        _("%s must be at most %d bytes of UTF-8 text without control "
+                          "characters or '/' (it names /Volumes/NAME)"),
+                        k->name, VOLUME_NAME_MAX);
         return set_string(ctx, slot, value);
     case V_SIGNATURE:
         return parse_signature(ctx, k, slot, value);
@@ -806,8 +856,10 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
             v = v * 8 + (value[i] - '0');
         }
         if (v < 0 || v > 07777)
-            return FAIL(ctx, "%s \"%s\" is not permission bits in octal (0 to 7777, like "
-                        "0755)", k->name, value);
+            return FAIL(ctx,
+                        _("%s \"%s\" is not permission bits in octal (0 to 7777, like "
+                          "0755)"),
+                        k->name, value);
         *(long *)slot = v;
         return 1;
     }
@@ -818,13 +870,13 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
             return 1;
         }
         if (!is_version(value))
-            return FAIL(ctx, "%s \"%s\" is not yes, no or a version (like 1.2.3)", k->name,
+            return FAIL(ctx, _("%s \"%s\" is not yes, no or a version (like 1.2.3)"), k->name,
                         value);
         st->mode = 2;
         return set_string(ctx, &st->version, value);
     }
     }
-    return FAIL(ctx, "internal error: key kind %d", (int)k->kind);
+    return FAIL(ctx, _("internal error: key kind %d"), (int)k->kind);
 }
 
 /* The current section's key table and struct. */
@@ -871,10 +923,11 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     keys = section_keys(ctx, &base);
     if (keys == NULL)
-        return FAIL(ctx, "\"%s\" is outside a section (start with one of: " KNOWN_SECTIONS ")",
-                    name);
+        /* TRANSLATORS: the last %s lists the sections: [mac], [mdm], ... */
+        return FAIL(ctx, _("\"%s\" is outside a section (start with one of: %s)"), name,
+                    KNOWN_SECTIONS);
     if (value == NULL || value[0] == '\0')
-        return FAIL(ctx, "%s has no value (in [%s])", name, ctx->name);
+        return FAIL(ctx, _("%s has no value (in [%s])"), name, ctx->name);
     for (i = 0; keys[i].name != NULL; i++)
         if (strcmp(keys[i].name, name) == 0)
             break;
@@ -889,11 +942,11 @@ static int handler(void *user, const char *section, const char *name, const char
                 break;
             o += (size_t)n;
         }
-        return FAIL(ctx, "unknown key \"%s\" in [%s] (known: %s)", name, ctx->name, known);
+        return FAIL(ctx, _("unknown key \"%s\" in [%s] (known: %s)"), name, ctx->name, known);
     }
     h = (sect_head *)base;
     if (h->seen[i] != 0)
-        return FAIL(ctx, "%s is given twice in [%s] (first on line %d)", name, ctx->name,
+        return FAIL(ctx, _("%s is given twice in [%s] (first on line %d)"), name, ctx->name,
                     h->seen[i]);
     if (parse_value(ctx, &keys[i], base, value) != 1)
         return 0;
@@ -956,9 +1009,10 @@ static int begin_section(parse_ctx *ctx, const char *name)
         const char *kind = kext ? "kext" : other ? "other-kext" : "sysext";
         id++;
         if (!is_bundle_id(id, strlen(id)))
-            return FAIL(ctx, "[%s]: \"%s\" is not a bundle ID (reverse-DNS: labels of A-Z a-z "
-                        "0-9 - _ separated by dots, like [%s com.vendor.%s])", name, id, kind,
-                        kext || other ? "kext.name" : "extension");
+            return FAIL(ctx,
+                        _("[%s]: \"%s\" is not a bundle ID (reverse-DNS: labels of A-Z a-z "
+                          "0-9 - _ separated by dots, like [%s com.vendor.%s])"),
+                        name, id, kind, kext || other ? "kext.name" : "extension");
         /* A kext and another vendor's kext are both bundles on disk: one
          * ID names one of them. */
         for (size_t i = 0; (kext || other) && i < s->n_kexts; i++)
@@ -972,9 +1026,10 @@ static int begin_section(parse_ctx *ctx, const char *name)
             for (size_t i = 0; i < s->n_others; i++)
                 prev_other = prev_other || prev == &s->others[i].h;
             if (prev_other != other)
-                return FAIL(ctx, "[%s]: %s is also [%s %s] (line %d): one bundle ID, one "
-                            "section", name, id, prev_other ? "other-kext" : "kext", id,
-                            prev->line);
+                return FAIL(ctx,
+                            _("[%s]: %s is also [%s %s] (line %d): one bundle ID, one "
+                              "section"),
+                            name, id, prev_other ? "other-kext" : "kext", id, prev->line);
         }
         for (size_t i = 0; !kext && !other && i < s->n_sysexts; i++)
             if (strcmp(s->sysexts[i].identifier, id) == 0)
@@ -982,8 +1037,9 @@ static int begin_section(parse_ctx *ctx, const char *name)
         if (prev == NULL && other) {
             other_sect *o = grow((void **)&s->others, &s->n_others, sizeof(*o));
             if (o == NULL || (o->bundle_id = kc_strdup(id)) == NULL)
-                return FAIL(ctx, "out of memory, or more than %d other-kext sections",
-                            MAX_ITEMS);
+                /* TRANSLATORS: %s is kext, other-kext or sysext. */
+                return FAIL(ctx, _("out of memory, or more than %d %s sections"), MAX_ITEMS,
+                            "other-kext");
             head_init(&o->h, ctx->line);
             o->info = -1;
             o->mode = -1;
@@ -991,7 +1047,8 @@ static int begin_section(parse_ctx *ctx, const char *name)
         } else if (prev == NULL && kext) {
             kext_sect *k = grow((void **)&s->kexts, &s->n_kexts, sizeof(*k));
             if (k == NULL || (k->bundle_id = kc_strdup(id)) == NULL)
-                return FAIL(ctx, "out of memory, or more than %d kext sections", MAX_ITEMS);
+                return FAIL(ctx, _("out of memory, or more than %d %s sections"), MAX_ITEMS,
+                            "kext");
             head_init(&k->h, ctx->line);
             k->staged.mode = k->policy = k->loaded = k->history = k->sig.kind = -1;
             k->flags = k->mode = -1;
@@ -999,7 +1056,8 @@ static int begin_section(parse_ctx *ctx, const char *name)
         } else if (prev == NULL) {
             sysext_sect *x = grow((void **)&s->sysexts, &s->n_sysexts, sizeof(*x));
             if (x == NULL || (x->identifier = kc_strdup(id)) == NULL)
-                return FAIL(ctx, "out of memory, or more than %d sysext sections", MAX_ITEMS);
+                return FAIL(ctx, _("out of memory, or more than %d %s sections"), MAX_ITEMS,
+                            "sysext");
             head_init(&x->h, ctx->line);
             x->state = -1;
             ctx->index = s->n_sysexts - 1;
@@ -1007,12 +1065,13 @@ static int begin_section(parse_ctx *ctx, const char *name)
         ctx->kind = kext ? S_KEXT : other ? S_OTHER : S_SYSEXT;
     } else if (strcmp(name, "kext") == 0 || strcmp(name, "other-kext") == 0 ||
                strcmp(name, "sysext") == 0) {
-        return FAIL(ctx, "[%s] needs a bundle ID: [%s com.vendor.name]", name, name);
+        return FAIL(ctx, _("[%s] needs a bundle ID: [%s com.vendor.name]"), name, name);
     } else {
-        return FAIL(ctx, "unknown section [%s] (known: " KNOWN_SECTIONS ")", name);
+        /* TRANSLATORS: the last %s lists the sections: [mac], [mdm], ... */
+        return FAIL(ctx, _("unknown section [%s] (known: %s)"), name, KNOWN_SECTIONS);
     }
     if (prev != NULL)
-        return FAIL(ctx, "section [%s] is given twice (first on line %d)", name, prev->line);
+        return FAIL(ctx, _("section [%s] is given twice (first on line %d)"), name, prev->line);
     return 1;
 }
 
@@ -1032,7 +1091,7 @@ static char *read_line(char *str, int num, void *stream)
     while (n < num - 1 && (c = getc(ctx->f)) != EOF) {
         if (c == '\0') {
             ctx->line++;
-            FAIL(ctx, "the line contains a NUL byte");
+            FAIL(ctx, _("the line contains a NUL byte"));
             return NULL;
         }
         str[n++] = (char)c;
@@ -1044,7 +1103,7 @@ static char *read_line(char *str, int num, void *stream)
     str[n] = '\0';
     ctx->line++;
     if (n == num - 1 && str[n - 1] != '\n' && (c = getc(ctx->f)) != EOF && c != '\n') {
-        FAIL(ctx, "the line is longer than %d bytes", num - 1);
+        FAIL(ctx, _("the line is longer than %d bytes"), num - 1);
         return NULL;
     }
     p = str;
@@ -1057,13 +1116,13 @@ static char *read_line(char *str, int num, void *stream)
         return str;
     end = strchr(str, ']');
     if (end == NULL) {
-        FAIL(ctx, "a section header without ']'");
+        FAIL(ctx, _("a section header without ']'"));
         return NULL;
     }
     for (p = end + 1; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
         ;
     if (*p != '\0' && *p != ';' && *p != '#') {
-        FAIL(ctx, "text after the section header's ']'");
+        FAIL(ctx, _("text after the section header's ']'"));
         return NULL;
     }
     *end = '\0';
@@ -1110,11 +1169,11 @@ static int resolve(parse_ctx *ctx)
     if (m->arch < 0)
         m->arch = ARCH_INTEL;
     if (m->arch == ARCH_APPLE && m->macos.major == 10)
-        BAD(key_line(&m->h, MK_ARCH),
-            "arch = apple needs macOS 11 or later (macos is %s)", m->macos.text);
+        BAD(key_line(&m->h, MK_ARCH), _("arch = apple needs macOS 11 or later (macos is %s)"),
+            m->macos.text);
     if (m->boot >= 0 && m->arch != ARCH_APPLE)
         BAD(key_line(&m->h, MK_BOOT),
-            "boot_policy is for Apple silicon only (set arch = apple)");
+            _("boot_policy is for Apple silicon only (set arch = apple)"));
     if (m->boot < 0)
         m->boot = m->arch == ARCH_APPLE ? BOOT_FULL : BOOT_NONE;
     if (m->sip < 0)
@@ -1134,60 +1193,65 @@ static int resolve(parse_ctx *ctx)
     /* The captures these keys write live in .kextcheck/. */
     for (int key = MK_VM; !m->captures && key <= MK_MANIFEST; key++)
         if (m->h.seen[key] != 0 && !(key == MK_MANIFEST && m->manifest == 0))
-            BAD(m->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+            BAD(m->h.seen[key], _("%s needs captures = yes (it writes into .kextcheck/)"),
                 mac_keys[key].name);
     if (m->boot_volume < 0)
         m->boot_volume = VOL_INTERNAL;
     if (m->volume_name == NULL && (m->volume_name = kc_strdup("Macintosh HD")) == NULL)
-        BAD(m->h.line, "out of memory");
+        BAD(m->h.line, "%s", _("out of memory"));
     if (s->sysmdm.present && !at_least(s, 10, 15))
-        BAD(s->sysmdm.h.line, "system extensions need macOS 10.15 or later "
-            "(macos is %s)", m->macos.text);
+        BAD(s->sysmdm.h.line,
+            _("system extensions need macOS 10.15 or later "
+              "(macos is %s)"),
+            m->macos.text);
     for (size_t i = 0; i < s->n_kexts; i++) {
         kext_sect *k = &s->kexts[i];
         bool nowhere;
         if (k->team == NULL)
-            BAD(k->h.line, "[kext %s] has no team (required: team = TEAMID)",
-                k->bundle_id);
+            BAD(k->h.line, _("[kext %s] has no team (required: team = TEAMID)"), k->bundle_id);
         if (k->path == NULL)
-            BAD(k->h.line, "[kext %s] has no path (required: where it is "
-                "installed, like /Library/Extensions/Name.kext, or none)",
+            BAD(k->h.line,
+                _("[kext %s] has no path (required: where it is "
+                  "installed, like /Library/Extensions/Name.kext, or none)"),
                 k->bundle_id);
         nowhere = strcmp(k->path, "none") == 0;
         if (nowhere && k->staged.mode > 0)
-            BAD(key_line(&k->h, KK_STAGED),
-                "staged needs an installed kext (path is none)");
+            BAD(key_line(&k->h, KK_STAGED), _("staged needs an installed kext (path is none)"));
         if (nowhere && k->history > 0)
             BAD(key_line(&k->h, KK_HISTORY),
-                "history = yes needs a path (the load history records it)");
+                _("history = yes needs a path (the load history records it)"));
         if (nowhere && k->exec.n > 0)
-            BAD(key_line(&k->h, KK_EXEC),
-                "executable needs an installed kext (path is none)");
+            BAD(key_line(&k->h, KK_EXEC), _("executable needs an installed kext (path is none)"));
         for (int key = KK_SIGNATURE; key <= KK_MODE; key++) {
             if (k->h.seen[key] == 0)
                 continue;
             if (nowhere)
-                BAD(k->h.seen[key], "%s needs an installed kext (path is none)",
+                BAD(k->h.seen[key], _("%s needs an installed kext (path is none)"),
                     kext_keys[key].name);
             if (!m->captures)
-                BAD(k->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+                BAD(k->h.seen[key], _("%s needs captures = yes (it writes into .kextcheck/)"),
                     kext_keys[key].name);
         }
         if (k->sig.kind == SIG_OTHER_TEAM && strcmp(k->sig.team, k->team) == 0)
-            BAD(key_line(&k->h, KK_SIGNATURE), "signature other-team:%s is the kext's own "
-                "team (use signature = team)", k->sig.team);
+            BAD(key_line(&k->h, KK_SIGNATURE),
+                _("signature other-team:%s is the kext's own "
+                  "team (use signature = team)"),
+                k->sig.team);
         if (k->diagnostics != NULL && m->macos.major < 11)
-            BAD(key_line(&k->h, KK_DIAGNOSTICS), "diagnostics needs macOS 11 or later "
-                "(kmutil print-diagnostics; macos is %s)", m->macos.text);
+            BAD(key_line(&k->h, KK_DIAGNOSTICS),
+                _("diagnostics needs macOS 11 or later "
+                  "(kmutil print-diagnostics; macos is %s)"),
+                m->macos.text);
         if (k->sig.kind < 0)
             k->sig.kind = SIG_TEAM;
         for (size_t j = 0; !nowhere && j < i; j++)
             if (strcmp(s->kexts[j].path, k->path) == 0)
-                BAD(key_line(&k->h, KK_PATH), "path %s is also the path of "
-                    "[kext %s] (line %d)", k->path, s->kexts[j].bundle_id,
-                    key_line(&s->kexts[j].h, KK_PATH));
+                BAD(key_line(&k->h, KK_PATH),
+                    _("path %s is also the path of "
+                      "[kext %s] (line %d)"),
+                    k->path, s->kexts[j].bundle_id, key_line(&s->kexts[j].h, KK_PATH));
         if (k->version == NULL && (k->version = kc_strdup("1.0")) == NULL)
-            BAD(k->h.line, "out of memory");
+            BAD(k->h.line, "%s", _("out of memory"));
         if (k->policy < 0)
             k->policy = POL_NONE;
         if (k->flags < 0)
@@ -1204,31 +1268,35 @@ static int resolve(parse_ctx *ctx)
     for (size_t i = 0; i < s->n_others; i++) {
         other_sect *o = &s->others[i];
         if (o->path == NULL)
-            BAD(o->h.line, "[other-kext %s] has no path (required: like "
-                EXTENSIONS_ROOT "/Name.kext or " STAGED_ROOT EXTENSIONS_ROOT "/Name.kext)",
-                o->bundle_id);
+            /* TRANSLATORS: the second and fourth %s are /Library/Extensions,
+             * the third /Library/StagedExtensions. */
+            BAD(o->h.line,
+                _("[other-kext %s] has no path (required: like %s/Name.kext or "
+                  "%s%s/Name.kext)"),
+                o->bundle_id, EXTENSIONS_ROOT, STAGED_ROOT, EXTENSIONS_ROOT);
         if (!m->captures)
             for (int key = OK_OWNER; key <= OK_MODE; key++)
                 if (o->h.seen[key] != 0)
-                    BAD(o->h.seen[key], "%s needs captures = yes (it writes into .kextcheck/)",
+                    BAD(o->h.seen[key], _("%s needs captures = yes (it writes into .kextcheck/)"),
                         other_keys[key].name);
         for (size_t j = 0; j < s->n_kexts; j++) {
             const kext_sect *k = &s->kexts[j];
             if (strcmp(k->path, o->path) == 0)
-                BAD(key_line(&o->h, OK_PATH), "path %s is also the path of [kext %s] (line %d)",
+                BAD(key_line(&o->h, OK_PATH), _("path %s is also the path of [kext %s] (line %d)"),
                     o->path, k->bundle_id, key_line(&k->h, KK_PATH));
             if (k->staged.mode > 0 && is_below(o->path, STAGED_ROOT) &&
                 strcmp(o->path + strlen(STAGED_ROOT), k->path) == 0)
-                BAD(key_line(&o->h, OK_PATH), "path %s is where [kext %s] (line %d) is staged",
+                BAD(key_line(&o->h, OK_PATH), _("path %s is where [kext %s] (line %d) is staged"),
                     o->path, k->bundle_id, k->h.line);
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->others[j].path, o->path) == 0)
-                BAD(key_line(&o->h, OK_PATH), "path %s is also the path of [other-kext %s] "
-                    "(line %d)", o->path, s->others[j].bundle_id,
-                    key_line(&s->others[j].h, OK_PATH));
+                BAD(key_line(&o->h, OK_PATH),
+                    _("path %s is also the path of [other-kext %s] "
+                      "(line %d)"),
+                    o->path, s->others[j].bundle_id, key_line(&s->others[j].h, OK_PATH));
         if (o->version == NULL && (o->version = kc_strdup("1.0")) == NULL)
-            BAD(o->h.line, "out of memory");
+            BAD(o->h.line, "%s", _("out of memory"));
         if (o->info < 0)
             o->info = INFO_OK;
     }
@@ -1240,8 +1308,10 @@ static int resolve(parse_ctx *ctx)
         if (line == 0)
             continue;
         if (m->manifest == 0)
-            BAD(line, "%s is written in .kextcheck/manifest.json, which manifest = no (line %d) "
-                "leaves out", h->seen[ko] ? "owner" : "mode", m->h.seen[MK_MANIFEST]);
+            BAD(line,
+                _("%s is written in .kextcheck/manifest.json, which manifest = no (line %d) "
+                  "leaves out"),
+                h->seen[ko] ? "owner" : "mode", m->h.seen[MK_MANIFEST]);
         m->manifest = 1;
     }
     if (m->manifest < 0)
@@ -1249,15 +1319,14 @@ static int resolve(parse_ctx *ctx)
     for (size_t i = 0; i < s->n_sysexts; i++) {
         sysext_sect *x = &s->sysexts[i];
         if (!at_least(s, 10, 15))
-            BAD(x->h.line, "system extensions need macOS 10.15 or later (macos is %s)",
+            BAD(x->h.line, _("system extensions need macOS 10.15 or later (macos is %s)"),
                 m->macos.text);
         if (x->team == NULL)
-            BAD(x->h.line, "[sysext %s] has no team (required: team = TEAMID)",
-                x->identifier);
+            BAD(x->h.line, _("[sysext %s] has no team (required: team = TEAMID)"), x->identifier);
         if (x->state < 0)
             x->state = 0;
         if (x->categories.n == 0 && kc_strv_push(&x->categories, w_category[0]) != 0)
-            BAD(x->h.line, "out of memory");
+            BAD(x->h.line, "%s", _("out of memory"));
     }
     return 0;
 }
@@ -1314,7 +1383,7 @@ int kc_snap_parse(const char *path, kc_snap **out, char *why, size_t whylen)
     *out = NULL;
     memset(&ctx, 0, sizeof(ctx));
     if (s == NULL) {
-        kc_snprintf(why, whylen, "%s: out of memory", path);
+        kc_snprintf(why, whylen, "%s: %s", path, _("out of memory"));
         goto done;
     }
     s->mac.arch = s->mac.boot = s->mac.sip = s->mac.consent = s->mac.captures = -1;
@@ -1332,17 +1401,18 @@ int kc_snap_parse(const char *path, kc_snap **out, char *why, size_t whylen)
     line = ini_parse_stream(read_line, &ctx, handler, &ctx);
     read_error = ferror(f) != 0;
     if (read_error) {
-        kc_snprintf(why, whylen, "%s: cannot be read", path);
+        kc_snprintf(why, whylen, _("%s: cannot be read"), path);
         goto done;
     }
     if (line < 0) {
-        kc_snprintf(why, whylen, "%s: cannot be parsed (out of memory)", path);
+        kc_snprintf(why, whylen, _("%s: cannot be parsed (out of memory)"), path);
         goto done;
     }
     /* The first error wins: inih's (not an INI line) or ours. */
     if (line > 0 && (ctx.why_line == 0 || line < ctx.why_line)) {
-        kc_snprintf(why, whylen, "%s:%d: not an INI line (expected [section], key = value, "
-                    "or a comment starting with ; or #)", path, line);
+        kc_snprintf(why, whylen, "%s:%d: %s", path, line,
+                    _("not an INI line (expected [section], key = value, or a comment starting "
+                      "with ; or #)"));
         goto done;
     }
     if (ctx.why_line == 0 && resolve(&ctx) == 0) {
@@ -2005,7 +2075,7 @@ static int write_database(writer *w, const kc_snap *s)
 sqlfail:
     if (w->failed[0] == '\0')
         kc_snprintf(w->failed, sizeof(w->failed), "%s/%s: %s: %s", w->dir, rel, step,
-                    db ? sqlite3_errmsg(db) : "cannot be written");
+                    db ? sqlite3_errmsg(db) : _("cannot be written"));
 done:
     if (db != NULL)
         sqlite3_close(db);
@@ -2603,14 +2673,15 @@ static int open_out(const char *dir)
     bool created = mkdir(dir, 0755) == 0;
 
     if (!created && errno != EEXIST) {
-        kc_err(dir, "cannot create the folder: %s", strerror(errno));
+        kc_err(dir, _("cannot create the folder: %s"), strerror(errno));
         return -1;
     }
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        kc_err(dir, "%s", errno == ELOOP || errno == ENOTDIR
-                              ? "exists and is not a folder (or is a symbolic link)"
-                              : strerror(errno));
+        kc_err(dir, "%s",
+               errno == ELOOP || errno == ENOTDIR
+                   ? _("exists and is not a folder (or is a symbolic link)")
+                   : strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0) {
@@ -2620,8 +2691,9 @@ static int open_out(const char *dir)
     if (created)
         return fd;
     if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        kc_err(dir, "the folder must belong to the running user and be writable by nobody "
-                    "else: use a new folder");
+        kc_err(dir, "%s",
+               _("the folder must belong to the running user and be writable by nobody else: "
+                 "use a new folder"));
         goto fail;
     }
     dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -2634,8 +2706,9 @@ static int open_out(const char *dir)
     }
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-            kc_err(dir, "the folder is not empty; snapshot writes only into a new or empty "
-                        "folder");
+            kc_err(dir, "%s",
+                   _("the folder is not empty; snapshot writes only into a new or empty "
+                     "folder"));
             closedir(d);
             goto fail;
         }
@@ -2656,7 +2729,7 @@ int kc_snap_write(const kc_snap *s, const char *dir)
     int rc = KC_EXIT_UNKNOWN;
 
     if (name == NULL) {
-        kc_err(dir, "out of memory");
+        kc_err(dir, "%s", _("out of memory"));
         return KC_EXIT_UNKNOWN;
     }
     /* "DIR/" would follow DIR when it is a link: check DIR itself. */
@@ -2698,8 +2771,8 @@ int kc_snap_write(const kc_snap *s, const char *dir)
     rc = KC_EXIT_OK;
 done:
     if (rc != KC_EXIT_OK)
-        kc_err("snapshot", "%s (what was written so far stays in %s)",
-               w.failed[0] ? w.failed : "cannot be written", name);
+        kc_err("snapshot", _("%s (what was written so far stays in %s)"),
+               w.failed[0] ? w.failed : _("cannot be written"), name);
     close(w.root);
     free(name);
     return rc;
@@ -2718,9 +2791,10 @@ int kc_snapshot(const char *description, const char *dir)
     rc = kc_snap_write(s, dir);
     if (rc == KC_EXIT_OK) {
         const macos_ver *v = &s->mac.macos;
-        printf("kextcheck: wrote a Mac with macOS %s (%s) into %s\n"
-               "Check it with: kextcheck --root %s\n",
-               v->text, s->mac.arch == ARCH_APPLE ? "Apple silicon" : "Intel", dir, dir);
+        /* TRANSLATORS: macOS VERSION (Apple silicon or Intel), then the folder. */
+        printf(_("kextcheck: wrote a Mac with macOS %s (%s) into %s\n"), v->text,
+               s->mac.arch == ARCH_APPLE ? _("Apple silicon") : _("Intel"), dir);
+        printf(_("Check it with: kextcheck --root %s\n"), dir);
         if (fflush(stdout) != 0)
             rc = KC_EXIT_UNKNOWN;
     }

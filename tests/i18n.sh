@@ -314,5 +314,54 @@ same validate-json "$bin" plugins validate --format json "$bad/name-mismatch.so"
 grep -q 'does not match the file name' "$work/validate-json.ja" ||
     fail "plugins validate --format json: a refusal is not in English"
 
+# --- snapshot (snapshot.c): the description's errors, the output folder's
+# messages and the summary in Japanese, with "kextcheck: snapshot: FILE:LINE: "
+# kept; the same runs in C in English; the snapshot written in Japanese holds
+# the same bytes as the one written in C (nothing it writes into files is
+# translated) --------------------------------------------------------------------
+descs=$src/tests/snapshot-descriptions
+# every bad description's message is translated (holds Japanese), and in C it
+# is the English of snapshot.sh's goldens
+for f in "$descs"/bad/*.ini; do
+    n=$(basename "$f" .ini)
+    ja "$bin" snapshot "$f" "$work/snap-bad" >/dev/null 2>"$work/err"
+    st=$?
+    [ "$st" = 64 ] || fail "snapshot bad/$n in Japanese: exit status $st, expected 64"
+    grep -q "^kextcheck: snapshot: $f:[0-9]*: " "$work/err" ||
+        fail "snapshot bad/$n in Japanese: no \"kextcheck: snapshot: FILE:LINE: \" prefix"
+    LC_ALL=C grep -q '[^ -~]' "$work/err" || fail "snapshot bad/$n: the message is not in Japanese"
+    en "$bin" snapshot "$f" "$work/snap-bad" >/dev/null 2>"$work/err.c"
+    sed "s|$f|@FILE@|g" "$work/err.c" | diff -u "$descs/bad/$n.err" - >&2 ||
+        fail "snapshot bad/$n in C: the message is not the English golden"
+done
+[ ! -e "$work/snap-bad" ] || fail "snapshot: a bad description created the folder"
+ja "$bin" snapshot "$descs/bad/unknown-section.ini" "$work/snap-bad" >/dev/null 2>"$work/err"
+grep -qF ':1: 不明なセクション [network] です（使えるセクション: [mac], [mdm],' "$work/err" ||
+    fail "snapshot: an unknown section is not said in Japanese"
+ja "$bin" snapshot "$descs/bad/bad-team-list.ini" "$work/snap-bad" >/dev/null 2>"$work/err"
+grep -qF ':2: consent_teams: "abc" はチーム ID（A-Z と 0-9 の 10 文字）ではありません' "$work/err" ||
+    fail "snapshot: a bad team ID is not said in Japanese"
+en "$bin" snapshot "$descs/bad/bad-team-list.ini" "$work/snap-bad" >/dev/null 2>"$work/err"
+grep -qF ':2: consent_teams: "abc" is not a team ID (10 characters of A-Z and 0-9)' "$work/err" ||
+    fail "snapshot in C: a bad team ID is not said in English"
+# the summary, and a folder that is not empty
+d=$descs/causes-14.5-apple/description.ini
+ja "$bin" snapshot "$d" "$work/snap-ja" >"$work/snap-ja.out" 2>"$work/err"
+printf '%s\n' "kextcheck: macOS 14.5（Appleシリコン）の Mac を $work/snap-ja に書き込みました" \
+    "次のコマンドで確認できます: kextcheck --root $work/snap-ja" >"$work/want"
+diff -u "$work/want" "$work/snap-ja.out" >&2 || fail "snapshot: the summary is not in Japanese"
+en "$bin" snapshot "$d" "$work/snap-c" >"$work/snap-c.out" 2>"$work/err"
+grep -qx "kextcheck: wrote a Mac with macOS 14.5 (Apple silicon) into $work/snap-c" "$work/snap-c.out" ||
+    fail "snapshot in C: the summary is not in English"
+# SQLite's WAL salts are random: the -wal and -shm files differ from run to run.
+diff -r --no-dereference -x '*-wal' -x '*-shm' "$work/snap-ja" "$work/snap-c" >&2 ||
+    fail "snapshot: what a Japanese run writes differs from what a C run writes"
+ja "$bin" snapshot "$d" "$work/snap-ja" >/dev/null 2>"$work/err"
+grep -qx "kextcheck: $work/snap-ja: フォルダが空ではありません。snapshot は新しいフォルダか空のフォルダにだけ書き込みます" \
+    "$work/err" || fail "snapshot into a folder that is not empty: not said in Japanese"
+en "$bin" snapshot "$d" "$work/snap-ja" >/dev/null 2>"$work/err"
+grep -q "the folder is not empty; snapshot writes only into a new or empty folder" "$work/err" ||
+    fail "snapshot into a folder that is not empty: not said in English in C"
+
 [ $fails = 0 ] && echo "ok   kextcheck in Japanese"
 [ $fails = 0 ]
