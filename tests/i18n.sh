@@ -233,7 +233,7 @@ en "$check" --root "$hostile" >"$work/parsers.c" 2>&1
 ja "$check" --root "$hostile" --format json >"$work/parsers.json" 2>&1
 ja "$check" --root "$snaps/hostile" >"$work/parsers-bundle.ja" 2>&1
 ja "$check" --root "$snaps/hostile" --format json >"$work/parsers-bundle.json" 2>&1
-for want in '3 行目: チーム ID（A〜Z と 0〜9 の 10 文字）を想定していましたが、"$(rm -rf /);' \
+for want in '3 行目: チーム ID（A-Z と 0-9 の 10 文字）を想定していましたが、"$(rm -rf /);' \
     '1 行目: "System Integrity Protection status: enabled."、"disabled."、' \
     '"unknown (Custom Configuration)." のいずれかを想定していましたが、"System Integrity Prot"でした' \
     '1 行目: NUL バイトが含まれています: "Kernel Extension User Consent: ENAB' \
