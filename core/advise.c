@@ -894,7 +894,7 @@ static void sysext(words *w, const ctx *c, const kc_finding *f)
 
 static void bundle_unreadable(words *w, const ctx *c, const kc_finding *f)
 {
-    message(w, "%s: %s", f->bundle->path, f->bundle->error);
+    message(w, "%s: %s", f->bundle->path, kc_i18n_reason(f->bundle->error));
     step(w, _("Uninstall %s, restart, and install it again: macOS cannot approve or load a "
               "kext bundle whose Info.plist it cannot read."),
          c->v->vendor);
@@ -1149,7 +1149,7 @@ static void other_broken(words *w, const kc_result *r, const kc_host *h)
     for (size_t i = 0; i < r->n_broken_other && i < 8; i++) {
         const kc_bundle *b = r->broken_other[i];
         if (b->error != NULL)
-            because(w, _("files: %s: %s"), b->path, b->error);
+            because(w, _("files: %s: %s"), b->path, kc_i18n_reason(b->error));
         else
             because(w, _("files: %s: owner %lu:%lu, mode %04o (not root:wheel, or writable "
                          "by others)"),

@@ -764,6 +764,10 @@ int kc_cli_main(int argc, char **argv)
         rc = rc < 0 ? finish_output(ferror(stdout), KC_EXIT_OK) : rc;
         goto done;
     }
+    /* Before anything else is read or said (the configuration file's
+     * messages included): a run for programs is English from here on. */
+    if (for_programs(&s.o))
+        kc_i18n_english();
     if (!s.o.no_config) {
         const char *path = s.o.config ? s.o.config : KC_SYSCONF_FILE;
         int c = kc_config_load(path, &s.cfg, why, sizeof(why));
@@ -778,8 +782,6 @@ int kc_cli_main(int argc, char **argv)
     rc = check_options(&s.o);
     if (rc != 0)
         goto done;
-    if (for_programs(&s.o))
-        kc_i18n_english();
     if (args->n == 0) {
         rc = cmd_check(&s);
     } else if (strcmp(args->v[0], "profile") == 0) {

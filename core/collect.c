@@ -107,8 +107,8 @@ static void english_end(locale_t previous)
 /* A reason in two languages: English for the manifest, the reader's
  * language for stderr. */
 typedef struct two_why {
-    char en[1024];
-    char loc[1024];
+    char en[2048]; /* room for a 1 KiB reason inside the longest frame */
+    char loc[2048];
 } two_why;
 
 /* A text that is the same in both (a path, SQLite's words). */

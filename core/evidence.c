@@ -204,8 +204,7 @@ int kc_parse_consent_list(const char *text, size_t len, kc_evidence *ev, char *w
         if (ln.n == 0 && rest_blank(&it))
             break;
         if (!kc_team_id_valid(ln.s, ln.n)) {
-            /* KC_TEAM_ID_RULE, spelled out so that xgettext sees it. */
-            kc_bad_line(why, whylen, &ln, _("a team ID (10 characters of A-Z and 0-9)"));
+            kc_bad_line(why, whylen, &ln, kc_team_id_rule());
             goto done;
         }
         memcpy(team, ln.s, KC_TEAM_ID_LEN);

@@ -64,9 +64,12 @@ char *kc_shell_quote(const char *s);
 
 /* An Apple team ID: exactly 10 characters of A-Z and 0-9. */
 #define KC_TEAM_ID_LEN 10
-#define KC_TEAM_ID_RULE "a team ID (10 characters of A-Z and 0-9)"
 /* Whether the n bytes at s are a team ID (false for NULL). */
 bool kc_team_id_valid(const char *s, size_t n);
+/* The rule, "a team ID (10 characters of A-Z and 0-9)", in the run's
+ * language.  Messages that say it inside a longer sentence write the same
+ * words out (xgettext sees only literals). */
+const char *kc_team_id_rule(void);
 
 /* Splits path in place at its last '/' into the folder that holds the last
  * name (".", when there is no '/'; "/" for a name right under the root)

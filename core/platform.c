@@ -1014,8 +1014,7 @@ int kc_parse_codesign(const char *text, size_t len, kc_codesign *out, char *why,
                 if (cs_store(&c.team_id, v, vn) != 0)
                     goto oom;
             } else {
-                /* KC_TEAM_ID_RULE's words written out: xgettext does
-                 * not expand macros. */
+                /* kc_team_id_rule()'s words written out. */
                 kc_bad_line(why, whylen, &ln,
                             _("\"TeamIdentifier=\" and a team ID (10 characters of A-Z and "
                               "0-9) or \"not set\""));

@@ -508,7 +508,7 @@ static char *make_private_copy(kc_policydb *db, int src_dir, const char *src_nam
     }
     slash = strrchr(tmpl, '/');
     if (kc_snprintf(p->name, sizeof(p->name), "%s", slash + 1) != 0) {
-        kc_snprintf(why, whylen, _("private folder name too long"));
+        kc_snprintf(why, whylen, "%s", _("private folder name too long"));
         (void)rmdir(tmpl);
         goto done;
     }

@@ -125,8 +125,7 @@ static int get_teams(plist_t dict, const char *key, const char *prefix, kc_strv 
         }
         if (!kc_team_id_valid(s, sn)) {
             kc_excerpt(s, sn, ex, sizeof(ex));
-            /* KC_TEAM_ID_RULE's words written out: xgettext does not
-             * expand macros. */
+            /* kc_team_id_rule()'s words written out. */
             kc_snprintf(why, whylen,
                         _("%s[%lu]: expected a team ID (10 characters of A-Z and 0-9), got %s"),
                         where, (unsigned long)i, ex);
@@ -205,8 +204,8 @@ static int get_team_map(plist_t dict, const char *key, const char *prefix, bool 
         kl = strlen(k);
         kc_excerpt(k, kl, ex, sizeof(ex));
         if (!(kc_team_id_valid(k, kl) || (empty_key_ok && kl == 0))) {
-            /* KC_TEAM_ID_RULE's words written out (xgettext does not
-             * expand macros), one whole sentence for each case. */
+            /* kc_team_id_rule()'s words written out, one whole sentence
+             * for each case. */
             if (empty_key_ok)
                 kc_snprintf(why, whylen,
                             _("%s: the key %s is not a team ID (10 characters of A-Z and 0-9) "

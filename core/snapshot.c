@@ -314,14 +314,6 @@ typedef enum sect_kind { S_NONE, S_MAC, S_MDM, S_SYSMDM, S_KEXT, S_OTHER, S_SYSE
     "[mac], [mdm], [mdm-system-extensions], [kext BUNDLE-ID], [other-kext BUNDLE-ID], "  \
     "[sysext BUNDLE-ID]"
 
-/* KC_TEAM_ID_RULE in the reader's language: its words written out, since
- * xgettext does not expand macros (the goldens of
- * tests/snapshot-descriptions/bad check them in English). */
-static const char *team_rule(void)
-{
-    return _("a team ID (10 characters of A-Z and 0-9)");
-}
-
 /* ---- parsing ------------------------------------------------------------- */
 
 typedef struct parse_ctx {
@@ -582,7 +574,7 @@ static int team_item(parse_ctx *ctx, const keydef *k, const char *s, void *slot)
     if (!kc_team_id_valid(s, strlen(s)))
         /* TRANSLATORS: KEY: "VALUE" is not "a team ID (10 characters of A-Z and
          * 0-9)" (translated on its own). */
-        return FAIL(ctx, _("%s: \"%s\" is not %s"), k->name, s, team_rule());
+        return FAIL(ctx, _("%s: \"%s\" is not %s"), k->name, s, kc_team_id_rule());
     return push_unique(ctx, k, slot, s);
 }
 
@@ -662,7 +654,7 @@ static int parse_signature(parse_ctx *ctx, const keydef *k, sig_spec *sig, const
         if (!kc_team_id_valid(team, strlen(team)))
             /* TRANSLATORS: signature "other-team:X": "X" is not "a team ID
              * (10 characters of A-Z and 0-9)" (translated on its own). */
-            return FAIL(ctx, _("%s \"%s\": \"%s\" is not %s"), k->name, value, team, team_rule());
+            return FAIL(ctx, _("%s \"%s\": \"%s\" is not %s"), k->name, value, team, kc_team_id_rule());
         sig->kind = SIG_OTHER_TEAM;
         return set_string(ctx, &sig->team, team);
     }
@@ -766,7 +758,7 @@ static int parse_value(parse_ctx *ctx, const keydef *k, char *base, const char *
         if (!kc_team_id_valid(value, strlen(value)))
             /* TRANSLATORS: KEY "VALUE" is not "a team ID (10 characters of A-Z
              * and 0-9)" (translated on its own). */
-            return FAIL(ctx, _("%s \"%s\" is not %s"), k->name, value, team_rule());
+            return FAIL(ctx, _("%s \"%s\" is not %s"), k->name, value, kc_team_id_rule());
         return set_string(ctx, slot, value);
     case V_TEXT:
         if (strlen(value) > TEXT_MAX || has_control(value) || !kc_utf8_valid(value))
@@ -1091,7 +1083,7 @@ static char *read_line(char *str, int num, void *stream)
     while (n < num - 1 && (c = getc(ctx->f)) != EOF) {
         if (c == '\0') {
             ctx->line++;
-            FAIL(ctx, _("the line contains a NUL byte"));
+            FAIL(ctx, "%s", _("the line contains a NUL byte"));
             return NULL;
         }
         str[n++] = (char)c;
@@ -1116,13 +1108,13 @@ static char *read_line(char *str, int num, void *stream)
         return str;
     end = strchr(str, ']');
     if (end == NULL) {
-        FAIL(ctx, _("a section header without ']'"));
+        FAIL(ctx, "%s", _("a section header without ']'"));
         return NULL;
     }
     for (p = end + 1; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
         ;
     if (*p != '\0' && *p != ';' && *p != '#') {
-        FAIL(ctx, _("text after the section header's ']'"));
+        FAIL(ctx, "%s", _("text after the section header's ']'"));
         return NULL;
     }
     *end = '\0';

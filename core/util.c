@@ -190,6 +190,11 @@ char *kc_utf8_clean(const char *s, size_t n)
     return out;
 }
 
+const char *kc_team_id_rule(void)
+{
+    return _("a team ID (10 characters of A-Z and 0-9)");
+}
+
 bool kc_team_id_valid(const char *s, size_t n)
 {
     if (s == NULL || n != KC_TEAM_ID_LEN)

@@ -63,7 +63,7 @@ static int check_name(const char *s, const char *expected, char *why, size_t why
     size_t n;
 
     if (s == NULL) {
-        WHY(_("name is NULL"));
+        WHY("%s", _("name is NULL"));
         return -1;
     }
     n = bounded_len(s, KC_PLUGIN_NAME_MAX);
@@ -120,7 +120,7 @@ static int check_url(const char *s, char *why, size_t whylen)
         return 0;
     n = bounded_len(s, KC_PLUGIN_URL_MAX);
     if (n == 0) {
-        WHY(_("kb_url is empty"));
+        WHY("%s", _("kb_url is empty"));
         return -1;
     }
     if (n > KC_PLUGIN_URL_MAX) {
@@ -131,9 +131,9 @@ static int check_url(const char *s, char *why, size_t whylen)
         unsigned char c = (unsigned char)s[i];
         if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
             if (c < 0x20 || c == 0x7f)
-                WHY(_("kb_url contains a control character"));
+                WHY("%s", _("kb_url contains a control character"));
             else if (c >= 0x80)
-                WHY(_("kb_url holds a byte outside printable ASCII (percent-encode it)"));
+                WHY("%s", _("kb_url holds a byte outside printable ASCII (percent-encode it)"));
             else
                 WHY(_("kb_url \"%s\" holds the character '%c', which a URL may not hold "
                       "unescaped"), s, c);
@@ -192,7 +192,7 @@ static int check_command(const char *s, char *why, size_t whylen)
         return 0;
     n = bounded_len(s, KC_PLUGIN_COMMAND_MAX);
     if (n == 0) {
-        WHY(_("diagnostic_command is empty"));
+        WHY("%s", _("diagnostic_command is empty"));
         return -1;
     }
     if (n > KC_PLUGIN_COMMAND_MAX) {
@@ -200,11 +200,11 @@ static int check_command(const char *s, char *why, size_t whylen)
         return -1;
     }
     if (has_control(s)) {
-        WHY(_("diagnostic_command contains a control character"));
+        WHY("%s", _("diagnostic_command contains a control character"));
         return -1;
     }
     if (!kc_utf8_valid(s)) {
-        WHY(_("diagnostic_command is not valid UTF-8"));
+        WHY("%s", _("diagnostic_command is not valid UTF-8"));
         return -1;
     }
     return 0;
@@ -237,7 +237,7 @@ static int check_bundle_id(const char *s, char *why, size_t whylen)
         return 0;
 bad:
     if (has_control(s))
-        WHY(_("bundle ID contains a control character"));
+        WHY("%s", _("bundle ID contains a control character"));
     else
         WHY(_("bundle ID \"%s\" is not reverse-DNS (labels of A-Z a-z 0-9 - _ "
               "separated by single dots, at least two)"), s);
@@ -254,7 +254,7 @@ static int check_path(const char *s, bool staged, char *why, size_t whylen)
         return -1;
     }
     if (has_control(s)) {
-        WHY(_("path contains a control character"));
+        WHY("%s", _("path contains a control character"));
         return -1;
     }
     if (s[0] != '/') {
@@ -315,7 +315,7 @@ static int check_array(const char *field, const char *const *arr, bool required,
             return -1;
         }
         if (kc_strv_push(out, arr[i]) != 0) {
-            WHY(_("out of memory"));
+            WHY("%s", _("out of memory"));
             return -1;
         }
     }
@@ -425,7 +425,7 @@ int kc_plugin_problems(const struct kc_plugin *desc, const char *expected_name,
             /* The array itself, not what was kept of it: a broken entry
              * is reported once, above. */
             if (desc->sysext_bundle_ids == NULL || desc->sysext_bundle_ids[0] == NULL) {
-                WHY(_("sysext_team_id is set but sysext_bundle_ids is empty"));
+                WHY("%s", _("sysext_team_id is set but sysext_bundle_ids is empty"));
                 if (kc_strv_push(problems, why) != 0)
                     goto oom;
             }

@@ -274,6 +274,23 @@ ja "$check" collect --root "$snaps/no-tables" "$work/collected" >/dev/null 2>&1
 grep -q '"reason": "the database has no kext_policy table"' \
     "$work/collected/.kextcheck/manifest.json" ||
     fail "collect in Japanese: the database's reason in manifest.json is not in English"
+# A vendor's folder that is a symbolic link out of the root: the bundle's
+# reason (kept English in the model) in Japanese in the report.
+cp -RP "$article" "$work/link-out" &&
+    rm -rf "$work/link-out/Library/Application Support/TrendMicro" &&
+    ln -s ../../../.. "$work/link-out/Library/Application Support/TrendMicro" || exit 2
+ja "$check" --root "$work/link-out" >"$work/link-out.ja" 2>&1
+grep -q 'BUNDLE_UNREADABLE: .*TrendMicro: 途中のシンボリックリンクが検査対象のルートの外を指しています$' \
+    "$work/link-out.ja" || fail "a vendor folder linked out of the root: the reason is not in Japanese"
+# The configuration file is read after the choice of language: a run for
+# programs says what is wrong with it in English, a text run in Japanese.
+printf '[bogus]\nx = 1\n' >"$work/bad.ini" || exit 2
+ja "$bin" --config "$work/bad.ini" --format json --root "$article" >/dev/null 2>"$work/bad-ini-json.err"
+grep -qx "kextcheck: config: $work/bad.ini:2: unknown section \\[bogus\\] (known: \\[kextcheck\\], \\[plugins\\], \\[commands\\])" \
+    "$work/bad-ini-json.err" || fail "a bad configuration file in a JSON run in Japanese: not said in English"
+ja "$bin" --config "$work/bad.ini" --root "$article" >/dev/null 2>"$work/bad-ini-text.err"
+grep -qF '不明なセクション [bogus] です' "$work/bad-ini-text.err" ||
+    fail "a bad configuration file in a text run in Japanese: not said in Japanese"
 # A database that is a FIFO: policydb.c's reason with the kind of file in
 # Japanese in the report, in English in the manifest of a Japanese collect.
 cp -RP "$snaps/article-10.13" "$work/fifo-db" &&

@@ -71,6 +71,17 @@ while read -r lang; do
         continue
     fi
     cat "$work/$lang.stats"
+    # A message without a printf conversion may still be used as a format
+    # (step(w, _("..."))): its translation must hold no '%' either, which
+    # msgfmt --check does not look at (no c-format flag).
+    pct=$(awk '
+        /^#,/ { fmt = ($0 ~ /[ ,]c-format/) }
+        /^msgid / { id = $0; instr = 0 }
+        /^msgstr/ { instr = 1 }
+        /^"/ && !instr { id = id $0 }
+        (/^msgstr/ || (/^"/ && instr)) && !fmt && index($0, "%") { print id; fmt = 1 }
+        /^$/ { fmt = 0; instr = 0 }' "$po")
+    [ -z "$pct" ] || fail "po/$lang.po: a '%' in the translation of a message that has none: $pct"
     # "N translated messages." alone: no ", M fuzzy translations", no
     # ", K untranslated messages".
     grep -Eq '^[0-9]+ translated messages?\.$' "$work/$lang.stats" ||

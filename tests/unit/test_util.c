@@ -216,6 +216,8 @@ static void expect_quote(const char *in, const char *want)
 static void team_id_valid(void **state)
 {
     (void)state;
+    /* The rule as messages say it (the C locale: English). */
+    assert_string_equal(kc_team_id_rule(), "a team ID (10 characters of A-Z and 0-9)");
     assert_true(kc_team_id_valid("ABCDE12345", 10));
     assert_true(kc_team_id_valid("0123456789", 10));
     assert_true(kc_team_id_valid("ZZZZZZZZZZ", 10));
