@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "bplist.h"
+#include "testutil.h"
 
 #include <plist/plist.h>
 #include <stdio.h>
@@ -16,30 +17,6 @@
 #include <string.h>
 
 /* ---- building databases --------------------------------------------------- */
-
-static plist_t entry(const char *id, const char *team, const char *state, const char *shortv,
-                     const char *build)
-{
-    plist_t d = plist_new_dict(), cats = plist_new_array();
-
-    if (id != NULL)
-        plist_dict_set_item(d, "identifier", plist_new_string(id));
-    if (team != NULL)
-        plist_dict_set_item(d, "teamID", plist_new_string(team));
-    if (state != NULL)
-        plist_dict_set_item(d, "state", plist_new_string(state));
-    plist_array_append_item(cats, plist_new_string("com.apple.system_extension.endpoint_security"));
-    plist_dict_set_item(d, "categories", cats);
-    if (shortv != NULL || build != NULL) {
-        plist_t bv = plist_new_dict();
-        if (shortv != NULL)
-            plist_dict_set_item(bv, "CFBundleShortVersionString", plist_new_string(shortv));
-        if (build != NULL)
-            plist_dict_set_item(bv, "CFBundleVersion", plist_new_string(build));
-        plist_dict_set_item(d, "bundleVersion", bv);
-    }
-    return d;
-}
 
 /* The binary form of root (freed here). */
 static char *to_bin(plist_t root, uint32_t *len)
@@ -69,18 +46,18 @@ static char *sample_db(uint32_t *len, int fillers)
     plist_t arr = plist_new_array();
     char id[64];
 
-    plist_array_append_item(arr, entry("com.sophos.endpoint.scanextension", "2H5GFH3774",
+    plist_array_append_item(arr, tu_plist_sysext("com.sophos.endpoint.scanextension", "2H5GFH3774",
                                        "activated_enabled", "1.0.4", "1.0.4"));
-    plist_array_append_item(arr, entry("com.sophos.endpoint.networkextension", "2H5GFH3774",
+    plist_array_append_item(arr, tu_plist_sysext("com.sophos.endpoint.networkextension", "2H5GFH3774",
                                        "activated_waiting_to_upgrade", "1.0.4", "104"));
-    plist_array_append_item(arr, entry("com.example.\xc3\xa9t\xc3\xa9", "ABCDE12345",
+    plist_array_append_item(arr, tu_plist_sysext("com.example.\xc3\xa9t\xc3\xa9", "ABCDE12345",
                                        "activated_waiting_for_user", NULL, NULL));
-    plist_array_append_item(arr, entry("com.example.build", "ABCDE12345", "uninstalling",
+    plist_array_append_item(arr, tu_plist_sysext("com.example.build", "ABCDE12345", "uninstalling",
                                        NULL, "77"));
-    plist_array_append_item(arr, entry("com.example.\xe2\x82\xac", "ZZZZZ99999", "", "2", NULL));
+    plist_array_append_item(arr, tu_plist_sysext("com.example.\xe2\x82\xac", "ZZZZZ99999", "", "2", NULL));
     for (int i = 0; i < fillers; i++) {
         snprintf(id, sizeof(id), "com.example.filler.ext%d", i);
-        plist_array_append_item(arr, entry(id, "FILLER0001", "activated_enabled", "1", "1"));
+        plist_array_append_item(arr, tu_plist_sysext(id, "FILLER0001", "activated_enabled", "1", "1"));
     }
     return db_of(arr, len);
 }
@@ -194,7 +171,7 @@ static void wrong_types_same_words(void **state)
             static const char *const keys[] = {"identifier", "teamID", "state",
                                                "bundleVersion", "CFBundleVersion"};
             arr = plist_new_array();
-            e = entry("com.example.a", "ABCDE12345", "activated_enabled", "1", "2");
+            e = tu_plist_sysext("com.example.a", "ABCDE12345", "activated_enabled", "1", "2");
             if (field < 4) {
                 plist_dict_set_item(e, keys[field], plist_copy(values[i]));
             } else {
@@ -211,7 +188,7 @@ static void wrong_types_same_words(void **state)
     /* Missing fields. */
     for (int missing = 0; missing < 3; missing++) {
         plist_t arr = plist_new_array();
-        plist_array_append_item(arr, entry(missing == 0 ? NULL : "com.example.a",
+        plist_array_append_item(arr, tu_plist_sysext(missing == 0 ? NULL : "com.example.a",
                                            missing == 1 ? NULL : "ABCDE12345",
                                            missing == 2 ? NULL : "activated_enabled", "1", "2"));
         bin = db_of(arr, &len);
@@ -233,7 +210,7 @@ static void cap_same(void **state)
 
     (void)state;
     for (int i = 0; i < 10002; i++)
-        plist_array_append_item(arr, entry("com.example.same", "ABCDE12345",
+        plist_array_append_item(arr, tu_plist_sysext("com.example.same", "ABCDE12345",
                                            "activated_enabled", "1", "1"));
     bin = db_of(arr, &len);
     assert_true(same_answer(bin, len));

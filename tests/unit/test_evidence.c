@@ -806,42 +806,10 @@ static int teardown(void **state)
 /* Writes pl (and frees it) to the fixture's file, as binary or XML. */
 static void write_plist(const fixture *f, plist_t pl, bool binary)
 {
-    char *data = NULL;
-    uint32_t len = 0;
+    tu_buf b = tu_plist_bytes(pl, binary);
 
-    assert_non_null(pl);
-    if (binary)
-        plist_to_bin(pl, &data, &len);
-    else
-        plist_to_xml(pl, &data, &len);
-    plist_free(pl);
-    assert_non_null(data);
-    tu_write_bytes(f->path, data, len);
-    if (binary)
-        plist_to_bin_free(data);
-    else
-        plist_to_xml_free(data);
-}
-
-/* An array of the strings given, up to NULL. */
-static plist_t strings(const char *first, ...)
-{
-    plist_t arr = plist_new_array();
-    va_list ap;
-
-    va_start(ap, first);
-    for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
-        plist_array_append_item(arr, plist_new_string(s));
-    va_end(ap);
-    return arr;
-}
-
-static plist_t dict_with(const char *key, plist_t value)
-{
-    plist_t d = plist_new_dict();
-
-    plist_dict_set_item(d, key, value);
-    return d;
+    tu_write_bytes(f->path, b.p, b.n);
+    free(b.p);
 }
 
 /* fn on the fixture's file must fail with word in the reason (no line). */
@@ -896,7 +864,7 @@ static void system_version_read(void **state)
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         kc_evidence ev;
         char why[256];
-        plist_t d = dict_with("ProductVersion", plist_new_string(good[i].text));
+        plist_t d = tu_plist_dict1("ProductVersion", plist_new_string(good[i].text));
 
         plist_dict_set_item(d, "ProductName", plist_new_string("macOS"));
         plist_dict_set_item(d, "ProductBuildVersion", plist_new_string("23B74"));
@@ -921,24 +889,24 @@ static void system_version_refused(void **state)
     char why[256];
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        write_plist(f, dict_with("ProductVersion", plist_new_string(bad[i])), i % 2 == 0);
+        write_plist(f, tu_plist_dict1("ProductVersion", plist_new_string(bad[i])), i % 2 == 0);
         expect_read_fail(f, kc_read_system_version, "ProductVersion: expected a version");
     }
-    write_plist(f, dict_with("ProductVersion", plist_new_uint(14)), false);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_uint(14)), false);
     expect_read_fail(f, kc_read_system_version, "ProductVersion is an integer");
-    write_plist(f, dict_with("ProductVersion", plist_new_uint(14)), true);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_uint(14)), true);
     expect_read_fail(f, kc_read_system_version, "ProductVersion is an integer");
-    write_plist(f, dict_with("ProductName", plist_new_string("macOS")), false);
+    write_plist(f, tu_plist_dict1("ProductName", plist_new_string("macOS")), false);
     expect_read_fail(f, kc_read_system_version, "no ProductVersion");
     write_plist(f, plist_new_string("14.1"), false);
     expect_read_fail(f, kc_read_system_version, "top level is a string");
 
     /* A failure clears an earlier version. */
-    write_plist(f, dict_with("ProductVersion", plist_new_string("13.6.1")), false);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_string("13.6.1")), false);
     ev_init(&ev);
     assert_int_equal(kc_read_system_version(f->path, &ev, why, sizeof(why)), 1);
     assert_int_equal(ev.os_major, 13);
-    write_plist(f, dict_with("ProductVersion", plist_new_bool(1)), false);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_bool(1)), false);
     assert_int_equal(kc_read_system_version(f->path, &ev, why, sizeof(why)), -1);
     assert_all_unknown(&ev);
     kc_evidence_free(&ev);
@@ -946,31 +914,9 @@ static void system_version_refused(void **state)
 
 /* ---- system-extension db.plist ----------------------------------------------------- */
 
-static plist_t sysext(const char *id, const char *team, const char *st, const char *shortv,
-                      const char *build)
-{
-    plist_t d = plist_new_dict();
-
-    plist_dict_set_item(d, "identifier", plist_new_string(id));
-    plist_dict_set_item(d, "teamID", plist_new_string(team));
-    plist_dict_set_item(d, "state", plist_new_string(st));
-    plist_dict_set_item(d, "categories",
-                        strings("com.apple.system_extension.endpoint_security", NULL));
-    plist_dict_set_item(d, "originPath", plist_new_string("/Applications/X.app"));
-    if (shortv != NULL || build != NULL) {
-        plist_t bv = plist_new_dict();
-        if (shortv != NULL)
-            plist_dict_set_item(bv, "CFBundleShortVersionString", plist_new_string(shortv));
-        if (build != NULL)
-            plist_dict_set_item(bv, "CFBundleVersion", plist_new_string(build));
-        plist_dict_set_item(d, "bundleVersion", bv);
-    }
-    return d;
-}
-
 static plist_t db_with(plist_t extensions)
 {
-    plist_t d = dict_with("extensions", extensions);
+    plist_t d = tu_plist_dict1("extensions", extensions);
 
     plist_dict_set_item(d, "extensionPolicies", plist_new_array());
     return d;
@@ -986,12 +932,12 @@ static void sysext_db_read(void **state)
         char why[512];
         int rc;
 
-        plist_array_append_item(arr, sysext("com.crowdstrike.falcon.Agent", "X9E956P446",
+        plist_array_append_item(arr, tu_plist_sysext("com.crowdstrike.falcon.Agent", "X9E956P446",
                                              "activated_enabled", "6.50", "16506"));
-        plist_array_append_item(arr, sysext("com.example.net", TEAM, "activated_waiting_for_user",
+        plist_array_append_item(arr, tu_plist_sysext("com.example.net", TEAM, "activated_waiting_for_user",
                                              "1.2", NULL));
-        plist_array_append_item(arr, sysext("com.example.old", TEAM, "uninstalling", NULL, "7"));
-        plist_array_append_item(arr, sysext("com.example.nover", TEAM2,
+        plist_array_append_item(arr, tu_plist_sysext("com.example.old", TEAM, "uninstalling", NULL, "7"));
+        plist_array_append_item(arr, tu_plist_sysext("com.example.nover", TEAM2,
                                              "terminated_waiting_to_uninstall_on_reboot", NULL,
                                              NULL));
         write_plist(f, db_with(arr), binary);
@@ -1040,7 +986,7 @@ static plist_t many_sysexts(size_t count)
         plist_dict_set_item(d, "identifier", plist_new_string(id));
         plist_dict_set_item(d, "teamID", plist_new_string(TEAM));
         plist_dict_set_item(d, "state", plist_new_string("activated_enabled"));
-        plist_dict_set_item(d, "bundleVersion", dict_with("CFBundleVersion",
+        plist_dict_set_item(d, "bundleVersion", tu_plist_dict1("CFBundleVersion",
                                                           plist_new_string(build)));
         plist_array_append_item(arr, d);
     }
@@ -1107,8 +1053,8 @@ static void sysext_db_wrong_types(void **state)
 
     for (int binary = 0; binary < 2; binary++) {
         arr = plist_new_array();
-        plist_array_append_item(arr, sysext("a", TEAM, "activated_enabled", "1", "1"));
-        e = sysext("b", TEAM, "x", NULL, NULL);
+        plist_array_append_item(arr, tu_plist_sysext("a", TEAM, "activated_enabled", "1", "1"));
+        e = tu_plist_sysext("b", TEAM, "x", NULL, NULL);
         plist_dict_set_item(e, "state", plist_new_uint(3));
         plist_array_append_item(arr, e);
         write_plist(f, db_with(arr), binary);
@@ -1116,34 +1062,34 @@ static void sysext_db_wrong_types(void **state)
                          "extensions[1].state is an integer, expected a string");
 
         arr = plist_new_array();
-        plist_array_append_item(arr, sysext("a", TEAM, "activated_enabled", "1", "1"));
-        plist_array_append_item(arr, sysext("b", TEAM, "activated_enabled", "1", "1"));
+        plist_array_append_item(arr, tu_plist_sysext("a", TEAM, "activated_enabled", "1", "1"));
+        plist_array_append_item(arr, tu_plist_sysext("b", TEAM, "activated_enabled", "1", "1"));
         plist_array_append_item(arr, plist_new_string("c"));
         write_plist(f, db_with(arr), binary);
         expect_read_fail(f, kc_read_sysext_db, "extensions[2] is a string, expected a dictionary");
 
-        e = sysext("a", TEAM, "activated_enabled", NULL, NULL);
+        e = tu_plist_sysext("a", TEAM, "activated_enabled", NULL, NULL);
         plist_dict_remove_item(e, "teamID");
         arr = plist_new_array();
         plist_array_append_item(arr, e);
         write_plist(f, db_with(arr), binary);
         expect_read_fail(f, kc_read_sysext_db, "extensions[0] has no teamID");
 
-        e = sysext("a", TEAM, "activated_enabled", NULL, NULL);
+        e = tu_plist_sysext("a", TEAM, "activated_enabled", NULL, NULL);
         plist_dict_set_item(e, "identifier", plist_new_bool(0));
         arr = plist_new_array();
         plist_array_append_item(arr, e);
         write_plist(f, db_with(arr), binary);
         expect_read_fail(f, kc_read_sysext_db, "extensions[0].identifier is a boolean");
 
-        e = sysext("a", TEAM, "activated_enabled", NULL, NULL);
+        e = tu_plist_sysext("a", TEAM, "activated_enabled", NULL, NULL);
         plist_dict_set_item(e, "bundleVersion", plist_new_string("1.0"));
         arr = plist_new_array();
         plist_array_append_item(arr, e);
         write_plist(f, db_with(arr), binary);
         expect_read_fail(f, kc_read_sysext_db, "extensions[0].bundleVersion is a string");
 
-        e = sysext("a", TEAM, "activated_enabled", "1.0", NULL);
+        e = tu_plist_sysext("a", TEAM, "activated_enabled", "1.0", NULL);
         plist_dict_set_item(plist_dict_get_item(e, "bundleVersion"), "CFBundleVersion",
                             plist_new_uint(7));
         arr = plist_new_array();
@@ -1154,7 +1100,7 @@ static void sysext_db_wrong_types(void **state)
 
         write_plist(f, db_with(plist_new_dict()), binary);
         expect_read_fail(f, kc_read_sysext_db, "extensions is a dictionary, expected an array");
-        write_plist(f, dict_with("extensionPolicies", plist_new_array()), binary);
+        write_plist(f, tu_plist_dict1("extensionPolicies", plist_new_array()), binary);
         expect_read_fail(f, kc_read_sysext_db, "no \"extensions\" array");
         write_plist(f, plist_new_array(), binary);
         expect_read_fail(f, kc_read_sysext_db, "top level is an array");
@@ -1170,7 +1116,7 @@ static void sysext_failure_clears(void **state)
     char why[256];
     plist_t arr = plist_new_array();
 
-    plist_array_append_item(arr, sysext("a", TEAM, "activated_enabled", "1", "1"));
+    plist_array_append_item(arr, tu_plist_sysext("a", TEAM, "activated_enabled", "1", "1"));
     write_plist(f, db_with(arr), false);
     ev_init(&ev);
     assert_int_equal(kc_read_sysext_db(f->path, &ev, why, sizeof(why)), 1);
@@ -1188,7 +1134,7 @@ static void plist_symlink_refused(void **state)
     kc_evidence ev;
     char why[256];
 
-    write_plist(f, dict_with("ProductVersion", plist_new_string("14.1")), false);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_string("14.1")), false);
     kc_snprintf(link, sizeof(link), "%s/link.plist", f->dir);
     assert_int_equal(symlink(f->path, link), 0);
     ev_init(&ev);
@@ -1429,9 +1375,9 @@ static void evidence_free_everything(void **state)
                      0);
     assert_int_equal(run(kc_parse_csrutil, T(SIP "enabled.\n"), &ev, why, sizeof(why)), 0);
     assert_int_equal(run(kc_parse_loaded, T(KEXTSTAT_10), &ev, why, sizeof(why)), 0);
-    write_plist(f, dict_with("ProductVersion", plist_new_string("12.7.1")), true);
+    write_plist(f, tu_plist_dict1("ProductVersion", plist_new_string("12.7.1")), true);
     assert_int_equal(kc_read_system_version(f->path, &ev, why, sizeof(why)), 1);
-    plist_array_append_item(arr, sysext("a", TEAM, "activated_enabled", "1", "2"));
+    plist_array_append_item(arr, tu_plist_sysext("a", TEAM, "activated_enabled", "1", "2"));
     write_plist(f, db_with(arr), true);
     assert_int_equal(kc_read_sysext_db(f->path, &ev, why, sizeof(why)), 1);
     /* The parsers leave the sources to the caller. */

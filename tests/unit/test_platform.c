@@ -22,10 +22,7 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-typedef struct buf {
-    char *p;
-    size_t n;
-} buf;
+typedef tu_buf buf;
 
 /* A fixture's bytes in an exactly-sized heap block (reads past the end are
  * caught by ASan). */
@@ -39,23 +36,8 @@ static buf fixture(const char *name)
     tu_join(path, sizeof(path), KC_FIXTURE_DIR "/platform", name);
     if (kc_read_file(path, 1 << 20, &data, &len, why, sizeof(why)) != 0)
         fail_msg("%s: %s", path, why);
-    b.p = malloc(len != 0 ? len : 1);
-    assert_non_null(b.p);
-    memcpy(b.p, data, len);
-    b.n = len;
+    b = tu_buf_copy(data, len);
     free(data);
-    return b;
-}
-
-static buf copy_of(const char *s, size_t n)
-{
-    buf b;
-
-    b.p = malloc(n != 0 ? n : 1);
-    assert_non_null(b.p);
-    if (n != 0)
-        memcpy(b.p, s, n);
-    b.n = n;
     return b;
 }
 
@@ -270,9 +252,9 @@ static void bputil_no_line_of_interest(void **state)
     (void)state;
     expect_bputil_fail(fixture("bputil_fleet_multi.txt"), 0, "none of the lines");
     expect_bputil_fail(fixture("bputil_fleet_failed.txt"), 0, "none of the lines");
-    expect_bputil_fail(copy_of(T("This utility is not meant for normal users.\n")), 0,
+    expect_bputil_fail(tu_buf_copy(T("This utility is not meant for normal users.\n")), 0,
                        "none of the lines");
-    expect_bputil_fail(copy_of(T("bputil is not yet supported on this platform\n")), 0,
+    expect_bputil_fail(tu_buf_copy(T("bputil is not yet supported on this platform\n")), 0,
                        "none of the lines");
 }
 
@@ -294,7 +276,7 @@ static void bputil_several_blocks(void **state)
         "Security Mode:               Full       (smb0): absent\n";
     static const char same[] = VG_HEAD("AAAA-1") INTEREST("Reduced   ", "Enabled ")
         VG_HEAD("BBBB-2") INTEREST("Reduced   ", "Enabled ");
-    buf b = copy_of(T(two)), c = copy_of(T(with_current)), s = copy_of(T(same));
+    buf b = tu_buf_copy(T(two)), c = tu_buf_copy(T(with_current)), s = tu_buf_copy(T(same));
     kc_boot_policy bp;
 
     (void)state;
@@ -355,7 +337,7 @@ static void bputil_many_blocks(void **state)
         assert_true(w > 0 && (size_t)w < cap - n);
         n += (size_t)w;
     }
-    b = copy_of(text, n);
+    b = tu_buf_copy(text, n);
     expect_bputil_ok(&b, &bp);
     assert_int_equal(bp.n_blocks, 20);
     assert_int_equal(bp.n_stored, KC_BPUTIL_MAX_BLOCKS);
@@ -371,7 +353,7 @@ static void bputil_preamble(void **state)
                              "sysadmins.\nUse at your own risk!\n\n"
                              "Security Mode:               Full       (smb0): absent\n";
     static const char empty_value[] = "Security Mode:               Full       (smb0):\n";
-    buf a = copy_of(T(pw)), e = copy_of(T(empty_value));
+    buf a = tu_buf_copy(T(pw)), e = tu_buf_copy(T(empty_value));
     kc_boot_policy bp;
 
     (void)state;
@@ -408,10 +390,10 @@ static void bputil_refused(void **state)
                        "a \"Name: value\" line");
     expect_bputil_fail(replaced("bputil_fleet_full.txt", "group 5D0D176D-E8CC-**REDACTED**:",
                                 "group :"), 10, "printable characters");
-    expect_bputil_fail(copy_of(T(dup)), 2, "a second \"Security Mode:\" line");
-    expect_bputil_fail(copy_of(T(nul)), 1, "NUL");
-    expect_bputil_fail(copy_of(T("")), 0, "empty");
-    expect_bputil_fail(copy_of(T("\n\r\n  \n")), 0, "empty");
+    expect_bputil_fail(tu_buf_copy(T(dup)), 2, "a second \"Security Mode:\" line");
+    expect_bputil_fail(tu_buf_copy(T(nul)), 1, "NUL");
+    expect_bputil_fail(tu_buf_copy(T("")), 0, "empty");
+    expect_bputil_fail(tu_buf_copy(T("\n\r\n  \n")), 0, "empty");
     big = malloc(KC_TEXT_MAX_BYTES + 1);
     assert_non_null(big);
     memset(big, '\n', KC_TEXT_MAX_BYTES + 1);
@@ -432,7 +414,7 @@ static void bputil_truncated(void **state)
     assert_non_null(first);
     first_at = (size_t)(first - b.p);
     for (size_t n = 0; n <= b.n; n++) {
-        buf cut = copy_of(b.p, n);
+        buf cut = tu_buf_copy(b.p, n);
         int rc = bputil(&cut, &bp, why, sizeof(why));
         if (n < first_at + strlen("Security Mode:               Full"))
             assert_int_equal(rc, -1);
@@ -615,7 +597,7 @@ static void diskutil_refused(void **state)
     static const char minimal[] = "   Device Identifier:         disk3s1s1\n";
     kc_boot_volume v;
     char why[256];
-    buf b = copy_of(T(minimal));
+    buf b = tu_buf_copy(T(minimal));
 
     (void)state;
     /* Only the identifier is required; a second parse frees the first result. */
@@ -628,7 +610,7 @@ static void diskutil_refused(void **state)
     kc_boot_volume_free(&v);
     free(b.p);
 
-    expect_diskutil_fail(copy_of(T("Could not find disk: /\n")), 1, "could not find");
+    expect_diskutil_fail(tu_buf_copy(T("Could not find disk: /\n")), 1, "could not find");
     expect_diskutil_fail(replaced("du_intel_snapshot.txt", "   Device Identifier:         "
                                   "disk1s1s1\n", ""), 0, "no \"Device Identifier:\"");
     expect_diskutil_fail(replaced("du_intel_snapshot.txt", "disk1s1s1\n", "/dev/disk1s1s1\n"),
@@ -651,7 +633,7 @@ static void diskutil_refused(void **state)
                          "Name:");
     expect_diskutil_fail(replaced_n("du_intel_snapshot.txt", "Macintosh HD", T("Macintosh\0HD")), 6,
                          "NUL");
-    expect_diskutil_fail(copy_of(T("")), 0, "empty");
+    expect_diskutil_fail(tu_buf_copy(T("")), 0, "empty");
 }
 
 /* Every prefix of a real sample: parsed or refused, never anything else. */
@@ -664,7 +646,7 @@ static void diskutil_truncated(void **state)
     (void)state;
     memset(&v, 0, sizeof(v));
     for (size_t n = 0; n <= b.n; n++) {
-        buf cut = copy_of(b.p, n);
+        buf cut = tu_buf_copy(b.p, n);
         int rc = kc_parse_diskutil_info(cut.p, cut.n, &v, why, sizeof(why));
         if (rc == 0)
             assert_non_null(v.device_identifier);
@@ -783,8 +765,8 @@ static void codesign_adhoc_and_warnings(void **state)
 static void codesign_unsigned(void **state)
 {
     buf u = fixture("cs_unsigned_subcomponent.txt");
-    buf a = copy_of(T("/tmp/x.kext: code object is not signed at all\nIn architecture: arm64\n"));
-    buf o = copy_of(T("/tmp/y.kext: bundle format unrecognized, invalid, or unsuitable\n"));
+    buf a = tu_buf_copy(T("/tmp/x.kext: code object is not signed at all\nIn architecture: arm64\n"));
+    buf o = tu_buf_copy(T("/tmp/y.kext: bundle format unrecognized, invalid, or unsuitable\n"));
     kc_codesign c;
 
     (void)state;
@@ -813,7 +795,7 @@ static void codesign_many_authorities(void **state)
     static const char text[] = "Executable=/x\nIdentifier=x\nSignature size=1\n"
                                "Authority=A\nAuthority=B\nAuthority=C\nAuthority=D\n"
                                "Authority=E\nTeamIdentifier=ABCDE12345\n";
-    buf b = copy_of(T(text));
+    buf b = tu_buf_copy(T(text));
     kc_codesign c;
 
     (void)state;
@@ -854,7 +836,7 @@ static void codesign_refused(void **state)
     buf a = fixture("cs_adhoc_helper.txt"), two;
 
     (void)state;
-    expect_codesign_fail(copy_of(T(fragment)), 1, "\"Executable=PATH\"");
+    expect_codesign_fail(tu_buf_copy(T(fragment)), 1, "\"Executable=PATH\"");
     two = concat(a.p, a.n, a.p, a.n, NULL, 0);
     expect_codesign_fail(two, 24, "a second \"Executable=\"");
     free(a.p);
@@ -878,13 +860,13 @@ static void codesign_refused(void **state)
                                   "Note: binary"), 22, "after the empty line");
     expect_codesign_fail(replaced("cs_unsigned_subcomponent.txt", "In subcomponent",
                                   "Elsewhere"), 2, "In architecture");
-    expect_codesign_fail(copy_of(T("no colon and no equals sign\n")), 1, "Executable=PATH");
+    expect_codesign_fail(tu_buf_copy(T("no colon and no equals sign\n")), 1, "Executable=PATH");
     expect_codesign_fail(replaced("cs_rvi_kext.txt", "Apple Root CA", "Apple\x01Root CA"), 18,
                          "printable");
     expect_codesign_fail(replaced_n("cs_rvi_kext.txt", "Apple Root CA", T("Apple\0Root CA")), 18,
                          "NUL");
-    expect_codesign_fail(copy_of(T("\n\n")), 0, "empty");
-    expect_codesign_fail(copy_of(T("warning: something\n")), 0, "only warnings");
+    expect_codesign_fail(tu_buf_copy(T("\n\n")), 0, "empty");
+    expect_codesign_fail(tu_buf_copy(T("warning: something\n")), 0, "only warnings");
 }
 
 static void codesign_warning_first(void **state)
@@ -912,7 +894,7 @@ static void codesign_truncated(void **state)
     (void)state;
     memset(&c, 0, sizeof(c));
     for (size_t n = 0; n <= b.n; n++) {
-        buf cut = copy_of(b.p, n);
+        buf cut = tu_buf_copy(b.p, n);
         if (kc_parse_codesign(cut.p, cut.n, &c, why, sizeof(why)) == 0)
             assert_non_null(c.executable);
         else

@@ -35,67 +35,7 @@
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-typedef struct buf {
-    char *p;
-    size_t n;
-} buf;
-
-/* pl (freed) as XML or binary bytes in an exactly-sized heap block. */
-static buf bytes_of(plist_t pl, bool binary)
-{
-    char *data = NULL;
-    uint32_t len = 0;
-    buf b;
-
-    assert_non_null(pl);
-    if (binary)
-        plist_to_bin(pl, &data, &len);
-    else
-        plist_to_xml(pl, &data, &len);
-    plist_free(pl);
-    assert_non_null(data);
-    b.p = malloc(len);
-    assert_non_null(b.p);
-    memcpy(b.p, data, len);
-    b.n = len;
-    if (binary)
-        plist_to_bin_free(data);
-    else
-        plist_to_xml_free(data);
-    return b;
-}
-
-static buf text_of(const char *s, size_t n)
-{
-    buf b;
-
-    b.p = malloc(n != 0 ? n : 1);
-    assert_non_null(b.p);
-    if (n != 0)
-        memcpy(b.p, s, n);
-    b.n = n;
-    return b;
-}
-
-static plist_t strings(const char *first, ...)
-{
-    plist_t arr = plist_new_array();
-    va_list ap;
-
-    va_start(ap, first);
-    for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
-        plist_array_append_item(arr, plist_new_string(s));
-    va_end(ap);
-    return arr;
-}
-
-static plist_t dict1(const char *key, plist_t value)
-{
-    plist_t d = plist_new_dict();
-
-    plist_dict_set_item(d, key, value);
-    return d;
-}
+typedef tu_buf buf;
 
 static void check_why(const char *why, const char *word)
 {
@@ -120,16 +60,16 @@ static plist_t good_sysext(void)
     plist_t d = plist_new_dict();
 
     plist_dict_set_item(d, "AllowUserOverrides", plist_new_bool(0));
-    plist_dict_set_item(d, "AllowedTeamIdentifiers", strings(TEAM, TEAM2, TEAM, NULL));
+    plist_dict_set_item(d, "AllowedTeamIdentifiers", tu_plist_strings(TEAM, TEAM2, TEAM, NULL));
     plist_dict_set_item(d, "AllowedSystemExtensions",
-                        dict1(TEAM, strings("com.example.es", "com.example.net", NULL)));
+                        tu_plist_dict1(TEAM, tu_plist_strings("com.example.es", "com.example.net", NULL)));
     plist_dict_set_item(d, "AllowedSystemExtensionTypes",
-                        dict1(TEAM, strings("EndpointSecurityExtension", NULL)));
-    plist_dict_set_item(d, "RemovableSystemExtensions", dict1(TEAM, strings("com.example.net",
+                        tu_plist_dict1(TEAM, tu_plist_strings("EndpointSecurityExtension", NULL)));
+    plist_dict_set_item(d, "RemovableSystemExtensions", tu_plist_dict1(TEAM, tu_plist_strings("com.example.net",
                                                                              NULL)));
-    plist_dict_set_item(d, "NonRemovableSystemExtensions", dict1(TEAM2, strings(NULL)));
+    plist_dict_set_item(d, "NonRemovableSystemExtensions", tu_plist_dict1(TEAM2, tu_plist_strings(NULL)));
     plist_dict_set_item(d, "NonRemovableFromUISystemExtensions",
-                        dict1(TEAM, strings("com.example.es", NULL)));
+                        tu_plist_dict1(TEAM, tu_plist_strings("com.example.es", NULL)));
     plist_dict_set_item(d, "PayloadType", plist_new_string("com.apple.system-extension-policy"));
     return d;
 }
@@ -138,7 +78,7 @@ static void sysext_policy_read(void **state)
 {
     (void)state;
     for (int binary = 0; binary < 2; binary++) {
-        buf b = bytes_of(good_sysext(), binary);
+        buf b = tu_plist_bytes(good_sysext(), binary);
         kc_sysext_policy p;
         char why[512];
         const kc_team_ids *t;
@@ -168,7 +108,7 @@ static void sysext_policy_read(void **state)
 
 static void sysext_policy_minimal(void **state)
 {
-    buf b = bytes_of(plist_new_dict(), false);
+    buf b = tu_plist_bytes(plist_new_dict(), false);
     kc_sysext_policy p;
     char why[512];
 
@@ -214,43 +154,43 @@ static void sysext_policy_refused(void **state)
 
     (void)state;
     for (int binary = 0; binary < 2; binary++) {
-        expect_sysext_fail(bytes_of(sysext_with("AllowUserOverrides", plist_new_string("yes")),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowUserOverrides", plist_new_string("yes")),
                                     binary), "AllowUserOverrides is a string, expected a boolean");
-        expect_sysext_fail(bytes_of(sysext_with("AllowedTeamIdentifiers", plist_new_dict()),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedTeamIdentifiers", plist_new_dict()),
                                     binary), "AllowedTeamIdentifiers is a dictionary");
-        expect_sysext_fail(bytes_of(sysext_with("AllowedTeamIdentifiers",
-                                                strings("abcde12345", NULL)), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedTeamIdentifiers",
+                                                tu_plist_strings("abcde12345", NULL)), binary),
                            "AllowedTeamIdentifiers[0]: expected a team ID");
-        arr = strings(TEAM, NULL);
+        arr = tu_plist_strings(TEAM, NULL);
         plist_array_append_item(arr, plist_new_uint(7));
-        expect_sysext_fail(bytes_of(sysext_with("AllowedTeamIdentifiers", arr), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedTeamIdentifiers", arr), binary),
                            "AllowedTeamIdentifiers[1] is an integer");
-        expect_sysext_fail(bytes_of(sysext_with("AllowedSystemExtensions", strings(NULL)),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedSystemExtensions", tu_plist_strings(NULL)),
                                     binary), "AllowedSystemExtensions is an array");
-        expect_sysext_fail(bytes_of(sysext_with("AllowedSystemExtensions",
-                                                dict1("", strings("x", NULL))), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedSystemExtensions",
+                                                tu_plist_dict1("", tu_plist_strings("x", NULL))), binary),
                            "the key \"\" is not a team ID");
-        expect_sysext_fail(bytes_of(sysext_with("RemovableSystemExtensions",
-                                                dict1("NOTATEAMID!", strings("x", NULL))),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("RemovableSystemExtensions",
+                                                tu_plist_dict1("NOTATEAMID!", tu_plist_strings("x", NULL))),
                                     binary), "RemovableSystemExtensions: the key");
-        expect_sysext_fail(bytes_of(sysext_with("AllowedSystemExtensionTypes",
-                                                dict1(TEAM, plist_new_string("Network"))),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedSystemExtensionTypes",
+                                                tu_plist_dict1(TEAM, plist_new_string("Network"))),
                                     binary), "AllowedSystemExtensionTypes[\"ABCDE12345\"] is "
                                              "a string, expected an array");
-        expect_sysext_fail(bytes_of(sysext_with("NonRemovableSystemExtensions",
-                                                dict1(TEAM, strings("", NULL))), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("NonRemovableSystemExtensions",
+                                                tu_plist_dict1(TEAM, tu_plist_strings("", NULL))), binary),
                            "NonRemovableSystemExtensions[\"ABCDE12345\"][0]: expected an "
                            "identifier");
         arr = plist_new_array();
         plist_array_append_item(arr, plist_new_bool(1));
-        expect_sysext_fail(bytes_of(sysext_with("NonRemovableFromUISystemExtensions",
-                                                dict1(TEAM, arr)), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("NonRemovableFromUISystemExtensions",
+                                                tu_plist_dict1(TEAM, arr)), binary),
                            "[0] is a boolean");
         /* Bounded: more entries than the limit are refused, not processed. */
         big = plist_new_array();
         for (int i = 0; i < 4097; i++)
             plist_array_append_item(big, plist_new_string(TEAM));
-        expect_sysext_fail(bytes_of(sysext_with("AllowedTeamIdentifiers", big), binary),
+        expect_sysext_fail(tu_plist_bytes(sysext_with("AllowedTeamIdentifiers", big), binary),
                            "more than 4096");
     }
 }
@@ -260,7 +200,7 @@ static void sysext_policy_refused(void **state)
  * through the offset table and the policy is refused, never read short. */
 static void sysext_nul_in_string(void **state)
 {
-    buf b = bytes_of(dict1("AllowedSystemExtensions", dict1(TEAM, strings("com.exampleXes",
+    buf b = tu_plist_bytes(tu_plist_dict1("AllowedSystemExtensions", tu_plist_dict1(TEAM, tu_plist_strings("com.exampleXes",
                                                                         NULL))), true);
     kc_sysext_policy p;
     char why[512];
@@ -284,7 +224,7 @@ static void sysext_policy_file(void **state)
 {
     tu_tmp *t = tu_tmp_new("profiles", "com.apple.system-extension-policy.plist");
     kc_sysext_policy p;
-    buf b = bytes_of(good_sysext(), true);
+    buf b = tu_plist_bytes(good_sysext(), true);
     char why[512], link[4300];
     int rc;
 
@@ -314,11 +254,11 @@ static plist_t good_kext(void)
 
     plist_dict_set_item(d, "AllowUserOverrides", plist_new_bool(1));
     plist_dict_set_item(d, "AllowNonAdminUserApprovals", plist_new_bool(0));
-    plist_dict_set_item(d, "AllowedTeamIdentifiers", strings(TEAM2, TEAM, TEAM2, NULL));
-    plist_dict_set_item(kexts, TEAM3, strings("com.example.c", NULL));
-    plist_dict_set_item(kexts, "", strings("com.legacy.unsigned", NULL));
-    plist_dict_set_item(kexts, TEAM, strings("com.example.a", "com.example.b", NULL));
-    plist_dict_set_item(kexts, TEAM2, strings(NULL));
+    plist_dict_set_item(d, "AllowedTeamIdentifiers", tu_plist_strings(TEAM2, TEAM, TEAM2, NULL));
+    plist_dict_set_item(kexts, TEAM3, tu_plist_strings("com.example.c", NULL));
+    plist_dict_set_item(kexts, "", tu_plist_strings("com.legacy.unsigned", NULL));
+    plist_dict_set_item(kexts, TEAM, tu_plist_strings("com.example.a", "com.example.b", NULL));
+    plist_dict_set_item(kexts, TEAM2, tu_plist_strings(NULL));
     plist_dict_set_item(d, "AllowedKernelExtensions", kexts);
     return d;
 }
@@ -337,7 +277,7 @@ static void kext_policy_read(void **state)
 {
     (void)state;
     for (int binary = 0; binary < 2; binary++) {
-        buf b = bytes_of(good_kext(), binary);
+        buf b = tu_plist_bytes(good_kext(), binary);
         kc_kext_policy p;
         char why[512];
 
@@ -375,7 +315,7 @@ static void kext_policy_read(void **state)
 
 static void kext_policy_minimal(void **state)
 {
-    buf b = bytes_of(plist_new_dict(), false);
+    buf b = tu_plist_bytes(plist_new_dict(), false);
     kc_kext_policy p;
     char why[512];
 
@@ -385,7 +325,7 @@ static void kext_policy_minimal(void **state)
     /* Absent: unknown here, which the payload's default makes "false". */
     assert_kext_unknown(&p);
     free(b.p);
-    b = bytes_of(dict1("AllowUserOverrides", plist_new_bool(0)), true);
+    b = tu_plist_bytes(tu_plist_dict1("AllowUserOverrides", plist_new_bool(0)), true);
     assert_int_equal(kc_parse_kext_policy(b.p, b.n, &p, why, sizeof(why)), 0);
     assert_int_equal(p.allow_user_overrides, KC_NO);
     assert_int_equal(p.allow_non_admin_approvals, KC_UNKNOWN);
@@ -399,7 +339,7 @@ static void kext_policy_minimal(void **state)
  * even when it held a policy before. */
 static void expect_kext_fail(buf b, const char *word)
 {
-    buf good = bytes_of(good_kext(), true);
+    buf good = tu_plist_bytes(good_kext(), true);
     kc_kext_policy p;
     char why[1024];
 
@@ -429,50 +369,50 @@ static void kext_policy_refused(void **state)
 
     (void)state;
     for (int binary = 0; binary < 2; binary++) {
-        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers", plist_new_string(TEAM)),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedTeamIdentifiers", plist_new_string(TEAM)),
                                   binary),
                          "AllowedTeamIdentifiers is a string, expected an array");
-        expect_kext_fail(bytes_of(kext_with("AllowedTeamIdentifiers", plist_new_uint(3)),
+        expect_kext_fail(tu_plist_bytes(kext_with("AllowedTeamIdentifiers", plist_new_uint(3)),
                                   binary),
                          "AllowedTeamIdentifiers is an integer, expected an array");
-        arr = strings(TEAM, NULL);
+        arr = tu_plist_strings(TEAM, NULL);
         plist_array_append_item(arr, plist_new_uint(5));
-        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers", arr), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedTeamIdentifiers", arr), binary),
                          "AllowedTeamIdentifiers[1] is an integer");
-        expect_kext_fail(bytes_of(dict1("AllowedTeamIdentifiers",
-                                        strings(TEAM, "abcde12345", NULL)), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedTeamIdentifiers",
+                                        tu_plist_strings(TEAM, "abcde12345", NULL)), binary),
                          "AllowedTeamIdentifiers[1]: expected a team ID (10 characters of "
                          "A-Z and 0-9), got \"abcde12345\"");
-        expect_kext_fail(bytes_of(dict1("AllowUserOverrides", plist_new_string("yes")), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowUserOverrides", plist_new_string("yes")), binary),
                          "AllowUserOverrides is a string, expected a boolean");
-        expect_kext_fail(bytes_of(kext_with("AllowUserOverrides", plist_new_uint(1)), binary),
+        expect_kext_fail(tu_plist_bytes(kext_with("AllowUserOverrides", plist_new_uint(1)), binary),
                          "AllowUserOverrides is an integer");
-        expect_kext_fail(bytes_of(kext_with("AllowNonAdminUserApprovals", plist_new_uint(1)),
+        expect_kext_fail(tu_plist_bytes(kext_with("AllowNonAdminUserApprovals", plist_new_uint(1)),
                                   binary),
                          "AllowNonAdminUserApprovals is an integer");
-        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", strings("com.a", NULL)),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedKernelExtensions", tu_plist_strings("com.a", NULL)),
                                   binary),
                          "AllowedKernelExtensions is an array, expected a dictionary");
-        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions",
-                                        dict1(TEAM, plist_new_string("com.a"))), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedKernelExtensions",
+                                        tu_plist_dict1(TEAM, plist_new_string("com.a"))), binary),
                          "AllowedKernelExtensions[\"" TEAM "\"] is a string");
-        kexts = dict1(TEAM, strings("com.a", NULL));
-        plist_dict_set_item(kexts, "not a team", strings("com.b", NULL));
-        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", kexts), binary),
+        kexts = tu_plist_dict1(TEAM, tu_plist_strings("com.a", NULL));
+        plist_dict_set_item(kexts, "not a team", tu_plist_strings("com.b", NULL));
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedKernelExtensions", kexts), binary),
                          "the key \"not a team\" is not a team ID");
-        arr = strings("com.a", NULL);
+        arr = tu_plist_strings("com.a", NULL);
         plist_array_append_item(arr, plist_new_bool(1));
-        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions", dict1(TEAM, arr)), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedKernelExtensions", tu_plist_dict1(TEAM, arr)), binary),
                          "AllowedKernelExtensions[\"" TEAM "\"][1] is a boolean");
         /* An empty bundle ID. */
-        expect_kext_fail(bytes_of(dict1("AllowedKernelExtensions",
-                                        dict1(TEAM, strings("", NULL))), binary),
+        expect_kext_fail(tu_plist_bytes(tu_plist_dict1("AllowedKernelExtensions",
+                                        tu_plist_dict1(TEAM, tu_plist_strings("", NULL))), binary),
                          "AllowedKernelExtensions[\"" TEAM "\"][0]: expected an identifier");
         /* An error after good parts leaves nothing behind. */
         kexts = good_kext();
         plist_dict_set_item(plist_dict_get_item(kexts, "AllowedKernelExtensions"), "BADTEAM",
-                            strings("x", NULL));
-        expect_kext_fail(bytes_of(kexts, binary), "\"BADTEAM\"");
+                            tu_plist_strings("x", NULL));
+        expect_kext_fail(tu_plist_bytes(kexts, binary), "\"BADTEAM\"");
     }
 }
 
@@ -487,13 +427,13 @@ static void kext_nul_in_key(void **state)
 
     (void)state;
     tu_bp_kext_policy_key(&w, T("AB\0CDE1234\xe9"), true);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "contains a NUL character");
     tu_bp_kext_policy_key(&w, T(TEAM3 "\0\xe9"), true);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "contains a NUL character");
     tu_bp_kext_policy_key(&w, T(TEAM3 "\0junk"), false);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "contains a NUL character");
     tu_bp_kext_policy_key(&w, T("\0"), true);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "contains a NUL character");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "contains a NUL character");
     /* The same plist without the NUL is read, both teams kept. */
     tu_bp_kext_policy_key(&w, T(TEAM3), true);
     memset(&p, 0, sizeof(p));
@@ -516,29 +456,29 @@ static void kext_key_text(void **state)
     (void)state;
     /* UTF-16 (non-ASCII) keys come back as UTF-8 in the message. */
     tu_bp_kext_policy_key(&w, T("\xc4" "BCDE1234"), true);
-    expect_kext_fail(text_of((const char *)w.b, w.len),
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len),
                      "the key \"\xc3\x84" "BCDE1234\" is not a team ID");
     tu_bp_kext_policy_key(&w, T("ABCDE1234\x7f"), false);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "the key \"ABCDE1234\\x7f\"");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "the key \"ABCDE1234\\x7f\"");
     tu_bp_kext_policy_key(&w, T(TEAM "X"), false);
-    expect_kext_fail(text_of((const char *)w.b, w.len),
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len),
                      "the key \"" TEAM "X\" is not a team ID");
     tu_bp_kext_policy_key(&w, T("\x01"), false);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "the key \"\\x01\"");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "the key \"\\x01\"");
     /* A long key: about 60 bytes shown, then "...". */
     memset(key, 'K', sizeof(key));
     tu_bp_kext_policy_key(&w, key, 200, false);
-    expect_kext_fail(text_of((const char *)w.b, w.len),
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len),
                      "\"KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK\"...");
     /* 61 bytes: one more than shown, still marked as cut. */
     tu_bp_kext_policy_key(&w, key, 61, true);
-    expect_kext_fail(text_of((const char *)w.b, w.len), "KKK\"...");
+    expect_kext_fail(tu_buf_copy((const char *)w.b, w.len), "KKK\"...");
 }
 
 /* b (freed) must be refused by both policy parsers with word in the reason. */
 static void expect_bytes_fail(buf b, const char *word)
 {
-    expect_kext_fail(text_of(b.p, b.n), word);
+    expect_kext_fail(tu_buf_copy(b.p, b.n), word);
     expect_sysext_fail(b, word);
 }
 
@@ -552,14 +492,14 @@ static void policy_bytes_refused(void **state)
     char *big;
 
     (void)state;
-    expect_bytes_fail(text_of(signed_profile, sizeof(signed_profile) - 1), "signed (CMS)");
-    expect_bytes_fail(text_of(xml_nul, sizeof(xml_nul) - 1), "NUL");
-    expect_bytes_fail(text_of(damaged, sizeof(damaged) - 1), "damaged XML");
-    expect_bytes_fail(text_of(bplist_bad, sizeof(bplist_bad) - 1), "damaged binary");
-    expect_bytes_fail(text_of("<a/>", 4), "too short");
-    expect_bytes_fail(text_of("", 0), "too short");
-    expect_bytes_fail(bytes_of(strings(TEAM, NULL), false), "top level is an array");
-    expect_bytes_fail(bytes_of(plist_new_string("x"), true), "top level is a string");
+    expect_bytes_fail(tu_buf_copy(signed_profile, sizeof(signed_profile) - 1), "signed (CMS)");
+    expect_bytes_fail(tu_buf_copy(xml_nul, sizeof(xml_nul) - 1), "NUL");
+    expect_bytes_fail(tu_buf_copy(damaged, sizeof(damaged) - 1), "damaged XML");
+    expect_bytes_fail(tu_buf_copy(bplist_bad, sizeof(bplist_bad) - 1), "damaged binary");
+    expect_bytes_fail(tu_buf_copy("<a/>", 4), "too short");
+    expect_bytes_fail(tu_buf_copy("", 0), "too short");
+    expect_bytes_fail(tu_plist_bytes(tu_plist_strings(TEAM, NULL), false), "top level is an array");
+    expect_bytes_fail(tu_plist_bytes(plist_new_string("x"), true), "top level is a string");
     big = malloc(KC_TEXT_MAX_BYTES + 1);
     assert_non_null(big);
     memset(big, ' ', KC_TEXT_MAX_BYTES + 1);
@@ -613,10 +553,10 @@ static void profile_built(void **state)
     plist_array_append_item(content, payload("com.apple.TCC.configuration-profile-policy",
                                              plist_new_dict()));
     plist_array_append_item(content, payload("com.apple.syspolicy.kernel-extension-policy",
-                                             dict1("AllowedTeamIdentifiers",
-                                                   strings(TEAM, NULL))));
+                                             tu_plist_dict1("AllowedTeamIdentifiers",
+                                                   tu_plist_strings(TEAM, NULL))));
     plist_array_append_item(content, payload("com.apple.system-extension-policy", good_sysext()));
-    b = bytes_of(profile_of(content), true);
+    b = tu_plist_bytes(profile_of(content), true);
     memset(&p, 0, sizeof(p));
     if (kc_parse_profile(b.p, b.n, &p, why, sizeof(why)) != 0)
         fail_msg("refused: %s", why);
@@ -638,36 +578,36 @@ static void profile_refused(void **state)
     plist_t content;
 
     (void)state;
-    expect_profile_fail(bytes_of(profile_of(NULL), false), "no PayloadContent");
-    expect_profile_fail(bytes_of(profile_of(plist_new_dict()), false),
+    expect_profile_fail(tu_plist_bytes(profile_of(NULL), false), "no PayloadContent");
+    expect_profile_fail(tu_plist_bytes(profile_of(plist_new_dict()), false),
                         "PayloadContent is a dictionary");
     content = plist_new_array();
     plist_array_append_item(content, plist_new_string("x"));
-    expect_profile_fail(bytes_of(profile_of(content), false),
+    expect_profile_fail(tu_plist_bytes(profile_of(content), false),
                         "PayloadContent[0] is a string, expected a dictionary");
     content = plist_new_array();
     plist_array_append_item(content, plist_new_dict());
-    expect_profile_fail(bytes_of(profile_of(content), false),
+    expect_profile_fail(tu_plist_bytes(profile_of(content), false),
                         "PayloadContent[0].PayloadType is missing");
     content = plist_new_array();
-    plist_array_append_item(content, dict1("PayloadType", plist_new_bool(1)));
-    expect_profile_fail(bytes_of(profile_of(content), true),
+    plist_array_append_item(content, tu_plist_dict1("PayloadType", plist_new_bool(1)));
+    expect_profile_fail(tu_plist_bytes(profile_of(content), true),
                         "PayloadContent[0].PayloadType is a boolean");
     /* A payload's own error is named with its place. */
     content = plist_new_array();
     plist_array_append_item(content, payload("com.apple.system-extension-policy",
-                                             dict1("AllowUserOverrides", plist_new_uint(0))));
-    expect_profile_fail(bytes_of(profile_of(content), false),
+                                             tu_plist_dict1("AllowUserOverrides", plist_new_uint(0))));
+    expect_profile_fail(tu_plist_bytes(profile_of(content), false),
                         "PayloadContent[0].AllowUserOverrides is an integer");
     /* More payloads of one type than kept. */
     content = plist_new_array();
     for (int i = 0; i < KC_PROFILE_MAX_POLICIES + 1; i++)
         plist_array_append_item(content, payload("com.apple.syspolicy.kernel-extension-policy",
                                                  plist_new_dict()));
-    expect_profile_fail(bytes_of(profile_of(content), true), "more than 16");
+    expect_profile_fail(tu_plist_bytes(profile_of(content), true), "more than 16");
     content = profile_of(plist_new_array());
     plist_dict_set_item(content, "PayloadDisplayName", plist_new_uint(3));
-    expect_profile_fail(bytes_of(content, false), "PayloadDisplayName is an integer");
+    expect_profile_fail(tu_plist_bytes(content, false), "PayloadDisplayName is an integer");
 }
 
 /* ---- the real profiles ---------------------------------------------------------------------- */

@@ -286,3 +286,85 @@ void tu_bp_kext_policy_key(tu_bplist *w, const char *key, size_t n, bool utf16)
     tu_bp_dict(w, &outer_key, &inner, 1);
     tu_bp_finish(w);
 }
+
+tu_buf tu_buf_copy(const char *s, size_t n)
+{
+    tu_buf b;
+
+    b.p = malloc(n != 0 ? n : 1);
+    assert_non_null(b.p);
+    if (n != 0)
+        memcpy(b.p, s, n);
+    b.n = n;
+    return b;
+}
+
+tu_buf tu_plist_bytes(plist_t pl, bool binary)
+{
+    char *data = NULL;
+    uint32_t len = 0;
+    tu_buf b;
+
+    assert_non_null(pl);
+    if (binary)
+        plist_to_bin(pl, &data, &len);
+    else
+        plist_to_xml(pl, &data, &len);
+    plist_free(pl);
+    assert_non_null(data);
+    b = tu_buf_copy(data, len);
+    if (binary)
+        plist_to_bin_free(data);
+    else
+        plist_to_xml_free(data);
+    return b;
+}
+
+plist_t tu_plist_strings(const char *first, ...)
+{
+    plist_t arr = plist_new_array();
+    va_list ap;
+
+    assert_non_null(arr);
+    va_start(ap, first);
+    for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
+        plist_array_append_item(arr, plist_new_string(s));
+    va_end(ap);
+    return arr;
+}
+
+plist_t tu_plist_dict1(const char *key, plist_t value)
+{
+    plist_t d = plist_new_dict();
+
+    assert_non_null(d);
+    plist_dict_set_item(d, key, value);
+    return d;
+}
+
+plist_t tu_plist_sysext(const char *id, const char *team, const char *state,
+                        const char *shortv, const char *build)
+{
+    plist_t d = plist_new_dict();
+
+    assert_non_null(d);
+    if (id != NULL)
+        plist_dict_set_item(d, "identifier", plist_new_string(id));
+    if (team != NULL)
+        plist_dict_set_item(d, "teamID", plist_new_string(team));
+    if (state != NULL)
+        plist_dict_set_item(d, "state", plist_new_string(state));
+    plist_dict_set_item(d, "categories",
+                        tu_plist_strings("com.apple.system_extension.endpoint_security", NULL));
+    plist_dict_set_item(d, "originPath", plist_new_string("/Applications/X.app"));
+    if (shortv != NULL || build != NULL) {
+        plist_t bv = plist_new_dict();
+        assert_non_null(bv);
+        if (shortv != NULL)
+            plist_dict_set_item(bv, "CFBundleShortVersionString", plist_new_string(shortv));
+        if (build != NULL)
+            plist_dict_set_item(bv, "CFBundleVersion", plist_new_string(build));
+        plist_dict_set_item(d, "bundleVersion", bv);
+    }
+    return d;
+}

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <plist/plist.h>
+
 /* Makes a new, empty folder "BASE/kc-TAG-XXXXXX" (mkdtemp, mode 0700) and
  * writes its path, NUL-terminated, to dir (size bytes).  BASE is
  * $KC_TEST_TMP, or /tmp when that is unset or empty.  Remove it with
@@ -76,5 +78,31 @@ void tu_bp_finish(tu_bplist *w);
  *                                "ABCDE12345": ["com.example.y"] } }
  * with KEY (n bytes) as UTF-16 or ASCII. */
 void tu_bp_kext_policy_key(tu_bplist *w, const char *key, size_t n, bool utf16);
+
+/* Bytes in an exactly-sized heap block (reads past the end are caught by
+ * ASan); free p. */
+typedef struct tu_buf {
+    char *p;
+    size_t n;
+} tu_buf;
+
+/* A copy of the n bytes at s. */
+tu_buf tu_buf_copy(const char *s, size_t n);
+
+/* pl (freed) as binary or XML property-list bytes. */
+tu_buf tu_plist_bytes(plist_t pl, bool binary);
+
+/* A libplist array of the strings given, up to NULL. */
+plist_t tu_plist_strings(const char *first, ...);
+
+/* A libplist dictionary with the one entry key = value (taken). */
+plist_t tu_plist_dict1(const char *key, plist_t value);
+
+/* One entry of the system-extension database (db.plist "extensions"):
+ * identifier, teamID, state, an Endpoint Security category, an originPath
+ * and bundleVersion {CFBundleShortVersionString, CFBundleVersion}; each
+ * field that is NULL is left out (bundleVersion when both are). */
+plist_t tu_plist_sysext(const char *id, const char *team, const char *state,
+                        const char *shortv, const char *build);
 
 #endif
